@@ -1,0 +1,261 @@
+package dev.largeupload.domain.error;
+
+import java.util.List;
+
+/**
+ * Every way an upload operation can fail, as one closed family. Each case carries a stable,
+ * machine-readable {@link #code()} that clients may rely on across releases; the message is for
+ * people. The domain knows nothing of HTTP: the edge maps each case to a status.
+ */
+public abstract sealed class UploadException extends RuntimeException
+        permits UploadException.InvalidArgument, UploadException.NotFound, UploadException.Expired,
+                UploadException.ChunkOutOfRange, UploadException.ChunkLengthMismatch,
+                UploadException.TooLarge, UploadException.Incomplete, UploadException.NotActive,
+                UploadException.ChecksumMismatch, UploadException.TransferInterrupted,
+                UploadException.StoreUnavailable {
+
+    private static final long serialVersionUID = 1L;
+
+    UploadException(String message) {
+        super(message);
+    }
+
+    UploadException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** The stable code of this failure, such as {@code upload.not-found}. */
+    public abstract String code();
+
+    /** A value that enters the domain is malformed or outside what the domain accepts. */
+    public static final class InvalidArgument extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        /** Which input was refused; each has its own stable code. */
+        public enum Field {
+            UPLOAD_ID("upload.invalid-id"),
+            FILE_NAME("upload.invalid-filename"),
+            FILE_SIZE("upload.invalid-file-size"),
+            CHUNK_SIZE("upload.invalid-chunk-size"),
+            CHUNK_INDEX("upload.invalid-chunk-index"),
+            CONTENT_TYPE("upload.invalid-content-type"),
+            CHECKSUM("upload.invalid-checksum"),
+            RANGE("upload.invalid-range");
+
+            private final String code;
+
+            Field(String code) {
+                this.code = code;
+            }
+        }
+
+        private final Field field;
+
+        public InvalidArgument(Field field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        public Field field() {
+            return field;
+        }
+
+        @Override
+        public String code() {
+            return field.code;
+        }
+    }
+
+    /** No such upload, or the caller did not prove it owns it (the two are indistinguishable). */
+    public static final class NotFound extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        public NotFound(String uploadId) {
+            super("No upload with id " + uploadId + " exists, or its upload token was not given.");
+        }
+
+        @Override
+        public String code() {
+            return "upload.not-found";
+        }
+    }
+
+    /** The upload stayed idle past its time to live; its staged data has been or will be discarded. */
+    public static final class Expired extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        public Expired(String uploadId) {
+            super("Upload " + uploadId + " expired after being idle too long; start a new upload.");
+        }
+
+        @Override
+        public String code() {
+            return "upload.expired";
+        }
+    }
+
+    /** A chunk index outside 0..chunkCount-1. */
+    public static final class ChunkOutOfRange extends UploadException {
+        private static final long serialVersionUID = 1L;
+        private final long index;
+        private final int chunkCount;
+
+        public ChunkOutOfRange(long index, int chunkCount) {
+            super(chunkCount == 0
+                    ? "Chunk index " + index + " is out of range: this upload has no chunks."
+                    : "Chunk index " + index + " is out of range: valid indexes are 0 to " + (chunkCount - 1) + ".");
+            this.index = index;
+            this.chunkCount = chunkCount;
+        }
+
+        public long index() {
+            return index;
+        }
+
+        public int chunkCount() {
+            return chunkCount;
+        }
+
+        @Override
+        public String code() {
+            return "upload.chunk-out-of-range";
+        }
+    }
+
+    /** A chunk body shorter or longer than the plan says; nothing of it was kept. */
+    public static final class ChunkLengthMismatch extends UploadException {
+        private static final long serialVersionUID = 1L;
+        private final long expected;
+
+        public ChunkLengthMismatch(int index, long expected, String actual) {
+            super("Chunk " + index + " must be exactly " + expected + " bytes, but " + actual + ".");
+            this.expected = expected;
+        }
+
+        public long expected() {
+            return expected;
+        }
+
+        @Override
+        public String code() {
+            return "upload.chunk-length-mismatch";
+        }
+    }
+
+    /** A file or chunk larger than this service accepts. */
+    public static final class TooLarge extends UploadException {
+        private static final long serialVersionUID = 1L;
+        private final long limit;
+
+        public TooLarge(String what, long size, long limit) {
+            super(what + " of " + size + " bytes exceeds the limit of " + limit + " bytes.");
+            this.limit = limit;
+        }
+
+        public long limit() {
+            return limit;
+        }
+
+        @Override
+        public String code() {
+            return "upload.too-large";
+        }
+    }
+
+    /** Completion was asked for while some chunks have not arrived. */
+    public static final class Incomplete extends UploadException {
+        private static final long serialVersionUID = 1L;
+        private final List<Integer> missingChunks;
+
+        public Incomplete(List<Integer> missingChunks) {
+            super(missingChunks.size() + " chunk(s) have not been received yet; send them, then complete again.");
+            this.missingChunks = List.copyOf(missingChunks);
+        }
+
+        public List<Integer> missingChunks() {
+            return missingChunks;
+        }
+
+        @Override
+        public String code() {
+            return "upload.incomplete";
+        }
+    }
+
+    /** The upload is no longer (or not yet again) accepting this operation, e.g. a chunk after completion. */
+    public static final class NotActive extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        public NotActive(String message) {
+            super(message);
+        }
+
+        @Override
+        public String code() {
+            return "upload.not-active";
+        }
+    }
+
+    /** The bytes received do not match the digest the client sent with them; nothing of them was kept. */
+    public static final class ChecksumMismatch extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        public ChecksumMismatch(String message) {
+            super(message);
+        }
+
+        @Override
+        public String code() {
+            return "upload.checksum-mismatch";
+        }
+    }
+
+    /** The client's request body broke off or stalled before the chunk was whole; nothing of it was kept. */
+    public static final class TransferInterrupted extends UploadException {
+        private static final long serialVersionUID = 1L;
+        private final boolean timedOut;
+
+        public TransferInterrupted(int index, boolean timedOut, Throwable cause) {
+            super("The body of chunk " + index + (timedOut ? " stalled" : " broke off")
+                    + " before it was complete; send the chunk again.", cause);
+            this.timedOut = timedOut;
+        }
+
+        public boolean timedOut() {
+            return timedOut;
+        }
+
+        @Override
+        public String code() {
+            return "upload.transfer-interrupted";
+        }
+    }
+
+    /**
+     * A store (metadata or blob) could not be reached or refused to work for now. Nothing was
+     * changed by the failed call that a retry could not repeat; the client should retry after
+     * {@link #retryAfterSeconds()}.
+     */
+    public static final class StoreUnavailable extends UploadException {
+        private static final long serialVersionUID = 1L;
+        private final int retryAfterSeconds;
+
+        public StoreUnavailable(String message, Throwable cause) {
+            this(message, cause, 5);
+        }
+
+        public StoreUnavailable(String message, Throwable cause, int retryAfterSeconds) {
+            super(message, cause);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public int retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+
+        @Override
+        public String code() {
+            return "store.unavailable";
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package dev.largeupload.domain.model;
+
+import dev.largeupload.domain.error.UploadException.Expired;
+import dev.largeupload.domain.error.UploadException.NotActive;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One upload of one file: what is being uploaded, how it is cut into chunks, which chunks have
+ * arrived, and where it is in its life ({@link UploadState}). Immutable: a change of state yields
+ * a new instance, which a {@code MetadataStore} persists by compare-and-set.
+ *
+ * <p>The file name is for display only; the data lives under {@link #blobName()}, derived from the id.
+ * Only the SHA-256 of the upload token is held.
+ */
+public final class UploadSession {
+
+    private final UploadId id;
+    private final FileName fileName;
+    private final String contentType;
+    private final ChunkPlan plan;
+    private final BitSet received;
+    private final UploadState state;
+    private final Instant createdAt;
+    private final Instant updatedAt;
+    private final Instant expiresAt;
+    private final String tokenHash;
+    private final Optional<String> expectedSha256;
+
+    private UploadSession(UploadId id, FileName fileName, String contentType, ChunkPlan plan, BitSet received,
+                          UploadState state, Instant createdAt, Instant updatedAt, Instant expiresAt,
+                          String tokenHash, Optional<String> expectedSha256) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.fileName = Objects.requireNonNull(fileName, "fileName");
+        this.contentType = Objects.requireNonNull(contentType, "contentType");
+        this.plan = Objects.requireNonNull(plan, "plan");
+        this.received = (BitSet) received.clone();
+        if (received.length() > plan.chunkCount()) {
+            throw new IllegalArgumentException("received chunk " + (received.length() - 1) + " is outside the plan");
+        }
+        this.state = Objects.requireNonNull(state, "state");
+        this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+        this.updatedAt = Objects.requireNonNull(updatedAt, "updatedAt");
+        this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
+        this.tokenHash = Objects.requireNonNull(tokenHash, "tokenHash");
+        this.expectedSha256 = Objects.requireNonNull(expectedSha256, "expectedSha256");
+    }
+
+    /** A new upload with no chunks received. */
+    public static UploadSession start(UploadId id, FileName fileName, String contentType, ChunkPlan plan,
+                                      String tokenHash, Optional<String> expectedSha256,
+                                      Instant now, Instant expiresAt) {
+        return new UploadSession(id, fileName, contentType, plan, new BitSet(), UploadState.ACTIVE,
+                now, now, expiresAt, tokenHash, expectedSha256);
+    }
+
+    /** An upload as a store kept it. */
+    public static UploadSession restore(UploadId id, FileName fileName, String contentType, ChunkPlan plan,
+                                        BitSet received, UploadState state, Instant createdAt, Instant updatedAt,
+                                        Instant expiresAt, String tokenHash, Optional<String> expectedSha256) {
+        return new UploadSession(id, fileName, contentType, plan, received, state, createdAt, updatedAt,
+                expiresAt, tokenHash, expectedSha256);
+    }
+
+    /**
+     * Checks that chunk {@code index} may be sent now and returns its exact length.
+     *
+     * @throws Expired if the upload expired (by state, or idle past {@code expiresAt})
+     * @throws NotActive if the upload is completing, completed or aborted
+     * @throws dev.largeupload.domain.error.UploadException.ChunkOutOfRange if the index is outside the plan
+     */
+    public long requireAcceptsChunk(long index, Instant now) {
+        requireActive(now);
+        return plan.lengthOf(index);
+    }
+
+    /** @throws Expired or {@link NotActive} unless the upload is active and not idle past its expiry */
+    public void requireActive(Instant now) {
+        if (isExpiredAt(now)) {
+            throw new Expired(id.value());
+        }
+        if (state != UploadState.ACTIVE) {
+            throw new NotActive("Upload " + id + " is " + state.name().toLowerCase()
+                    + (state == UploadState.COMPLETING ? "; its completion is in progress" : "")
+                    + " and accepts no more chunks.");
+        }
+    }
+
+    /** Whether the upload has expired, either by its state or because it is active and idle past its expiry. */
+    public boolean isExpiredAt(Instant now) {
+        return state == UploadState.EXPIRED || (state == UploadState.ACTIVE && !now.isBefore(expiresAt));
+    }
+
+    /** This upload with chunk {@code index} marked as received. */
+    public UploadSession withChunkReceived(int index, Instant now, Instant newExpiry) {
+        plan.requireInRange(index);
+        BitSet next = (BitSet) received.clone();
+        next.set(index);
+        return new UploadSession(id, fileName, contentType, plan, next, state, createdAt, now, newExpiry,
+                tokenHash, expectedSha256);
+    }
+
+    /** This upload in state {@code next}; refuses a change the state machine does not allow. */
+    public UploadSession transitionTo(UploadState next, Instant now) {
+        if (!state.canBecome(next)) {
+            throw new IllegalStateException("an upload cannot go from " + state + " to " + next);
+        }
+        return new UploadSession(id, fileName, contentType, plan, received, next, createdAt, now, expiresAt,
+                tokenHash, expectedSha256);
+    }
+
+    /** Whether {@code token} is this upload's token (constant-time). */
+    public boolean isOwnedBy(String token) {
+        return UploadToken.matches(token, tokenHash);
+    }
+
+    /** The indexes not yet received, in ascending order. */
+    public List<Integer> missingChunks() {
+        List<Integer> missing = new ArrayList<>(plan.chunkCount() - received.cardinality());
+        for (int i = received.nextClearBit(0); i < plan.chunkCount(); i = received.nextClearBit(i + 1)) {
+            missing.add(i);
+        }
+        return missing;
+    }
+
+    /** The indexes received, in ascending order. */
+    public List<Integer> receivedChunks() {
+        return received.stream().boxed().toList();
+    }
+
+    public boolean hasReceived(int index) {
+        return received.get(index);
+    }
+
+    public int receivedCount() {
+        return received.cardinality();
+    }
+
+    /** Bytes received so far (the exact lengths of the received chunks). */
+    public long receivedBytes() {
+        if (plan.chunkCount() == 0) {
+            return 0;
+        }
+        long bytes = (long) received.cardinality() * plan.chunkSize();
+        return received.get(plan.chunkCount() - 1) ? bytes - plan.chunkSize() + plan.lengthOf(plan.chunkCount() - 1) : bytes;
+    }
+
+    /** Whether every chunk has arrived (always true for a 0-byte file). */
+    public boolean allChunksReceived() {
+        return received.cardinality() == plan.chunkCount();
+    }
+
+    /** Percentage of bytes received, 0 to 100, rounded to two decimals; 100 for a completed upload. */
+    public double progressPercentage() {
+        if (state == UploadState.COMPLETED || plan.fileSize() == 0) {
+            return allChunksReceived() ? 100.0 : 0.0;
+        }
+        return Math.round(receivedBytes() * 10000.0 / plan.fileSize()) / 100.0;
+    }
+
+    public BlobName blobName() {
+        return BlobName.of(id);
+    }
+
+    public UploadId id() {
+        return id;
+    }
+
+    public FileName fileName() {
+        return fileName;
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    public ChunkPlan plan() {
+        return plan;
+    }
+
+    /** A copy of the received-chunk set. */
+    public BitSet received() {
+        return (BitSet) received.clone();
+    }
+
+    public UploadState state() {
+        return state;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    public String tokenHash() {
+        return tokenHash;
+    }
+
+    public Optional<String> expectedSha256() {
+        return expectedSha256;
+    }
+
+    @Override
+    public String toString() {
+        return "UploadSession[" + id + ", " + state + ", " + received.cardinality() + "/" + plan.chunkCount() + " chunks]";
+    }
+}

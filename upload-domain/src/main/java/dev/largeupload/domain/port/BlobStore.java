@@ -1,0 +1,60 @@
+package dev.largeupload.domain.port;
+
+import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.model.BlobName;
+import dev.largeupload.domain.model.ChunkPlan;
+import java.io.InputStream;
+import java.util.BitSet;
+
+/**
+ * Where the bytes of uploads live: chunks are staged one by one, in any order and any number of
+ * times, then committed into one blob in chunk order.
+ *
+ * <p>Every implementation guarantees:
+ * <ul>
+ *   <li><b>Streaming</b>: a chunk is moved from its stream to storage in bounded memory, whatever its length.</li>
+ *   <li><b>All or nothing per chunk</b>: a chunk is staged only when all of its bytes arrived. If
+ *       the stream throws (the domain throws {@link UploadException} from {@code read} when the body
+ *       is short, long or fails its digest), nothing of that attempt is visible and any earlier
+ *       staging of the same index stays as it was.</li>
+ *   <li><b>Idempotent</b>: staging an index again replaces it; committing again after a commit
+ *       succeeded changes nothing; deleting what is gone succeeds.</li>
+ *   <li><b>Thread-safe</b>, and safe when several servers share the same storage.</li>
+ *   <li><b>No vendor exceptions</b>: failures of the storage itself surface as
+ *       {@link UploadException.StoreUnavailable}, absence as {@link UploadException.NotFound}.</li>
+ * </ul>
+ */
+public interface BlobStore {
+
+    /**
+     * Stages chunk {@code index} of {@code blob} from {@code chunk.data()}, reading exactly
+     * {@code chunk.length()} bytes. An MD5 in {@code chunk} is the client's; a store that can have
+     * its backend verify it again (Azure's transactional MD5) passes it on.
+     */
+    void stage(BlobName blob, int index, ChunkData chunk);
+
+    /**
+     * Which chunks of {@code blob} are staged and not yet committed, with the lengths the plan expects
+     * (a staged chunk of another length does not count).
+     */
+    BitSet stagedChunks(BlobName blob, ChunkPlan plan);
+
+    /**
+     * Joins the staged chunks 0..n-1 into the committed blob, atomically: readers see either no blob
+     * or the whole of it. Idempotent: when the blob is already committed with the plan's size, it
+     * returns it unchanged.
+     *
+     * @throws UploadException.Incomplete if a chunk is not staged with its planned length (nothing is committed)
+     */
+    CommittedBlob commit(BlobName blob, ChunkPlan plan, BlobAttributes attributes);
+
+    /**
+     * Opens {@code length} bytes of the committed blob starting at {@code offset}; the caller closes the stream.
+     *
+     * @throws UploadException.NotFound if there is no committed blob of that name
+     */
+    InputStream openCommitted(BlobName blob, long offset, long length);
+
+    /** Discards the committed blob and every staged chunk of {@code blob}; succeeds when there is nothing. */
+    void delete(BlobName blob);
+}

@@ -1,0 +1,62 @@
+package dev.largeupload.domain.port;
+
+import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.model.UploadState;
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the state of uploads lives: the session, its received chunks and its life-cycle state.
+ *
+ * <p>Every implementation guarantees:
+ * <ul>
+ *   <li><b>Durable once returned</b>: what a call reported as done survives a crash of this server.</li>
+ *   <li><b>Atomic and idempotent chunk recording</b>: recording the same chunk twice, or from many
+ *       threads or servers at once, leaves it recorded once; a chunk is recorded only while the
+ *       upload is {@link UploadState#ACTIVE}, serialised with state changes.</li>
+ *   <li><b>Compare-and-set state changes</b>: of any number of concurrent callers (threads or
+ *       servers sharing the store) asking for the same change, exactly one succeeds.</li>
+ *   <li><b>No vendor exceptions</b>: a store that cannot be reached throws
+ *       {@link UploadException.StoreUnavailable}.</li>
+ * </ul>
+ * The JDBC and Redis stores are safe for several server instances at once; a file store is for one host.
+ */
+public interface MetadataStore {
+
+    /** Saves a new session. @throws IllegalStateException if one with the same id exists */
+    void create(UploadSession session);
+
+    /** The session with its received chunks, if it exists. */
+    Optional<UploadSession> find(UploadId id);
+
+    /**
+     * Records that chunk {@code receipt.index()} of upload {@code id} has been staged, and pushes the
+     * upload's expiry to {@code receipt.expiresAt()}.
+     *
+     * @return how many chunks the upload has received, this one included
+     * @throws UploadException.NotFound if there is no such upload
+     * @throws UploadException.NotActive if the upload is not {@link UploadState#ACTIVE}
+     */
+    int recordChunk(UploadId id, ChunkReceipt receipt);
+
+    /** The indexes of the chunks received, as a set. @throws UploadException.NotFound if there is no such upload */
+    BitSet receivedChunks(UploadId id);
+
+    /**
+     * Changes the state of upload {@code id} from {@code expected} to {@code next}, only if it is
+     * {@code expected} now.
+     *
+     * @return whether this call made the change
+     */
+    boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at);
+
+    /** Removes the upload and its chunk records; succeeds when there is nothing. */
+    void delete(UploadId id);
+
+    /** Up to {@code limit} ids of active uploads whose expiry is at or before {@code now}. */
+    List<UploadId> listExpired(Instant now, int limit);
+}

@@ -1,0 +1,33 @@
+package dev.largeupload.domain.service;
+
+import dev.largeupload.domain.model.ChunkPlan;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The rules an operator sets for uploads.
+ *
+ * @param defaultChunkSize chunk size used when a client asks for none
+ * @param maxFileSize      the largest file accepted (at most {@link ChunkPlan#MAX_FILE_SIZE})
+ * @param uploadTtl        how long an upload may stay idle before it expires
+ * @param requireToken     whether writes must present the upload's token (off only for seed-era clients)
+ * @param completionLease  how long a completion may stay in progress before another caller may take it over
+ *                         (the server that began it having crashed)
+ */
+public record UploadPolicy(long defaultChunkSize, long maxFileSize, Duration uploadTtl, boolean requireToken,
+                           Duration completionLease) {
+
+    public UploadPolicy {
+        if (defaultChunkSize < 1 || defaultChunkSize > ChunkPlan.MAX_CHUNK_SIZE) {
+            throw new IllegalArgumentException("default chunk size must be 1.." + ChunkPlan.MAX_CHUNK_SIZE);
+        }
+        if (maxFileSize < 0 || maxFileSize > ChunkPlan.MAX_FILE_SIZE) {
+            throw new IllegalArgumentException("max file size must be 0.." + ChunkPlan.MAX_FILE_SIZE);
+        }
+        Objects.requireNonNull(uploadTtl, "uploadTtl");
+        Objects.requireNonNull(completionLease, "completionLease");
+        if (uploadTtl.isNegative() || uploadTtl.isZero()) {
+            throw new IllegalArgumentException("upload TTL must be positive");
+        }
+    }
+}

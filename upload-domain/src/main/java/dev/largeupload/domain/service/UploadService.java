@@ -1,0 +1,249 @@
+package dev.largeupload.domain.service;
+
+import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.error.UploadException.ChunkLengthMismatch;
+import dev.largeupload.domain.error.UploadException.Expired;
+import dev.largeupload.domain.error.UploadException.Incomplete;
+import dev.largeupload.domain.error.UploadException.InvalidArgument;
+import dev.largeupload.domain.error.UploadException.InvalidArgument.Field;
+import dev.largeupload.domain.error.UploadException.NotActive;
+import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.TooLarge;
+import dev.largeupload.domain.model.BlockId;
+import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.model.UploadToken;
+import dev.largeupload.domain.port.BlobAttributes;
+import dev.largeupload.domain.port.BlobStore;
+import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.CommittedBlob;
+import dev.largeupload.domain.port.MetadataStore;
+import dev.largeupload.domain.service.Results.ChunkAccepted;
+import dev.largeupload.domain.service.Results.Completed;
+import dev.largeupload.domain.service.Results.Initiated;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The use cases of an upload: initiate, accept a chunk, complete, status, resume, abort, expire
+ * and download. It validates every value that enters the domain, checks the upload token, and
+ * orders the calls to the two stores so that no failure leaves a wrong state behind:
+ * a chunk is recorded only after it was staged whole; a commit happens only after every chunk is
+ * recorded and the state moved to {@code COMPLETING} by compare-and-set, so one caller commits.
+ * Stateless and thread-safe.
+ */
+public final class UploadService {
+
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+                    + "(\\s*;\\s*[A-Za-z0-9!#$&^_.+-]+=(\"[^\"\\p{Cntrl}]*\"|[A-Za-z0-9!#$&^_.+-]+))*");
+    private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
+    private final MetadataStore metadata;
+    private final BlobStore blobs;
+    private final UploadPolicy policy;
+    private final Clock clock;
+
+    public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock) {
+        this.metadata = Objects.requireNonNull(metadata, "metadata");
+        this.blobs = Objects.requireNonNull(blobs, "blobs");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public UploadPolicy policy() {
+        return policy;
+    }
+
+    /** Starts an upload: validates the request, plans the chunks, issues the token. */
+    public Initiated initiate(InitiateRequest request) {
+        FileName fileName = new FileName(request.fileName());
+        if (request.fileSize() < 0) {
+            throw new InvalidArgument(Field.FILE_SIZE, "The file size must be 0 or more bytes; got " + request.fileSize() + ".");
+        }
+        if (request.fileSize() > policy.maxFileSize()) {
+            throw new TooLarge("A file", request.fileSize(), policy.maxFileSize());
+        }
+        ChunkPlan plan = ChunkPlan.of(request.fileSize(), request.chunkSize().orElse(policy.defaultChunkSize()));
+        String contentType = request.contentType().map(String::strip).filter(s -> !s.isEmpty()).orElse(DEFAULT_CONTENT_TYPE);
+        if (contentType.length() > 255 || !MEDIA_TYPE.matcher(contentType).matches()) {
+            throw new InvalidArgument(Field.CONTENT_TYPE, "'" + abbreviate(contentType) + "' is not a media type such as application/zip.");
+        }
+        Optional<String> sha256 = request.sha256().map(s -> s.strip().toLowerCase(Locale.ROOT));
+        if (sha256.isPresent() && !SHA256_HEX.matcher(sha256.get()).matches()) {
+            throw new InvalidArgument(Field.CHECKSUM, "sha256 must be 64 hexadecimal digits.");
+        }
+        String token = UploadToken.issue();
+        Instant now = clock.instant();
+        UploadSession session = UploadSession.start(UploadId.random(), fileName, contentType, plan,
+                UploadToken.hash(token), sha256, now, now.plus(policy.uploadTtl()));
+        metadata.create(session);
+        return new Initiated(session, token);
+    }
+
+    /**
+     * Streams one chunk into the blob store and records it. {@code declaredLength} is the
+     * request's length when it announced one (-1 when not): a wrong one is refused before any byte is read.
+     */
+    public ChunkAccepted acceptChunk(UploadId id, String token, long index, InputStream body, long declaredLength,
+                                     Optional<byte[]> md5) {
+        UploadSession session = owned(id, token);
+        Instant now = clock.instant();
+        long length = session.requireAcceptsChunk(index, now);
+        int chunk = (int) index;
+        if (declaredLength >= 0 && declaredLength != length) {
+            throw new ChunkLengthMismatch(chunk, length, "the request announced " + declaredLength + " bytes");
+        }
+        if (md5.isPresent() && md5.get().length != 16) {
+            throw new InvalidArgument(Field.CHECKSUM, "Content-MD5 must be the Base64 of 16 bytes.");
+        }
+        blobs.stage(session.blobName(), chunk, new ChunkData(new VerifiedChunkStream(body, chunk, length, md5), length, md5));
+        Instant done = clock.instant();
+        int receivedCount = metadata.recordChunk(id, new ChunkReceipt(chunk, done, done.plus(policy.uploadTtl())));
+        return new ChunkAccepted(session, chunk, BlockId.of(chunk), receivedCount);
+    }
+
+    /**
+     * Commits the upload once every chunk has arrived. Repeating it after success answers the same.
+     *
+     * @throws Incomplete listing the missing chunks (the upload stays active)
+     * @throws NotActive if another caller is completing it right now, or it was aborted
+     */
+    public Completed complete(UploadId id, String token) {
+        UploadSession session = owned(id, token);
+        Instant now = clock.instant();
+        if (session.state() == UploadState.COMPLETED) {
+            return new Completed(session, new CommittedBlob(session.plan().fileSize(), session.expectedSha256()));
+        }
+        if (session.state() == UploadState.COMPLETING && isStale(session, now)) {
+            // The server that began this completion stopped before finishing; committing is idempotent.
+            metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.ACTIVE, now);
+            session = owned(id, token);
+        }
+        session.requireActive(now);
+        if (!session.allChunksReceived()) {
+            throw new Incomplete(session.missingChunks());
+        }
+        if (!metadata.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, now)) {
+            UploadSession current = owned(id, token);
+            if (current.state() == UploadState.COMPLETED) {
+                return new Completed(current, new CommittedBlob(current.plan().fileSize(), current.expectedSha256()));
+            }
+            current.requireActive(now);
+            throw new NotActive("Upload " + id + " changed while completing; try again.");
+        }
+        try {
+            UploadSession completing = session.transitionTo(UploadState.COMPLETING, now);
+            CommittedBlob blob = blobs.commit(completing.blobName(), completing.plan(), new BlobAttributes(
+                    completing.contentType(), completing.fileName(), id, completing.expectedSha256()));
+            Instant committedAt = clock.instant();
+            if (!metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, committedAt)) {
+                throw new NotActive("Upload " + id + " was taken over while completing; try again.");
+            }
+            return new Completed(completing.transitionTo(UploadState.COMPLETED, committedAt), blob);
+        } catch (RuntimeException e) {
+            // Nothing was committed that a retry would not commit again; let the client fix and retry.
+            metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.ACTIVE, clock.instant());
+            throw e;
+        }
+    }
+
+    /** The upload as it stands. No token is needed to read it. */
+    public UploadSession status(UploadId id) {
+        UploadSession session = find(id);
+        if (session.isExpiredAt(clock.instant())) {
+            throw new Expired(id.value());
+        }
+        return session;
+    }
+
+    /** The upload as it stands, for a client that wants to send what is missing. */
+    public UploadSession resume(UploadId id) {
+        return status(id);
+    }
+
+    /**
+     * Aborts an upload, or deletes a completed one: its data and its record are removed.
+     * If a store fails halfway, the upload stays aborted and a repeated call finishes the job.
+     */
+    public UploadSession abort(UploadId id, String token) {
+        UploadSession session = owned(id, token);
+        Instant now = clock.instant();
+        if (session.state() == UploadState.COMPLETING && !isStale(session, now)) {
+            throw new NotActive("Upload " + id + " is being completed and cannot be deleted now; try again shortly.");
+        }
+        if (session.state() != UploadState.ABORTED && session.state() != UploadState.EXPIRED
+                && !metadata.compareAndSetState(id, session.state(), UploadState.ABORTED, now)) {
+            throw new NotActive("Upload " + id + " changed while being deleted; try again.");
+        }
+        blobs.delete(session.blobName());
+        metadata.delete(id);
+        return session;
+    }
+
+    /**
+     * Expires an idle upload: marks it expired (one caller wins), discards its staged data, and
+     * keeps its record so that later calls answer {@code upload.expired}.
+     *
+     * @return whether this call expired it
+     */
+    public boolean expire(UploadId id) {
+        Optional<UploadSession> found = metadata.find(id);
+        Instant now = clock.instant();
+        if (found.isEmpty() || found.get().state() != UploadState.ACTIVE || now.isBefore(found.get().expiresAt())) {
+            return false;
+        }
+        if (!metadata.compareAndSetState(id, UploadState.ACTIVE, UploadState.EXPIRED, now)) {
+            return false;
+        }
+        blobs.delete(found.get().blobName());
+        return true;
+    }
+
+    /** The ids of uploads whose time has run out, for a periodic job to {@link #expire}. */
+    public List<UploadId> expiredUploads(int limit) {
+        return metadata.listExpired(clock.instant(), limit);
+    }
+
+    /** A completed upload's file, to be read whole or by range. */
+    public Download download(UploadId id) {
+        UploadSession session = status(id);
+        if (session.state() != UploadState.COMPLETED) {
+            throw new NotActive("Upload " + id + " is " + session.state().name().toLowerCase(Locale.ROOT)
+                    + "; only a completed upload can be downloaded.");
+        }
+        return new Download(session, blobs);
+    }
+
+    private boolean isStale(UploadSession session, Instant now) {
+        return !now.isBefore(session.updatedAt().plus(policy.completionLease()));
+    }
+
+    private UploadSession owned(UploadId id, String token) {
+        UploadSession session = find(id);
+        if (policy.requireToken() && !session.isOwnedBy(token)) {
+            throw new NotFound(id.value());
+        }
+        return session;
+    }
+
+    private UploadSession find(UploadId id) {
+        return metadata.find(id).orElseThrow(() -> new NotFound(id.value()));
+    }
+
+    private static String abbreviate(String s) {
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 60 ? clean.substring(0, 60) + "…" : clean;
+    }
+}
