@@ -1,0 +1,69 @@
+package dev.largeupload.web.api;
+
+import static dev.largeupload.web.api.RequestValues.TOKEN_HEADER;
+
+import dev.largeupload.domain.service.Results.ChunkAccepted;
+import dev.largeupload.domain.service.UploadService;
+import dev.largeupload.web.api.Dtos.ChunkResponse;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * Receives chunks, streaming each body straight into the blob store: as a raw
+ * {@code application/octet-stream} body ({@code PUT /api/upload/{id}/chunks/{index}}), or as the
+ * seed's multipart form ({@code POST /api/upload/chunk}). A chunk is never held in memory.
+ */
+@Path("/upload")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class ChunkResource {
+
+    @Inject
+    UploadService uploads;
+
+    @Inject
+    MultipartChunkReader multipart;
+
+    @Context
+    HttpServletRequest request;
+
+    @PUT
+    @Path("/{id}/chunks/{index}")
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    public ChunkResponse put(@PathParam("id") String id, @PathParam("index") String index,
+                             @HeaderParam(TOKEN_HEADER) String token, @HeaderParam("Content-MD5") String md5,
+                             InputStream body) {
+        ChunkAccepted accepted = uploads.acceptChunk(RequestValues.uploadId(id), token, RequestValues.chunkIndex(index),
+                body, request.getContentLengthLong(), RequestValues.contentMd5(md5));
+        return answer(accepted);
+    }
+
+    @POST
+    @Path("/chunk")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public ChunkResponse post(@HeaderParam(TOKEN_HEADER) String token, @HeaderParam("Content-MD5") String md5) {
+        return answer(multipart.read(request, (fields, body) -> uploads.acceptChunk(
+                RequestValues.uploadId(fields.required("upload_id")),
+                token != null ? token : fields.optional("upload_token").orElse(null),
+                RequestValues.chunkIndex(fields.required("chunk_index")),
+                body, -1,
+                RequestValues.contentMd5(Optional.ofNullable(md5).orElse(fields.optional("content_md5").orElse(null))))));
+    }
+
+    static ChunkResponse answer(ChunkAccepted a) {
+        return new ChunkResponse(a.index(), a.blockId().value(), a.receivedCount(), a.session().plan().chunkCount(),
+                a.progressPercentage(), "Chunk uploaded successfully");
+    }
+}

@@ -1,0 +1,92 @@
+package dev.largeupload.web.api;
+
+import static dev.largeupload.web.api.RequestValues.TOKEN_HEADER;
+
+import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.service.InitiateRequest;
+import dev.largeupload.domain.service.Results.Completed;
+import dev.largeupload.domain.service.Results.Initiated;
+import dev.largeupload.domain.service.UploadService;
+import dev.largeupload.web.api.Dtos.CompleteResponse;
+import dev.largeupload.web.api.Dtos.DeleteResponse;
+import dev.largeupload.web.api.Dtos.InitResponse;
+import dev.largeupload.web.api.Dtos.ResumeResponse;
+import dev.largeupload.web.api.Dtos.StatusResponse;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+/** The seed's upload life cycle: init, complete, status, resume and delete (chunks are in {@link ChunkResource}). */
+@Path("/upload")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class UploadResource {
+
+    @Inject
+    UploadService uploads;
+
+    @Context
+    UriInfo uri;
+
+    @POST
+    @Path("/init")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response init(JsonObject body) {
+        JsonFields json = JsonFields.of(body);
+        Initiated started = uploads.initiate(new InitiateRequest(json.requiredString("filename"),
+                json.requiredLong("file_size"), json.optionalLong("chunk_size"), json.optionalString("content_type"),
+                json.optionalString("sha256")));
+        UploadSession s = started.session();
+        InitResponse answer = new InitResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(),
+                s.plan().chunkSize(), s.plan().chunkCount(), started.uploadToken(), Views.iso(s.expiresAt()),
+                "Upload initialized");
+        return Response.created(uri.getBaseUriBuilder().path("upload/status/{id}").build(s.id().value()))
+                .entity(answer).build();
+    }
+
+    @POST
+    @Path("/complete")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public CompleteResponse complete(JsonObject body, @HeaderParam(TOKEN_HEADER) String tokenHeader) {
+        JsonFields json = JsonFields.of(body);
+        var id = RequestValues.uploadId(json.requiredString("upload_id"));
+        String token = tokenHeader != null ? tokenHeader : json.optionalString("upload_token").orElse(null);
+        Completed done = uploads.complete(id, token);
+        UploadSession s = done.session();
+        return new CompleteResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(), s.plan().chunkCount(),
+                done.blob().sha256().orElse(null),
+                uri.getBaseUriBuilder().path("files/{id}").build(s.id().value()).getPath(),
+                "Upload completed successfully");
+    }
+
+    @GET
+    @Path("/status/{id}")
+    public StatusResponse status(@PathParam("id") String id) {
+        return Views.status(uploads.status(RequestValues.uploadId(id)));
+    }
+
+    @GET
+    @Path("/resume/{id}")
+    public ResumeResponse resume(@PathParam("id") String id) {
+        return Views.resume(uploads.resume(RequestValues.uploadId(id)));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public DeleteResponse delete(@PathParam("id") String id, @HeaderParam(TOKEN_HEADER) String token) {
+        UploadSession s = uploads.abort(RequestValues.uploadId(id), token);
+        return new DeleteResponse(s.id().value(), "Upload deleted");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.largeupload.web.problem;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Locale;
+import java.util.Map;
+
+/** Turns the framework's own refusals (no such path, wrong method, wrong media type …) into problem documents. */
+@Provider
+public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
+
+    private static final Map<Integer, String> CODES = Map.of(
+            400, "request.malformed",
+            404, "request.no-such-resource",
+            405, "request.method-not-allowed",
+            406, "request.not-acceptable",
+            411, "request.length-required",
+            413, "request.too-large",
+            415, "request.unsupported-media-type");
+
+    @Override
+    public Response toResponse(WebApplicationException e) {
+        Response original = e.getResponse();
+        int status = original.getStatus();
+        if (status >= 500) {
+            return FallbackExceptionMapper.internalError(e);
+        }
+        String reason = original.getStatusInfo().getReasonPhrase();
+        String code = CODES.getOrDefault(status, "request.refused");
+        String detail = switch (status) {
+            case 404 -> "There is no such resource; the API lives under /api (see /api/config).";
+            case 405 -> "This method is not allowed here" + allowed(original) + ".";
+            case 415 -> "This content type is not accepted here; send application/json to init and complete, "
+                    + "application/octet-stream to PUT a chunk, multipart/form-data to POST /api/upload/chunk.";
+            default -> reason;
+        };
+        Response response = Problem.of(status, code, reason == null ? "Request refused" : reason, detail).toResponse();
+        if (status == 405 && original.getHeaderString("Allow") != null) {
+            return Response.fromResponse(response).header("Allow", original.getHeaderString("Allow")).build();
+        }
+        return response;
+    }
+
+    private static String allowed(Response original) {
+        String allow = original.getHeaderString("Allow");
+        return allow == null ? "" : "; allowed: " + allow.toUpperCase(Locale.ROOT);
+    }
+}
