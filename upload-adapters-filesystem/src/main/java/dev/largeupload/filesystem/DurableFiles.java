@@ -60,11 +60,6 @@ final class DurableFiles {
         }
     }
 
-    /** Deletes {@code file} if it is there. */
-    static void deleteIfExists(Path file) throws IOException {
-        Files.deleteIfExists(file);
-    }
-
     /** Deletes the files in {@code directory} that match {@code glob}; succeeds when the directory is missing. */
     static void deleteMatching(Path directory, String glob) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, glob)) {

@@ -159,7 +159,7 @@ public final class FilesystemBlobStore implements BlobStore {
     @Override
     public void delete(BlobName blob) {
         try {
-            DurableFiles.deleteIfExists(layout.committed(blob));
+            Files.deleteIfExists(layout.committed(blob));
             DurableFiles.deleteMatching(layout.committedRoot(), layout.commitTempGlob(blob));
             files.deleteDirectory(layout.stagingDir(blob));
         } catch (IOException e) {
@@ -256,7 +256,7 @@ public final class FilesystemBlobStore implements BlobStore {
 
     private static void deleteLeftover(Path temp) {
         try {
-            DurableFiles.deleteIfExists(temp);
+            Files.deleteIfExists(temp);
         } catch (IOException e) {
             // A temporary file is never taken for data; delete() and the next commit remove it.
         }
@@ -273,6 +273,7 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     private static StoreUnavailable unavailable(String action, Exception cause) {
-        return new StoreUnavailable("The file store could not " + action + ": " + cause, cause);
+        // The cause (with its server paths) is for the log; the message may reach the client.
+        return new StoreUnavailable("The file store could not " + action + "; try again shortly.", cause);
     }
 }
