@@ -1,0 +1,279 @@
+package dev.largeupload.filesystem;
+
+import static java.nio.file.StandardOpenOption.READ;
+
+import dev.largeupload.domain.error.UploadException.ChunkLengthMismatch;
+import dev.largeupload.domain.error.UploadException.Incomplete;
+import dev.largeupload.domain.error.UploadException.InvalidArgument;
+import dev.largeupload.domain.error.UploadException.InvalidArgument.Field;
+import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.StoreUnavailable;
+import dev.largeupload.domain.error.UploadException.TransferInterrupted;
+import dev.largeupload.domain.model.BlobName;
+import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.port.BlobAttributes;
+import dev.largeupload.domain.port.BlobStore;
+import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.CommittedBlob;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A {@link BlobStore} on a local or shared POSIX filesystem: the embedded default, for one host or
+ * for several hosts that mount the same filesystem with atomic rename (a local disk, NFSv4).
+ *
+ * <p>It keeps the port's promises this way (the layout is {@link BlobLayout}'s):
+ * <ul>
+ *   <li><b>Streaming</b>: a chunk is copied through one buffer of at most {@value #BUFFER_SIZE}
+ *       bytes; commits and reads move bytes between files without holding them.</li>
+ *   <li><b>All or nothing per chunk</b>: a chunk is written to a temporary file of its own, forced
+ *       to disk, and renamed over the chunk's name only when all of its bytes arrived. A request cut
+ *       off, or a crash at any moment, leaves at most a temporary file that is never counted as
+ *       staged; the previous staging of the index stays until the rename replaces it in one step.</li>
+ *   <li><b>Atomic, idempotent commit</b>: the chunks are joined into a temporary file, forced, and
+ *       renamed to the committed name, so a reader sees no blob or the whole blob; only then are the
+ *       chunks deleted. A commit repeated after a success (or after a crash before the clean-up)
+ *       finds the blob of the planned size and returns it.</li>
+ *   <li><b>Thread-safe without locks</b>: writers never share a file, and every change becomes
+ *       visible through an atomic rename; of concurrent stagings of one index the last rename wins whole.</li>
+ *   <li><b>Errors</b>: domain errors thrown by a chunk's stream pass through unchanged; a failure of
+ *       the stream itself is {@link TransferInterrupted}; this store's own I/O failures are
+ *       {@link StoreUnavailable}.</li>
+ * </ul>
+ * The attributes given to {@link #commit} are not stored: the metadata store keeps them.
+ */
+public final class FilesystemBlobStore implements BlobStore {
+
+    static final int BUFFER_SIZE = 1024 * 1024;
+
+    private final BlobLayout layout;
+    private final DurableFiles files;
+
+    /**
+     * A store that keeps everything under {@code root}, creating it when needed.
+     *
+     * @throws UncheckedIOException if {@code root} cannot be created or is not a writable directory
+     */
+    public FilesystemBlobStore(Path root) {
+        this.layout = new BlobLayout(root);
+        try {
+            Files.createDirectories(layout.stagingRoot());
+            Files.createDirectories(layout.committedRoot());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the blob directories under " + root, e);
+        }
+        this.files = new DurableFiles(layout.committedRoot());
+    }
+
+    @Override
+    public void stage(BlobName blob, int index, ChunkData chunk) {
+        Path temp = layout.newChunkTemp(blob, index);
+        try {
+            try (FileChannel out = files.createNew(temp)) {
+                copy(chunk.data(), index, chunk.length(), out);
+                out.force(true);
+            }
+            files.moveAtomically(temp, layout.chunk(blob, index));
+        } catch (IOException e) {
+            throw unavailable("store chunk " + index + " of " + blob, e);
+        } finally {
+            deleteLeftover(temp);
+        }
+    }
+
+    @Override
+    public BitSet stagedChunks(BlobName blob, ChunkPlan plan) {
+        BitSet staged = new BitSet(plan.chunkCount());
+        try (DirectoryStream<Path> chunks = Files.newDirectoryStream(layout.stagingDir(blob), BlobLayout.CHUNK_GLOB)) {
+            for (Path chunk : chunks) {
+                OptionalInt index = BlobLayout.indexOf(chunk);
+                if (index.isPresent() && index.getAsInt() < plan.chunkCount()
+                        && sizeOf(chunk) == plan.lengthOf(index.getAsInt())) {
+                    staged.set(index.getAsInt());
+                }
+            }
+            return staged;
+        } catch (NoSuchFileException e) {
+            return staged;
+        } catch (IOException | DirectoryIteratorException e) {
+            throw unavailable("list the chunks of " + blob, e);
+        }
+    }
+
+    @Override
+    public CommittedBlob commit(BlobName blob, ChunkPlan plan, BlobAttributes attributes) {
+        try {
+            Optional<CommittedBlob> done = committedWithSize(blob, plan.fileSize());
+            if (done.isEmpty()) {
+                List<Integer> missing = missing(stagedChunks(blob, plan), plan);
+                if (!missing.isEmpty()) {
+                    throw new Incomplete(missing);
+                }
+                done = Optional.of(join(blob, plan));
+            }
+            // Also finishes the clean-up of a commit that crashed after its rename.
+            files.deleteDirectory(layout.stagingDir(blob));
+            return done.get();
+        } catch (IOException e) {
+            throw unavailable("commit " + blob, e);
+        }
+    }
+
+    @Override
+    public InputStream openCommitted(BlobName blob, long offset, long length) {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(layout.committed(blob), READ);
+        } catch (NoSuchFileException e) {
+            throw new NotFound(blob.value());
+        } catch (IOException e) {
+            throw unavailable("open " + blob, e);
+        }
+        long size;
+        try {
+            size = channel.size();
+        } catch (IOException e) {
+            throw closing(channel, unavailable("open " + blob, e));
+        }
+        if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+            throw closing(channel, new InvalidArgument(Field.RANGE, "Bytes " + offset + " to " + (offset + length)
+                    + " are outside a file of " + size + " bytes."));
+        }
+        return new FileRangeInputStream(channel, offset, length);
+    }
+
+    @Override
+    public void delete(BlobName blob) {
+        try {
+            Files.deleteIfExists(layout.committed(blob));
+            DurableFiles.deleteMatching(layout.committedRoot(), layout.commitTempGlob(blob));
+            files.deleteDirectory(layout.stagingDir(blob));
+        } catch (IOException e) {
+            throw unavailable("delete " + blob, e);
+        }
+    }
+
+    /** Joins chunks 0..n-1 into a forced temporary file and renames it to the committed name. */
+    private CommittedBlob join(BlobName blob, ChunkPlan plan) throws IOException {
+        Files.createDirectories(layout.committedRoot());
+        Path temp = layout.newCommitTemp(blob);
+        try {
+            try (FileChannel out = files.createNew(temp)) {
+                for (int index = 0; index < plan.chunkCount(); index++) {
+                    appendChunk(blob, plan, index, out);
+                }
+                out.force(true);
+            }
+            files.moveAtomically(temp, layout.committed(blob));
+            return new CommittedBlob(plan.fileSize(), Optional.empty());
+        } catch (Incomplete e) {
+            // A concurrent commit of the same blob may have finished first and removed the chunks.
+            return committedWithSize(blob, plan.fileSize()).orElseThrow(() -> e);
+        } finally {
+            deleteLeftover(temp);
+        }
+    }
+
+    private void appendChunk(BlobName blob, ChunkPlan plan, int index, FileChannel out) throws IOException {
+        long length = plan.lengthOf(index);
+        // Re-checked on the open file: a chunk may have been replaced or removed since it was listed.
+        try (FileChannel chunk = FileChannel.open(layout.chunk(blob, index), READ)) {
+            if (chunk.size() != length) {
+                throw new Incomplete(List.of(index));
+            }
+            DurableFiles.transferAll(chunk, length, out);
+        } catch (NoSuchFileException e) {
+            throw new Incomplete(List.of(index));
+        }
+    }
+
+    private Optional<CommittedBlob> committedWithSize(BlobName blob, long size) {
+        long actual = sizeOf(layout.committed(blob));
+        return actual == size ? Optional.of(new CommittedBlob(size, Optional.empty())) : Optional.empty();
+    }
+
+    private static List<Integer> missing(BitSet staged, ChunkPlan plan) {
+        List<Integer> missing = new ArrayList<>();
+        for (int index = staged.nextClearBit(0); index < plan.chunkCount(); index = staged.nextClearBit(index + 1)) {
+            missing.add(index);
+        }
+        return missing;
+    }
+
+    /** Copies exactly {@code length} bytes of the client's stream into {@code out}. */
+    private static void copy(InputStream in, int index, long length, FileChannel out) throws IOException {
+        byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(1, length))];
+        ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+        long copied = 0;
+        while (copied < length) {
+            int n = readClient(in, index, buffer, (int) Math.min(buffer.length, length - copied));
+            if (n < 0) {
+                throw new ChunkLengthMismatch(index, length, "the stream ended after " + copied + " bytes");
+            }
+            wrapped.clear().limit(n);
+            while (wrapped.hasRemaining()) {
+                out.write(wrapped);
+            }
+            copied += n;
+        }
+    }
+
+    /** Reads from the client's stream, telling its failures apart from this store's own. */
+    private static int readClient(InputStream in, int index, byte[] buffer, int length) {
+        try {
+            return in.read(buffer, 0, length);
+        } catch (InterruptedIOException e) {
+            throw new TransferInterrupted(index, true, e);
+        } catch (IOException e) {
+            throw new TransferInterrupted(index, false, e);
+        }
+    }
+
+    /** The size of {@code file}, or -1 when it is not there. */
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            return -1;
+        } catch (IOException e) {
+            throw unavailable("read the size of " + file.getFileName(), e);
+        }
+    }
+
+    private static void deleteLeftover(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            // A temporary file is never taken for data; delete() and the next commit remove it.
+        }
+    }
+
+    /** Closes {@code channel} on the way out of a failure, and returns the failure to throw. */
+    private static RuntimeException closing(FileChannel channel, RuntimeException failure) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
+    }
+
+    private static StoreUnavailable unavailable(String action, Exception cause) {
+        // The cause (with its server paths) is for the log; the message may reach the client.
+        return new StoreUnavailable("The file store could not " + action + "; try again shortly.", cause);
+    }
+}

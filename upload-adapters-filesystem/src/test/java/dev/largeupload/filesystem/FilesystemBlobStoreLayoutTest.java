@@ -1,0 +1,184 @@
+package dev.largeupload.filesystem;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.largeupload.domain.error.UploadException.Incomplete;
+import dev.largeupload.domain.error.UploadException.InvalidArgument;
+import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.StoreUnavailable;
+import dev.largeupload.domain.error.UploadException.TransferInterrupted;
+import dev.largeupload.domain.model.BlobName;
+import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.port.BlobAttributes;
+import dev.largeupload.domain.port.ChunkData;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the filesystem store does on disk, beyond the port's contract: its layout and its recovery from crashes. */
+class FilesystemBlobStoreLayoutTest {
+
+    private static final int CHUNK = 1000;
+
+    @TempDir
+    Path root;
+
+    private FilesystemBlobStore store;
+    private final BlobName blob = new BlobName("0f8fad5b-d9cb-469f-a165-70867728950e");
+    private final ChunkPlan plan = ChunkPlan.of(3 * CHUNK, CHUNK);
+
+    @BeforeEach
+    void createStore() {
+        store = new FilesystemBlobStore(root);
+    }
+
+    @Test
+    void stage_keepsEachChunkUnderAFixedWidthNameInTheBlobsStagingDirectory() {
+        stage(2, filled(CHUNK, 7));
+
+        assertEquals(List.of("000002.chunk"), names(staging()));
+    }
+
+    @Test
+    void commit_writesTheCommittedFileAndRemovesTheStagingDirectory() throws IOException {
+        stageAll();
+
+        store.commit(blob, plan, attributes());
+
+        assertEquals(3 * CHUNK, Files.size(root.resolve("committed").resolve(blob.value())));
+        assertFalse(Files.exists(staging()));
+    }
+
+    @Test
+    void stagedChunks_ignoresTheTemporaryFileOfAStageCutOffByACrash() throws IOException {
+        stage(0, filled(CHUNK, 1));
+        Files.write(staging().resolve("000001.chunk.5d1c9a0e-0000-4000-8000-000000000000.tmp"), filled(CHUNK, 2));
+
+        assertEquals(bitSet(0), store.stagedChunks(blob, plan));
+    }
+
+    @Test
+    void stagedChunks_ignoresAChunkFileOfTheWrongLength() throws IOException {
+        stageAll();
+        Files.write(staging().resolve("000001.chunk"), filled(CHUNK - 1, 2));
+
+        assertEquals(bitSet(0, 2), store.stagedChunks(blob, plan));
+        Incomplete thrown = assertThrows(Incomplete.class, () -> store.commit(blob, plan, attributes()));
+        assertEquals(List.of(1), thrown.missingChunks());
+    }
+
+    @Test
+    void stage_thatFails_leavesNoTemporaryFileBehind() {
+        InputStream cutOff = new SequenceInputStream(new ByteArrayInputStream(filled(CHUNK / 2, 3)), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("connection reset");
+            }
+        });
+
+        assertThrows(TransferInterrupted.class, () -> store.stage(blob, 0, new ChunkData(cutOff, CHUNK, Optional.empty())));
+
+        assertEquals(List.of(), names(staging()));
+    }
+
+    @Test
+    void commit_afterACrashBetweenRenameAndCleanUp_returnsTheBlobAndCleansUp() throws IOException {
+        stageAll();
+        Path committed = root.resolve("committed").resolve(blob.value());
+        Files.write(committed, filled(3 * CHUNK, 9));
+
+        assertEquals(3 * CHUNK, store.commit(blob, plan, attributes()).size());
+
+        assertFalse(Files.exists(staging()));
+        assertArrayEquals(filled(3 * CHUNK, 9), Files.readAllBytes(committed));
+    }
+
+    @Test
+    void openCommitted_doesNotSeeTheTemporaryFileOfACommitCutOffByACrash() throws IOException {
+        Path temp = root.resolve("committed").resolve(blob.value() + ".5d1c9a0e-0000-4000-8000-000000000000.tmp");
+        Files.write(temp, filled(3 * CHUNK, 4));
+
+        assertThrows(NotFound.class, () -> store.openCommitted(blob, 0, 0));
+        store.delete(blob);
+        assertFalse(Files.exists(temp));
+    }
+
+    @Test
+    void openCommitted_withARangeOutsideTheFile_throwsInvalidArgument() {
+        stageAll();
+        store.commit(blob, plan, attributes());
+
+        assertThrows(InvalidArgument.class, () -> store.openCommitted(blob, 3 * CHUNK, 1));
+        assertThrows(InvalidArgument.class, () -> store.openCommitted(blob, -1, 1));
+    }
+
+    @Test
+    void stage_whenTheDiskRefuses_throwsStoreUnavailable() throws IOException {
+        Files.createDirectories(staging().getParent());
+        Files.write(staging(), new byte[0]);
+
+        assertThrows(StoreUnavailable.class, () -> stage(0, filled(CHUNK, 5)));
+    }
+
+    @Test
+    void stage_ofAnIndexNoPlanCanHave_isRefusedBeforeReading() {
+        assertThrows(IllegalArgumentException.class, () -> stage(-1, filled(CHUNK, 6)));
+        assertThrows(IllegalArgumentException.class, () -> stage(ChunkPlan.MAX_BLOCKS, filled(CHUNK, 6)));
+    }
+
+    private void stage(int index, byte[] data) {
+        store.stage(blob, index, new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty()));
+    }
+
+    private void stageAll() {
+        for (int index = 0; index < plan.chunkCount(); index++) {
+            stage(index, filled(CHUNK, index + 1));
+        }
+    }
+
+    private Path staging() {
+        return root.resolve("staging").resolve(blob.value());
+    }
+
+    private static List<String> names(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(file -> file.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static BlobAttributes attributes() {
+        return new BlobAttributes("application/octet-stream", new FileName("test.bin"), UploadId.random(), Optional.empty());
+    }
+
+    private static byte[] filled(int length, int value) {
+        byte[] data = new byte[length];
+        Arrays.fill(data, (byte) value);
+        return data;
+    }
+
+    private static BitSet bitSet(int... indexes) {
+        BitSet set = new BitSet();
+        for (int index : indexes) {
+            set.set(index);
+        }
+        return set;
+    }
+}

@@ -1,0 +1,494 @@
+package dev.largeupload.domain.port;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.error.UploadException.ChunkLengthMismatch;
+import dev.largeupload.domain.error.UploadException.Incomplete;
+import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.model.BlobName;
+import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.UploadId;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link BlobStore} promises, run against each adapter: a concrete subclass
+ * per adapter supplies a fresh, empty store with {@link #newStore()} and inherits every test.
+ * Data is small (a few KiB) except in the one test that shows a large chunk is streamed.
+ */
+public abstract class BlobStoreContract {
+
+    private static final int CHUNK = 4096;
+
+    protected BlobStore store;
+
+    /** A new store with nothing in it; called before each test. */
+    protected abstract BlobStore newStore() throws Exception;
+
+    @BeforeEach
+    void createStore() throws Exception {
+        store = newStore();
+    }
+
+    @Test
+    void commit_ofChunksStagedInRandomOrder_joinsThemInIndexOrder() throws IOException {
+        BlobName blob = blob();
+        byte[] file = bytes(10 * CHUNK + 123, 1);
+        ChunkPlan plan = ChunkPlan.of(file.length, CHUNK);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < plan.chunkCount(); i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(7));
+        for (int index : order) {
+            stage(blob, index, slice(file, plan, index));
+        }
+
+        CommittedBlob committed = store.commit(blob, plan, attributes());
+
+        assertEquals(file.length, committed.size());
+        assertArrayEquals(file, readAll(blob, file.length));
+    }
+
+    @Test
+    void commit_ofZeroChunkPlan_createsAnEmptyBlob() throws IOException {
+        BlobName blob = blob();
+
+        CommittedBlob committed = store.commit(blob, ChunkPlan.of(0, CHUNK), attributes());
+
+        assertEquals(0, committed.size());
+        assertArrayEquals(new byte[0], readAll(blob, 0));
+    }
+
+    @Test
+    void stage_ofAnIndexAgain_replacesTheEarlierBytes() throws IOException {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
+        byte[] first = bytes(CHUNK, 2);
+        byte[] second = bytes(CHUNK, 3);
+        byte[] replaced = bytes(CHUNK, 4);
+        stage(blob, 0, first);
+        stage(blob, 1, second);
+
+        stage(blob, 1, replaced);
+        store.commit(blob, plan, attributes());
+
+        assertArrayEquals(concat(first, replaced), readAll(blob, plan.fileSize()));
+    }
+
+    @Test
+    void stage_whenTheStreamThrowsADomainErrorMidway_propagatesItAndKeepsTheEarlierStaging() throws IOException {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
+        byte[] first = bytes(CHUNK, 5);
+        byte[] earlier = bytes(CHUNK, 6);
+        stage(blob, 0, first);
+        stage(blob, 1, earlier);
+        ChunkLengthMismatch failure = new ChunkLengthMismatch(1, CHUNK, "the body ended early");
+
+        UploadException thrown = assertThrows(UploadException.class, () -> store.stage(blob, 1,
+                chunk(new FailingStream(bytes(CHUNK, 7), CHUNK / 2, failure), CHUNK)));
+
+        assertSame(failure, thrown);
+        assertEquals(bitSet(0, 1), store.stagedChunks(blob, plan));
+        store.commit(blob, plan, attributes());
+        assertArrayEquals(concat(first, earlier), readAll(blob, plan.fileSize()));
+    }
+
+    @Test
+    void stage_whenTheStreamFailsWithAnIOException_stagesNothing() {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
+        stage(blob, 0, bytes(CHUNK, 8));
+
+        assertThrows(UploadException.class, () -> store.stage(blob, 1,
+                chunk(new FailingStream(bytes(CHUNK, 9), CHUNK - 1, new IOException("connection reset")), CHUNK)));
+
+        assertEquals(bitSet(0), store.stagedChunks(blob, plan));
+    }
+
+    @Test
+    void stage_whenTheStreamEndsBeforeTheLength_stagesNothing() {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
+
+        assertThrows(UploadException.class, () -> store.stage(blob, 1,
+                chunk(new ByteArrayInputStream(bytes(CHUNK - 10, 10)), CHUNK)));
+
+        assertEquals(new BitSet(), store.stagedChunks(blob, plan));
+    }
+
+    @Test
+    void stagedChunks_reportsExactlyTheStagedIndexesWithTheirPlannedLengths() {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(5 * CHUNK + 17, CHUNK);
+        stage(blob, 0, bytes(CHUNK, 11));
+        stage(blob, 3, bytes(CHUNK, 12));
+        stage(blob, 5, bytes(17, 13));
+
+        assertEquals(bitSet(0, 3, 5), store.stagedChunks(blob, plan));
+    }
+
+    @Test
+    void stagedChunks_doesNotCountAChunkOfAnotherLength() {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(3 * CHUNK, CHUNK);
+        stage(blob, 0, bytes(CHUNK, 14));
+        stage(blob, 1, bytes(CHUNK - 1, 15));
+
+        assertEquals(bitSet(0), store.stagedChunks(blob, plan));
+    }
+
+    @Test
+    void stagedChunks_ofAnUnknownBlob_isEmpty() {
+        assertEquals(new BitSet(), store.stagedChunks(blob(), ChunkPlan.of(3 * CHUNK, CHUNK)));
+    }
+
+    @Test
+    void commit_withChunksMissing_throwsIncompleteListingThemAndCommitsNothing() {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(5 * CHUNK, CHUNK);
+        stage(blob, 0, bytes(CHUNK, 16));
+        stage(blob, 1, bytes(CHUNK, 17));
+        stage(blob, 3, bytes(CHUNK, 18));
+
+        Incomplete thrown = assertThrows(Incomplete.class, () -> store.commit(blob, plan, attributes()));
+
+        assertEquals(List.of(2, 4), thrown.missingChunks());
+        assertThrows(NotFound.class, () -> store.openCommitted(blob, 0, 0));
+        assertEquals(bitSet(0, 1, 3), store.stagedChunks(blob, plan));
+    }
+
+    @Test
+    void commit_withAChunkOfTheWrongLength_throwsIncompleteListingIt() {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
+        stage(blob, 0, bytes(CHUNK, 19));
+        stage(blob, 1, bytes(CHUNK + 1, 20));
+
+        Incomplete thrown = assertThrows(Incomplete.class, () -> store.commit(blob, plan, attributes()));
+
+        assertEquals(List.of(1), thrown.missingChunks());
+        assertThrows(NotFound.class, () -> store.openCommitted(blob, 0, 0));
+    }
+
+    @Test
+    void commit_twice_isIdempotent() throws IOException {
+        BlobName blob = blob();
+        byte[] file = bytes(3 * CHUNK + 5, 21);
+        ChunkPlan plan = stageAll(blob, file);
+
+        CommittedBlob first = store.commit(blob, plan, attributes());
+        CommittedBlob second = store.commit(blob, plan, attributes());
+
+        assertEquals(file.length, first.size());
+        assertEquals(first.size(), second.size());
+        assertArrayEquals(file, readAll(blob, file.length));
+    }
+
+    @Test
+    void commit_leavesNoChunkStaged() {
+        BlobName blob = blob();
+        ChunkPlan plan = stageAll(blob, bytes(2 * CHUNK, 22));
+
+        store.commit(blob, plan, attributes());
+
+        assertEquals(new BitSet(), store.stagedChunks(blob, plan));
+    }
+
+    @Test
+    void openCommitted_withARange_returnsExactlyThoseBytes() throws IOException {
+        BlobName blob = blob();
+        byte[] file = bytes(3 * CHUNK + 99, 23);
+        store.commit(blob, stageAll(blob, file), attributes());
+
+        assertArrayEquals(Arrays.copyOfRange(file, CHUNK - 10, 2 * CHUNK + 10), read(blob, CHUNK - 10, CHUNK + 20));
+        assertArrayEquals(new byte[0], read(blob, 100, 0));
+        assertArrayEquals(new byte[0], read(blob, file.length, 0));
+        assertArrayEquals(new byte[] {file[file.length - 1]}, read(blob, file.length - 1, 1));
+        assertArrayEquals(new byte[] {file[0]}, read(blob, 0, 1));
+        assertArrayEquals(file, read(blob, 0, file.length));
+    }
+
+    @Test
+    void openCommitted_ofAnUnknownBlob_throwsNotFound() {
+        assertThrows(NotFound.class, () -> store.openCommitted(blob(), 0, 0));
+    }
+
+    @Test
+    void openCommitted_ofABlobOnlyStaged_throwsNotFound() {
+        BlobName blob = blob();
+        stageAll(blob, bytes(2 * CHUNK, 24));
+
+        assertThrows(NotFound.class, () -> store.openCommitted(blob, 0, 1));
+    }
+
+    @Test
+    void delete_removesTheCommittedBlob() {
+        BlobName blob = blob();
+        store.commit(blob, stageAll(blob, bytes(2 * CHUNK, 25)), attributes());
+
+        store.delete(blob);
+
+        assertThrows(NotFound.class, () -> store.openCommitted(blob, 0, 0));
+    }
+
+    @Test
+    void delete_discardsStagedChunks() {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(3 * CHUNK, CHUNK);
+        stage(blob, 0, bytes(CHUNK, 26));
+        stage(blob, 2, bytes(CHUNK, 27));
+
+        store.delete(blob);
+
+        assertEquals(new BitSet(), store.stagedChunks(blob, plan));
+        assertThrows(Incomplete.class, () -> store.commit(blob, plan, attributes()));
+    }
+
+    @Test
+    void delete_ofSomethingAbsent_succeeds() {
+        BlobName blob = blob();
+
+        store.delete(blob);
+        store.delete(blob);
+
+        assertThrows(NotFound.class, () -> store.openCommitted(blob, 0, 0));
+    }
+
+    @Test
+    void stage_ofTheSameIndexFromEightThreadsAtOnce_leavesOneConsistentChunk() throws Exception {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(3 * CHUNK, CHUNK);
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                byte[] filled = filled(CHUNK, (byte) (t + 1));
+                results.add(pool.submit(() -> {
+                    start.await();
+                    store.stage(blob, 1, chunk(new ByteArrayInputStream(filled), filled.length));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> result : results) {
+                result.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        stage(blob, 0, bytes(CHUNK, 28));
+        stage(blob, 2, bytes(CHUNK, 29));
+
+        store.commit(blob, plan, attributes());
+
+        byte[] middle = read(blob, CHUNK, CHUNK);
+        byte winner = middle[0];
+        assertTrue(winner >= 1 && winner <= threads, "one of the threads' bytes");
+        assertArrayEquals(filled(CHUNK, winner), middle);
+    }
+
+    @Test
+    void blobs_areIndependentOfEachOther() throws IOException {
+        BlobName kept = blob();
+        BlobName deleted = blob();
+        byte[] keptFile = bytes(2 * CHUNK, 30);
+        byte[] deletedFile = bytes(2 * CHUNK, 31);
+        ChunkPlan plan = stageAll(kept, keptFile);
+        stageAll(deleted, deletedFile);
+
+        store.commit(kept, plan, attributes());
+        store.delete(deleted);
+
+        assertArrayEquals(keptFile, readAll(kept, keptFile.length));
+        assertEquals(new BitSet(), store.stagedChunks(deleted, plan));
+        assertThrows(NotFound.class, () -> store.openCommitted(deleted, 0, 0));
+    }
+
+    @Test
+    void stage_ofA64MiBChunk_streamsItFromAStreamThatIsNeverWholeInMemory() throws IOException {
+        BlobName blob = blob();
+        long length = 64 * ChunkPlan.MIB;
+        ChunkPlan plan = ChunkPlan.of(length, length);
+
+        store.stage(blob, 0, chunk(new GeneratedStream(length), length));
+        CommittedBlob committed = store.commit(blob, plan, attributes());
+
+        assertEquals(length, committed.size());
+        try (InputStream in = store.openCommitted(blob, 0, length)) {
+            assertEquals(crc(new GeneratedStream(length)), crc(in));
+        }
+    }
+
+    // --- helpers -----------------------------------------------------------------------------
+
+    private static BlobName blob() {
+        return BlobName.of(UploadId.random());
+    }
+
+    private static BlobAttributes attributes() {
+        return new BlobAttributes("application/octet-stream", new FileName("test.bin"), UploadId.random(), Optional.empty());
+    }
+
+    private static ChunkData chunk(InputStream in, long length) {
+        return new ChunkData(in, length, Optional.empty());
+    }
+
+    private void stage(BlobName blob, int index, byte[] data) {
+        store.stage(blob, index, chunk(new ByteArrayInputStream(data), data.length));
+    }
+
+    private ChunkPlan stageAll(BlobName blob, byte[] file) {
+        ChunkPlan plan = ChunkPlan.of(file.length, CHUNK);
+        for (int i = 0; i < plan.chunkCount(); i++) {
+            stage(blob, i, slice(file, plan, i));
+        }
+        return plan;
+    }
+
+    private byte[] read(BlobName blob, long offset, long length) throws IOException {
+        try (InputStream in = store.openCommitted(blob, offset, length)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private byte[] readAll(BlobName blob, long size) throws IOException {
+        return read(blob, 0, size);
+    }
+
+    private static byte[] slice(byte[] file, ChunkPlan plan, int index) {
+        int from = (int) plan.offsetOf(index);
+        return Arrays.copyOfRange(file, from, from + (int) plan.lengthOf(index));
+    }
+
+    private static byte[] bytes(int length, long seed) {
+        byte[] data = new byte[length];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    private static byte[] filled(int length, byte value) {
+        byte[] data = new byte[length];
+        Arrays.fill(data, value);
+        return data;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
+    }
+
+    private static BitSet bitSet(int... indexes) {
+        BitSet set = new BitSet();
+        for (int index : indexes) {
+            set.set(index);
+        }
+        return set;
+    }
+
+    private static long crc(InputStream in) throws IOException {
+        CRC32 crc = new CRC32();
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) >= 0; total += n) {
+            crc.update(buffer, 0, n);
+        }
+        // The length goes into the result too, so a short read never matches.
+        return crc.getValue() ^ (total << 32);
+    }
+
+    /** Hands out {@code data}, then throws {@code failure} once {@code failAfter} bytes have been read. */
+    private static final class FailingStream extends InputStream {
+        private final byte[] data;
+        private final int failAfter;
+        private final Exception failure;
+        private int position;
+
+        FailingStream(byte[] data, int failAfter, Exception failure) {
+            this.data = data;
+            this.failAfter = failAfter;
+            this.failure = failure;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (position >= failAfter) {
+                if (failure instanceof IOException io) {
+                    throw io;
+                }
+                throw (RuntimeException) failure;
+            }
+            int n = Math.min(length, failAfter - position);
+            System.arraycopy(data, position, buffer, offset, n);
+            position += n;
+            return n;
+        }
+    }
+
+    /** {@code length} bytes of a repeatable pattern, computed as they are read and never held. */
+    private static final class GeneratedStream extends InputStream {
+        private final long length;
+        private long position;
+
+        GeneratedStream(long length) {
+            this.length = length;
+        }
+
+        @Override
+        public int read() {
+            return position < length ? valueAt(position++) : -1;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int count) {
+            if (count == 0) {
+                return 0;
+            }
+            if (position >= length) {
+                return -1;
+            }
+            int n = (int) Math.min(count, length - position);
+            for (int i = 0; i < n; i++) {
+                buffer[offset + i] = (byte) valueAt(position++);
+            }
+            return n;
+        }
+
+        private static int valueAt(long position) {
+            long mixed = position * 0x9E3779B97F4A7C15L;
+            return (int) (mixed >>> 56) & 0xff;
+        }
+    }
+}
