@@ -94,6 +94,6 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
     }
 
     private String path() {
-        return uri == null ? null : "/" + uri.getPath().replaceFirst("^/", "");
+        return uri == null ? null : uri.getRequestUri().getRawPath();
     }
 }

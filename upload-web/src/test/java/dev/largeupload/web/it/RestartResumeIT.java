@@ -1,0 +1,81 @@
+package dev.largeupload.web.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.largeupload.web.it.UploadClient.Upload;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An upload outlives its server: killed or stopped mid-upload, started again on the same DATA_DIR, it resumes. */
+class RestartResumeIT {
+
+    private static final long MIB = 1024 * 1024;
+
+    @TempDir
+    Path work;
+    ServerProcess server;
+    UploadClient client;
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void killedAfterHalfTheChunks_restartedOnTheSameDataDir_resumeListsThemAndCompletesByteExact() throws Exception {
+        server = ServerProcess.start(work.resolve("server"));
+        client = new UploadClient(server.base());
+        Path file = TestFiles.random(work, "crash.bin", 40 * MIB + 3, 11);
+        Upload upload = client.start("crash.bin", Files.size(file), 4 * MIB);
+        List<Integer> order = Transfers.allChunks(upload);
+        Collections.shuffle(order, new Random(7));
+        List<Integer> firstHalf = order.subList(0, order.size() / 2);
+        Transfers.sendInRandomOrder(client, upload, file, false, firstHalf);
+
+        server.kill();
+        server.startAgain();
+        client = new UploadClient(server.base());
+        JsonObject resume = client.resume(upload.id()).json();
+
+        List<Integer> expectedMissing = new ArrayList<>(order.subList(order.size() / 2, order.size()));
+        Collections.sort(expectedMissing);
+        assertEquals(firstHalf.size(), resume.getInt("completed_chunks"));
+        assertEquals(expectedMissing, resume.getJsonArray("missing_chunks").getValuesAs(JsonNumber::intValue));
+        Transfers.sendInRandomOrder(client, upload, file, false, expectedMissing);
+        assertEquals(200, client.complete(upload).status());
+        Transfers.assertDownloadsExactly(client, upload, file);
+    }
+
+    @Test
+    void stoppedAndStartedAgain_completedFilesAndActiveUploadsSurvive() throws Exception {
+        server = ServerProcess.start(work.resolve("server"));
+        client = new UploadClient(server.base());
+        Path done = TestFiles.random(work, "done.bin", 3 * MIB, 12);
+        Upload completed = client.start("done.bin", Files.size(done), MIB);
+        Transfers.sendInRandomOrder(client, completed, done, false, Transfers.allChunks(completed));
+        assertEquals(200, client.complete(completed).status());
+        Path open = TestFiles.random(work, "open.bin", 3 * MIB, 13);
+        Upload active = client.start("open.bin", Files.size(open), MIB);
+        Transfers.sendInRandomOrder(client, active, open, true, List.of(2));
+
+        server.stop();
+        server.startAgain();
+        client = new UploadClient(server.base());
+
+        Transfers.assertDownloadsExactly(client, completed, done);
+        Transfers.sendInRandomOrder(client, active, open, false, List.of(0, 1));
+        assertEquals(200, client.complete(active).status());
+        Transfers.assertDownloadsExactly(client, active, open);
+    }
+}
