@@ -1,0 +1,304 @@
+package dev.largeupload.metadata.jdbc;
+
+import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.error.UploadException.NotActive;
+import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.StoreUnavailable;
+import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.MetadataStore;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * A {@link MetadataStore} in a relational database reached through JDBC: embedded H2 for one
+ * server, PostgreSQL for several servers sharing it. The SQL is portable; the schema is created
+ * and upgraded at construction by {@link SchemaMigrations}.
+ *
+ * <p>Guarantees, beyond those of the port:
+ * <ul>
+ *   <li><b>Durable after return</b>: every change is one transaction, committed before the method
+ *       returns; it survives as far as the database's commit does.</li>
+ *   <li><b>Multi-instance safe</b>: recording a chunk first updates the upload's row with
+ *       {@code WHERE state = 'ACTIVE'}. That row lock serialises all recorders of one upload with
+ *       every state change, on any number of servers: a chunk is recorded before a completion
+ *       takes the row, or refused after it, never in between.</li>
+ *   <li><b>Thread-safe</b>: it holds no state but the {@link DataSource}; connections come from the
+ *       data source for each call (pooled by the application server, never here) and are always
+ *       closed, with auto-commit set back.</li>
+ *   <li>Instants are stored as UTC epoch milliseconds, so sub-millisecond precision is dropped.</li>
+ * </ul>
+ * Every {@link SQLException} becomes {@link StoreUnavailable}, without the driver's message.
+ */
+public final class JdbcMetadataStore implements MetadataStore {
+
+    private static final String COLUMNS = "file_name, content_type, file_size, chunk_size, chunk_count, state, "
+            + "created_at, updated_at, expires_at, token_hash, expected_sha256";
+
+    private final DataSource dataSource;
+
+    /**
+     * A store on {@code dataSource}, whose schema is brought up to date first.
+     *
+     * @throws StoreUnavailable if the database cannot be reached or migrated
+     */
+    public JdbcMetadataStore(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        inTransaction("prepare its schema", connection -> {
+            SchemaMigrations.apply(connection);
+            return null;
+        });
+    }
+
+    @Override
+    public void create(UploadSession session) {
+        inTransaction("save upload " + session.id(), connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO uploads (id, " + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bind(insert, session.id().value(), session.fileName().value(), session.contentType(),
+                        session.plan().fileSize(), session.plan().chunkSize(), session.plan().chunkCount(),
+                        session.state().name(), millis(session.createdAt()), millis(session.updatedAt()),
+                        millis(session.expiresAt()), session.tokenHash(), session.expectedSha256().orElse(null));
+                insert.executeUpdate();
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    throw new IllegalStateException("an upload with id " + session.id() + " exists already", e);
+                }
+                throw e;
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO upload_chunks (upload_id, chunk_index, received_at) VALUES (?, ?, ?)")) {
+                for (int index : session.receivedChunks()) {
+                    bind(insert, session.id().value(), index, millis(session.updatedAt()));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<UploadSession> find(UploadId id) {
+        return inTransaction("read upload " + id, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM uploads WHERE id = ?")) {
+                bind(select, id.value());
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(UploadSession.restore(id, new FileName(row.getString("file_name")),
+                            row.getString("content_type"),
+                            new ChunkPlan(row.getLong("file_size"), row.getLong("chunk_size"), row.getInt("chunk_count")),
+                            chunksOf(connection, id), UploadState.valueOf(row.getString("state")),
+                            instant(row, "created_at"), instant(row, "updated_at"), instant(row, "expires_at"),
+                            row.getString("token_hash"), Optional.ofNullable(row.getString("expected_sha256"))));
+                }
+            }
+        });
+    }
+
+    @Override
+    public int recordChunk(UploadId id, ChunkReceipt receipt) {
+        return inTransaction("record chunk " + receipt.index() + " of upload " + id, connection -> {
+            // Takes the row lock that serialises this with other recorders and with state changes.
+            if (update(connection, "UPDATE uploads SET updated_at = ?, expires_at = ? WHERE id = ? AND state = 'ACTIVE'",
+                    millis(receipt.receivedAt()), millis(receipt.expiresAt()), id.value()) == 0) {
+                throw stateOf(connection, id)
+                        .<UploadException>map(state -> new NotActive("Upload " + id + " is " + state.name().toLowerCase()
+                                + " and accepts no more chunks."))
+                        .orElseGet(() -> new NotFound(id.value()));
+            }
+            // Under the row lock no other transaction can insert this chunk between the check and the insert.
+            if (!isRecorded(connection, id, receipt.index())) {
+                update(connection, "INSERT INTO upload_chunks (upload_id, chunk_index, received_at) VALUES (?, ?, ?)",
+                        id.value(), receipt.index(), millis(receipt.receivedAt()));
+            }
+            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM upload_chunks WHERE upload_id = ?")) {
+                bind(count, id.value());
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    return row.getInt(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public BitSet receivedChunks(UploadId id) {
+        return inTransaction("read the chunks of upload " + id, connection -> {
+            if (stateOf(connection, id).isEmpty()) {
+                throw new NotFound(id.value());
+            }
+            return chunksOf(connection, id);
+        });
+    }
+
+    @Override
+    public boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at) {
+        return inTransaction("change the state of upload " + id, connection ->
+                update(connection, "UPDATE uploads SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
+                        next.name(), millis(at), id.value(), expected.name()) == 1);
+    }
+
+    @Override
+    public void delete(UploadId id) {
+        inTransaction("delete upload " + id, connection -> {
+            // The upload's row first: the lock order of recordChunk, so the two cannot deadlock. ON DELETE
+            // CASCADE removes the chunks already; deleting them explicitly keeps that true without it.
+            update(connection, "DELETE FROM uploads WHERE id = ?", id.value());
+            return update(connection, "DELETE FROM upload_chunks WHERE upload_id = ?", id.value());
+        });
+    }
+
+    @Override
+    public List<UploadId> listExpired(Instant now, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("negative limit " + limit);
+        }
+        if (limit == 0) {
+            return List.of();
+        }
+        return inTransaction("list expired uploads", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT id FROM uploads"
+                    + " WHERE state = 'ACTIVE' AND expires_at <= ? ORDER BY expires_at FETCH FIRST ? ROWS ONLY")) {
+                bind(select, millis(now), limit);
+                List<UploadId> ids = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        ids.add(new UploadId(rows.getString(1)));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    private static Optional<UploadState> stateOf(Connection connection, UploadId id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT state FROM uploads WHERE id = ?")) {
+            bind(select, id.value());
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(UploadState.valueOf(row.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    private static boolean isRecorded(Connection connection, UploadId id, int index) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM upload_chunks WHERE upload_id = ? AND chunk_index = ?")) {
+            bind(select, id.value(), index);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    private static BitSet chunksOf(Connection connection, UploadId id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT chunk_index FROM upload_chunks WHERE upload_id = ?")) {
+            bind(select, id.value());
+            BitSet chunks = new BitSet();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    chunks.set(rows.getInt(1));
+                }
+            }
+            return chunks;
+        }
+    }
+
+    private static int update(Connection connection, String sql, Object... values) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, values);
+            return statement.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                statement.setNull(i + 1, Types.VARCHAR);
+            } else {
+                statement.setObject(i + 1, values[i]);
+            }
+        }
+    }
+
+    private static long millis(Instant instant) {
+        return instant.toEpochMilli();
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        return Instant.ofEpochMilli(row.getLong(column));
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T in(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    private <T> T inTransaction(String what, Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                T result = work.in(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection, e);
+                throw e;
+            } finally {
+                restoreAutoCommit(connection, autoCommit);
+            }
+        } catch (SQLException e) {
+            throw unavailable(what, e);
+        }
+    }
+
+    private static void rollback(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection connection, boolean autoCommit) {
+        try {
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            // The connection is broken and closing it next discards it; the outcome is already decided.
+        }
+    }
+
+    private static StoreUnavailable unavailable(String what, SQLException e) {
+        // A driver that was interrupted reports it as an SQLException; the thread must still see the interrupt.
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InterruptedException || cause instanceof ClosedByInterruptException
+                    || (cause instanceof InterruptedIOException && !(cause instanceof SocketTimeoutException))) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return new StoreUnavailable("The metadata database could not " + what + " (SQLState " + e.getSQLState()
+                + "); try again shortly.", e);
+    }
+}

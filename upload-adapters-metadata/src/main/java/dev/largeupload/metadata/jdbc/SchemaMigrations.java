@@ -1,0 +1,112 @@
+package dev.largeupload.metadata.jdbc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Brings the database schema of {@link JdbcMetadataStore} up to date: the scripts in
+ * {@code db/migration}, applied in order, each once, each in its own transaction together with
+ * its row in {@code schema_version}.
+ *
+ * <p>Several servers may start at once on one database. The scripts only create what does not
+ * exist yet, and when two servers still collide (PostgreSQL reports a concurrent CREATE or the
+ * version row as a duplicate), the loser rolls back and starts over, finding the work done.
+ */
+final class SchemaMigrations {
+
+    /** The scripts in the order they are applied; a new one is added at the end, never edited once released. */
+    static final List<String> SCRIPTS = List.of("V1__uploads.sql");
+
+    private static final int ATTEMPTS = 3;
+    /** Duplicate key, duplicate table or object: another server created the same thing first. */
+    private static final Set<String> COLLISIONS = Set.of("23505", "42P07", "42710", "42S01", "42S11", "40001", "40P01");
+
+    private SchemaMigrations() {
+    }
+
+    /** Applies the scripts not applied yet. */
+    static void apply(Connection connection) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                applyPending(connection);
+                return;
+            } catch (SQLException e) {
+                if (attempt == ATTEMPTS || !COLLISIONS.contains(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void applyPending(Connection connection) throws SQLException {
+        connection.setAutoCommit(true);
+        execute(connection, "CREATE TABLE IF NOT EXISTS schema_version ("
+                + "version INT NOT NULL PRIMARY KEY, script VARCHAR(255) NOT NULL, applied_at BIGINT NOT NULL)");
+        connection.setAutoCommit(false);
+        try {
+            for (String script : SCRIPTS) {
+                int version = versionOf(script);
+                if (!isApplied(connection, version)) {
+                    for (String statement : statementsOf(script)) {
+                        execute(connection, statement);
+                    }
+                    try (PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO schema_version (version, script, applied_at) VALUES (?, ?, ?)")) {
+                        insert.setInt(1, version);
+                        insert.setString(2, script);
+                        insert.setLong(3, System.currentTimeMillis());
+                        insert.executeUpdate();
+                    }
+                }
+                connection.commit();
+            }
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static boolean isApplied(Connection connection, int version) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM schema_version WHERE version = ?")) {
+            select.setInt(1, version);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    static int versionOf(String script) {
+        return Integer.parseInt(script.substring(1, script.indexOf("__")));
+    }
+
+    /** The statements of a script: comment lines dropped, split at each {@code ;}. */
+    static List<String> statementsOf(String script) {
+        try (InputStream in = SchemaMigrations.class.getResourceAsStream("/db/migration/" + script)) {
+            if (in == null) {
+                throw new IllegalStateException("migration script db/migration/" + script + " is missing from the jar");
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^\\s*--.*$", "");
+            return Arrays.stream(text.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

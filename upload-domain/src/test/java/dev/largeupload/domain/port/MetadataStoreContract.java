@@ -1,0 +1,491 @@
+package dev.largeupload.domain.port;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.model.UploadState;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What every {@link MetadataStore} must do, run against each adapter by a concrete subclass.
+ *
+ * <p>Stores keep instants at millisecond precision, so every instant used here is whole milliseconds.
+ * The tests do not depend on each other: each works on uploads with fresh random ids, and the
+ * expiry tests use instants far in the past that no other test writes.
+ */
+public abstract class MetadataStoreContract {
+
+    private static final long MIB = 1024L * 1024L;
+    private static final String TOKEN_HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    private static final String SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    protected MetadataStore store;
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    /** A store on an empty backend (or one holding only what other tests of this class wrote). */
+    protected abstract MetadataStore newStore() throws Exception;
+
+    /** Another instance, with its own connections, on the backend of the last {@link #newStore()}: a second server. */
+    protected abstract MetadataStore secondStoreOnSameBackend() throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = newStore();
+    }
+
+    // --- create and find ---------------------------------------------------------------------
+
+    @Test
+    void create_thenFind_returnsAnEqualSession() {
+        UploadSession session = session(ChunkPlan.of(100 * MIB + 1, 10 * MIB), Optional.of(SHA256));
+        store.create(session);
+        assertSameSession(session, store.find(session.id()).orElseThrow());
+    }
+
+    @Test
+    void create_withoutExpectedChecksum_findReturnsItAbsent() {
+        UploadSession session = session(ChunkPlan.of(5 * MIB, MIB), Optional.empty());
+        store.create(session);
+        UploadSession found = store.find(session.id()).orElseThrow();
+        assertEquals(Optional.empty(), found.expectedSha256());
+        assertSameSession(session, found);
+    }
+
+    @Test
+    void create_ofASessionWithChunksReceived_keepsThem() {
+        UploadSession session = session(ChunkPlan.of(10 * MIB, MIB), Optional.empty())
+                .withChunkReceived(0, now.plusMillis(1), now.plusSeconds(60))
+                .withChunkReceived(9, now.plusMillis(2), now.plusSeconds(61));
+        store.create(session);
+        assertSameSession(session, store.find(session.id()).orElseThrow());
+    }
+
+    @Test
+    void create_ofAnEmptyFile_keepsItsPlanOfNoChunks() {
+        UploadSession session = session(ChunkPlan.of(0, 50 * MIB), Optional.empty());
+        store.create(session);
+        UploadSession found = store.find(session.id()).orElseThrow();
+        assertSameSession(session, found);
+        assertTrue(found.allChunksReceived());
+    }
+
+    @Test
+    void find_ofUnknownId_isEmpty() {
+        assertEquals(Optional.empty(), store.find(UploadId.random()));
+    }
+
+    @Test
+    void create_twiceWithTheSameId_fails() {
+        UploadSession session = session(ChunkPlan.of(3 * MIB, MIB), Optional.empty());
+        store.create(session);
+        assertThrows(IllegalStateException.class, () -> store.create(session));
+        assertSameSession(session, store.find(session.id()).orElseThrow());
+    }
+
+    // --- recordChunk and receivedChunks --------------------------------------------------------
+
+    @Test
+    void recordChunk_returnsTheRunningCount() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        assertEquals(1, store.recordChunk(id, receipt(4)));
+        assertEquals(2, store.recordChunk(id, receipt(0)));
+        assertEquals(3, store.recordChunk(id, receipt(9)));
+    }
+
+    @Test
+    void recordChunk_ofTheSameIndexTwice_countsItOnce() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        assertEquals(1, store.recordChunk(id, receipt(3)));
+        assertEquals(1, store.recordChunk(id, receipt(3)));
+        assertEquals(bits(3), store.receivedChunks(id));
+    }
+
+    @Test
+    void recordChunk_pushesTheExpiry() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        Instant later = now.plus(Duration.ofDays(5)).plusMillis(7);
+        store.recordChunk(id, new ChunkReceipt(2, now.plusSeconds(1), later));
+        UploadSession found = store.find(id).orElseThrow();
+        assertEquals(later, found.expiresAt());
+        assertTrue(found.hasReceived(2));
+    }
+
+    @Test
+    void recordChunk_ofUnknownUpload_throwsNotFound() {
+        assertThrows(UploadException.NotFound.class, () -> store.recordChunk(UploadId.random(), receipt(0)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = UploadState.class, names = {"COMPLETING", "COMPLETED", "ABORTED", "EXPIRED"})
+    void recordChunk_whenNotActive_throwsNotActiveAndRecordsNothing(UploadState state) {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        store.recordChunk(id, receipt(1));
+        moveTo(id, state);
+        assertThrows(UploadException.NotActive.class, () -> store.recordChunk(id, receipt(2)));
+        assertEquals(bits(1), store.receivedChunks(id));
+    }
+
+    @Test
+    void receivedChunks_returnsExactlyTheRecordedIndexes() {
+        UploadId id = created(ChunkPlan.of(100 * MIB, MIB));
+        for (int index : new int[] {0, 1, 17, 63, 64, 99, 17}) {
+            store.recordChunk(id, receipt(index));
+        }
+        assertEquals(bits(0, 1, 17, 63, 64, 99), store.receivedChunks(id));
+        assertEquals(bits(0, 1, 17, 63, 64, 99), store.find(id).orElseThrow().received());
+    }
+
+    @Test
+    void receivedChunks_ofANewUpload_isEmpty() {
+        assertEquals(new BitSet(), store.receivedChunks(created(ChunkPlan.of(10 * MIB, MIB))));
+    }
+
+    @Test
+    void receivedChunks_ofUnknownUpload_throwsNotFound() {
+        assertThrows(UploadException.NotFound.class, () -> store.receivedChunks(UploadId.random()));
+    }
+
+    // --- compareAndSetState -------------------------------------------------------------------
+
+    @Test
+    void compareAndSetState_fromTheExpectedState_changesItAndItsUpdateTime() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        Instant at = now.plusSeconds(30);
+        assertTrue(store.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, at));
+        UploadSession found = store.find(id).orElseThrow();
+        assertEquals(UploadState.COMPLETING, found.state());
+        assertEquals(at, found.updatedAt());
+        assertTrue(store.compareAndSetState(id, UploadState.COMPLETING, UploadState.ACTIVE, at.plusMillis(1)));
+        assertEquals(UploadState.ACTIVE, store.find(id).orElseThrow().state());
+    }
+
+    @Test
+    void compareAndSetState_fromAnotherState_returnsFalseAndChangesNothing() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        assertFalse(store.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, now.plusSeconds(1)));
+        UploadSession found = store.find(id).orElseThrow();
+        assertEquals(UploadState.ACTIVE, found.state());
+        assertEquals(now, found.updatedAt());
+    }
+
+    @Test
+    void compareAndSetState_twice_succeedsOnlyTheFirstTime() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        assertTrue(store.compareAndSetState(id, UploadState.ACTIVE, UploadState.ABORTED, now));
+        assertFalse(store.compareAndSetState(id, UploadState.ACTIVE, UploadState.ABORTED, now));
+    }
+
+    @Test
+    void compareAndSetState_ofUnknownUpload_returnsFalse() {
+        assertFalse(store.compareAndSetState(UploadId.random(), UploadState.ACTIVE, UploadState.ABORTED, now));
+    }
+
+    // --- delete --------------------------------------------------------------------------------
+
+    @Test
+    void delete_removesTheSessionAndItsChunks() {
+        UploadSession session = session(ChunkPlan.of(10 * MIB, MIB), Optional.empty());
+        store.create(session);
+        store.recordChunk(session.id(), receipt(0));
+        store.recordChunk(session.id(), receipt(5));
+
+        store.delete(session.id());
+
+        assertEquals(Optional.empty(), store.find(session.id()));
+        assertThrows(UploadException.NotFound.class, () -> store.receivedChunks(session.id()));
+        store.create(session);
+        assertEquals(new BitSet(), store.receivedChunks(session.id()), "chunks of the deleted upload came back");
+    }
+
+    @Test
+    void delete_ofUnknownUpload_doesNothing() {
+        UploadId kept = created(ChunkPlan.of(10 * MIB, MIB));
+        store.delete(UploadId.random());
+        assertTrue(store.find(kept).isPresent());
+    }
+
+    // --- listExpired ---------------------------------------------------------------------------
+
+    @Test
+    void listExpired_returnsOnlyActiveUploadsExpiredAtOrBeforeNow() {
+        Instant past = Instant.parse("2001-02-03T04:05:06.789Z");
+        UploadId expiredBefore = createdExpiringAt(past.minusSeconds(60));
+        UploadId expiredExactlyNow = createdExpiringAt(past);
+        UploadId notYetExpired = createdExpiringAt(past.plusMillis(1));
+        UploadId expiredButCompleting = createdExpiringAt(past.minusSeconds(60));
+        moveTo(expiredButCompleting, UploadState.COMPLETING);
+        UploadId expiredButAborted = createdExpiringAt(past.minusSeconds(60));
+        moveTo(expiredButAborted, UploadState.ABORTED);
+        UploadId alreadyMarkedExpired = createdExpiringAt(past.minusSeconds(60));
+        moveTo(alreadyMarkedExpired, UploadState.EXPIRED);
+
+        List<UploadId> expired = store.listExpired(past, 100);
+
+        assertEquals(Set.of(expiredBefore, expiredExactlyNow), new HashSet<>(expired));
+        assertEquals(2, expired.size(), "an id was listed twice: " + expired);
+        assertFalse(expired.contains(notYetExpired));
+    }
+
+    @Test
+    void listExpired_respectsTheLimit() {
+        Instant past = Instant.parse("2002-03-04T05:06:07.008Z");
+        Set<UploadId> all = new HashSet<>();
+        for (int i = 0; i < 7; i++) {
+            all.add(createdExpiringAt(past.minusSeconds(i)));
+        }
+        List<UploadId> firstThree = store.listExpired(past, 3);
+        assertEquals(3, firstThree.size());
+        assertTrue(all.containsAll(firstThree));
+        assertEquals(all, new HashSet<>(store.listExpired(past, 7)));
+        assertEquals(List.of(), store.listExpired(past, 0));
+    }
+
+    // --- concurrency and scale -----------------------------------------------------------------
+
+    @Test
+    void recordChunk_from16ThreadsWithEachIndexSentTwice_recordsEachIndexOnce() throws Exception {
+        int chunks = 2_000;
+        UploadId id = created(ChunkPlan.of(chunks * MIB, MIB));
+        List<Integer> work = new ArrayList<>();
+        for (int i = 0; i < chunks; i++) {
+            work.add(i);
+            work.add(i);
+        }
+        Collections.shuffle(work, new Random(42));
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger highestCount = new AtomicInteger();
+
+        runInParallel(16, () -> {
+            for (int i = next.getAndIncrement(); i < work.size(); i = next.getAndIncrement()) {
+                int count = store.recordChunk(id, receipt(work.get(i)));
+                assertTrue(count >= 1 && count <= chunks, "count " + count);
+                highestCount.accumulateAndGet(count, Math::max);
+            }
+            return null;
+        });
+
+        BitSet all = new BitSet();
+        all.set(0, chunks);
+        assertEquals(all, store.receivedChunks(id));
+        assertEquals(chunks, highestCount.get());
+        assertEquals(chunks, store.recordChunk(id, receipt(0)));
+        assertTrue(store.find(id).orElseThrow().allChunksReceived());
+    }
+
+    @Test
+    void compareAndSetState_racedByTwoStores_hasExactlyOneWinnerEachTime() throws Exception {
+        MetadataStore other = secondStoreOnSameBackend();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 50; round++) {
+                UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<Boolean> first = pool.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    return store.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, now);
+                });
+                Future<Boolean> second = pool.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    return other.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, now);
+                });
+                boolean firstWon = first.get(30, TimeUnit.SECONDS);
+                boolean secondWon = second.get(30, TimeUnit.SECONDS);
+                assertTrue(firstWon ^ secondWon, "round " + round + ": first " + firstWon + ", second " + secondWon);
+                assertEquals(UploadState.COMPLETING, store.find(id).orElseThrow().state());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Chunks race a completion on another server: a chunk whose recording succeeded must be in the
+     * set the completer reads right after its compare-and-set, and none may be added afterwards.
+     */
+    @Test
+    void recordChunk_racingACompletion_isEitherRecordedBeforeItOrRefused() throws Exception {
+        MetadataStore completer = secondStoreOnSameBackend();
+        for (int round = 0; round < 10; round++) {
+            int chunks = 400;
+            UploadId id = created(ChunkPlan.of(chunks * MIB, MIB));
+            Set<Integer> recorded = ConcurrentHashMap.newKeySet();
+            Set<Integer> refused = ConcurrentHashMap.newKeySet();
+            AtomicInteger next = new AtomicInteger();
+            CountDownLatch someRecorded = new CountDownLatch(20 + round * 10);
+            BitSet[] seenByCompleter = new BitSet[1];
+
+            List<Callable<Void>> tasks = new ArrayList<>();
+            tasks.add(() -> {
+                assertTrue(someRecorded.await(30, TimeUnit.SECONDS));
+                assertTrue(completer.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, now));
+                seenByCompleter[0] = completer.receivedChunks(id);
+                return null;
+            });
+            tasks.addAll(Collections.nCopies(4, () -> {
+                for (int i = next.getAndIncrement(); i < chunks; i = next.getAndIncrement()) {
+                    try {
+                        store.recordChunk(id, receipt(i));
+                        recorded.add(i);
+                    } catch (UploadException.NotActive e) {
+                        refused.add(i);
+                    }
+                    someRecorded.countDown();
+                }
+                return null;
+            }));
+            runAll(tasks);
+
+            BitSet finalSet = store.receivedChunks(id);
+            assertEquals(seenByCompleter[0], finalSet, "round " + round + ": a chunk was recorded after the completion");
+            for (int index : recorded) {
+                assertTrue(finalSet.get(index), "round " + round + ": chunk " + index + " reported recorded is missing");
+            }
+            for (int index : refused) {
+                assertFalse(finalSet.get(index), "round " + round + ": chunk " + index + " refused yet recorded");
+            }
+            assertEquals(chunks, recorded.size() + refused.size());
+        }
+    }
+
+    /** 1 TB in chunks of 50 MiB. Prints timings for the record; speed is judged by the benchmark, not here. */
+    @Test
+    void aSessionOf20972Chunks_isRecordedByEightThreadsAndReadBackWhole() throws Exception {
+        ChunkPlan plan = ChunkPlan.of(1L << 40, 50 * MIB);
+        assertEquals(20_972, plan.chunkCount());
+        UploadId id = created(plan);
+        AtomicInteger next = new AtomicInteger();
+
+        long started = System.nanoTime();
+        runInParallel(8, () -> {
+            for (int i = next.getAndIncrement(); i < plan.chunkCount(); i = next.getAndIncrement()) {
+                store.recordChunk(id, receipt(i));
+            }
+            return null;
+        });
+        long recorded = System.nanoTime();
+        BitSet received = store.receivedChunks(id);
+        long read = System.nanoTime();
+        UploadSession found = store.find(id).orElseThrow();
+        long foundAt = System.nanoTime();
+
+        System.out.printf("%s: 20,972 chunks recorded by 8 threads in %d ms (%.0f chunks/s); "
+                        + "receivedChunks %d ms; find %d ms%n",
+                getClass().getSimpleName(), millis(started, recorded),
+                plan.chunkCount() * 1e9 / (recorded - started), millis(recorded, read), millis(read, foundAt));
+        assertEquals(plan.chunkCount(), received.cardinality());
+        assertEquals(plan.chunkCount(), received.length());
+        assertTrue(found.allChunksReceived());
+        assertEquals(plan, found.plan());
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private UploadSession session(ChunkPlan plan, Optional<String> expectedSha256) {
+        return UploadSession.start(UploadId.random(), new FileName("Quartalsbericht Ü 2024 (final) 📄.pdf"),
+                "application/pdf", plan, TOKEN_HASH, expectedSha256, now, now.plus(Duration.ofHours(72)));
+    }
+
+    private UploadId created(ChunkPlan plan) {
+        UploadSession session = session(plan, Optional.empty());
+        store.create(session);
+        return session.id();
+    }
+
+    private UploadId createdExpiringAt(Instant expiresAt) {
+        UploadSession session = UploadSession.start(UploadId.random(), new FileName("old.bin"),
+                "application/octet-stream", ChunkPlan.of(10 * MIB, MIB), TOKEN_HASH, Optional.empty(),
+                expiresAt.minus(Duration.ofHours(72)), expiresAt);
+        store.create(session);
+        return session.id();
+    }
+
+    private ChunkReceipt receipt(int index) {
+        return new ChunkReceipt(index, now.plusMillis(index), now.plus(Duration.ofHours(72)).plusMillis(index));
+    }
+
+    private void moveTo(UploadId id, UploadState state) {
+        if (state == UploadState.COMPLETED) {
+            moveTo(id, UploadState.COMPLETING);
+            assertTrue(store.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, now));
+        } else {
+            assertTrue(store.compareAndSetState(id, UploadState.ACTIVE, state, now));
+        }
+    }
+
+    private static BitSet bits(int... indexes) {
+        BitSet bits = new BitSet();
+        for (int index : indexes) {
+            bits.set(index);
+        }
+        return bits;
+    }
+
+    /** Runs {@code task} on {@code threads} threads at once and rethrows the first failure. */
+    private static void runInParallel(int threads, Callable<Void> task) throws Exception {
+        runAll(Collections.nCopies(threads, task));
+    }
+
+    /** Runs each task on a thread of its own and rethrows the first failure. */
+    private static void runAll(List<Callable<Void>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        try {
+            List<Future<Void>> running = new ArrayList<>();
+            for (Callable<Void> task : tasks) {
+                running.add(pool.submit(task));
+            }
+            for (Future<Void> future : running) {
+                future.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(toNanos - fromNanos);
+    }
+
+    private static void assertSameSession(UploadSession expected, UploadSession actual) {
+        assertEquals(expected.id(), actual.id(), "id");
+        assertEquals(expected.fileName(), actual.fileName(), "fileName");
+        assertEquals(expected.contentType(), actual.contentType(), "contentType");
+        assertEquals(expected.plan(), actual.plan(), "plan");
+        assertEquals(expected.received(), actual.received(), "received");
+        assertEquals(expected.state(), actual.state(), "state");
+        assertEquals(expected.createdAt(), actual.createdAt(), "createdAt");
+        assertEquals(expected.updatedAt(), actual.updatedAt(), "updatedAt");
+        assertEquals(expected.expiresAt(), actual.expiresAt(), "expiresAt");
+        assertEquals(expected.tokenHash(), actual.tokenHash(), "tokenHash");
+        assertEquals(expected.expectedSha256(), actual.expectedSha256(), "expectedSha256");
+    }
+}
