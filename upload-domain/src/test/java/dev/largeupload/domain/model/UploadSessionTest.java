@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -152,6 +153,19 @@ class UploadSessionTest {
         NotActive e = assertThrows(NotActive.class, () -> inState(state).requireAcceptsChunk(0, T0));
 
         assertEquals("upload.not-active", e.code());
+    }
+
+    @Test
+    void requireAcceptsChunk_whenNotActive_namesTheStateTheSameInEveryLocale() {
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+            NotActive e = assertThrows(NotActive.class, () -> inState(UploadState.COMPLETING).requireAcceptsChunk(0, T0));
+
+            assertTrue(e.getMessage().contains(" is completing"), e.getMessage());
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test
