@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -84,7 +85,7 @@ public final class UploadSession {
             throw new Expired(id.value());
         }
         if (state != UploadState.ACTIVE) {
-            throw new NotActive("Upload " + id + " is " + state.name().toLowerCase()
+            throw new NotActive("Upload " + id + " is " + state.name().toLowerCase(Locale.ROOT)
                     + (state == UploadState.COMPLETING ? "; its completion is in progress" : "")
                     + " and accepts no more chunks.");
         }

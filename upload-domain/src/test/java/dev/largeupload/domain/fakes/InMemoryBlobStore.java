@@ -1,0 +1,171 @@
+package dev.largeupload.domain.fakes;
+
+import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
+import dev.largeupload.domain.error.UploadException.Incomplete;
+import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.model.BlobName;
+import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.port.BlobAttributes;
+import dev.largeupload.domain.port.BlobStore;
+import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.CommittedBlob;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.HexFormat;
+import java.util.function.Supplier;
+
+/**
+ * A {@link BlobStore} in memory, for tests. It keeps the port's promises that a test can observe:
+ * a chunk is staged only when its stream gave all its bytes without throwing (an earlier staging of
+ * the same index stays otherwise), a given MD5 is checked, commit needs every chunk with its planned
+ * length and is idempotent, delete discards staged and committed data and succeeds on nothing.
+ * Unlike a real store it holds whole chunks in memory, so keep test data small.
+ *
+ * <p>A test can make the next {@link #commit} fail with {@link #failNextCommitWith}.
+ */
+public final class InMemoryBlobStore implements BlobStore {
+
+    private final Map<BlobName, Map<Integer, byte[]>> staged = new HashMap<>();
+    private final Map<BlobName, byte[]> committed = new HashMap<>();
+    private final Map<BlobName, BlobAttributes> attributes = new HashMap<>();
+    private Supplier<? extends RuntimeException> nextCommitFailure;
+    private int commitCalls;
+
+    @Override
+    public void stage(BlobName blob, int index, ChunkData chunk) {
+        // Read outside the lock, as a real store streams; publish only a whole chunk.
+        byte[] bytes;
+        try (InputStream in = chunk.data()) {
+            bytes = in.readNBytes(Math.toIntExact(chunk.length()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (bytes.length != chunk.length()) {
+            throw new IllegalStateException("stream ended after " + bytes.length + " of " + chunk.length() + " bytes");
+        }
+        if (chunk.md5().isPresent() && !MessageDigest.isEqual(digest("MD5", bytes), chunk.md5().get())) {
+            throw new ChecksumMismatch("chunk " + index + " does not match its MD5");
+        }
+        synchronized (this) {
+            staged.computeIfAbsent(blob, b -> new HashMap<>()).put(index, bytes);
+        }
+    }
+
+    @Override
+    public synchronized BitSet stagedChunks(BlobName blob, ChunkPlan plan) {
+        BitSet result = new BitSet();
+        staged.getOrDefault(blob, Map.of()).forEach((index, bytes) -> {
+            if (index < plan.chunkCount() && bytes.length == plan.lengthOf(index)) {
+                result.set(index);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public synchronized CommittedBlob commit(BlobName blob, ChunkPlan plan, BlobAttributes attrs) {
+        commitCalls++;
+        if (nextCommitFailure != null) {
+            RuntimeException failure = nextCommitFailure.get();
+            nextCommitFailure = null;
+            throw failure;
+        }
+        byte[] existing = committed.get(blob);
+        if (existing != null && existing.length == plan.fileSize()) {
+            return new CommittedBlob(existing.length, Optional.of(sha256Hex(existing)));
+        }
+        Map<Integer, byte[]> chunks = staged.getOrDefault(blob, Map.of());
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < plan.chunkCount(); i++) {
+            byte[] chunk = chunks.get(i);
+            if (chunk == null || chunk.length != plan.lengthOf(i)) {
+                missing.add(i);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new Incomplete(missing);
+        }
+        ByteArrayOutputStream whole = new ByteArrayOutputStream(Math.toIntExact(plan.fileSize()));
+        for (int i = 0; i < plan.chunkCount(); i++) {
+            whole.writeBytes(chunks.get(i));
+        }
+        byte[] bytes = whole.toByteArray();
+        committed.put(blob, bytes);
+        attributes.put(blob, attrs);
+        staged.remove(blob);
+        return new CommittedBlob(bytes.length, Optional.of(sha256Hex(bytes)));
+    }
+
+    @Override
+    public synchronized InputStream openCommitted(BlobName blob, long offset, long length) {
+        byte[] bytes = committed.get(blob);
+        if (bytes == null) {
+            throw new NotFound(blob.value());
+        }
+        if (offset < 0 || length < 0 || offset + length > bytes.length) {
+            throw new IllegalArgumentException("range " + offset + "+" + length + " outside " + bytes.length);
+        }
+        return new ByteArrayInputStream(bytes, (int) offset, (int) length);
+    }
+
+    @Override
+    public synchronized void delete(BlobName blob) {
+        staged.remove(blob);
+        committed.remove(blob);
+        attributes.remove(blob);
+    }
+
+    /** Makes the next call of {@link #commit} throw what {@code failure} supplies, and change nothing. */
+    public synchronized void failNextCommitWith(Supplier<? extends RuntimeException> failure) {
+        this.nextCommitFailure = failure;
+    }
+
+    /** How often {@link #commit} was called, failures included. */
+    public synchronized int commitCalls() {
+        return commitCalls;
+    }
+
+    /** The bytes staged for chunk {@code index}, if any. */
+    public synchronized Optional<byte[]> stagedChunk(BlobName blob, int index) {
+        return Optional.ofNullable(staged.getOrDefault(blob, Map.of()).get(index)).map(b -> Arrays.copyOf(b, b.length));
+    }
+
+    /** The committed blob's bytes, if it is committed. */
+    public synchronized Optional<byte[]> committedBytes(BlobName blob) {
+        return Optional.ofNullable(committed.get(blob)).map(b -> Arrays.copyOf(b, b.length));
+    }
+
+    /** The attributes the blob was committed with, if it is committed. */
+    public synchronized Optional<BlobAttributes> committedAttributes(BlobName blob) {
+        return Optional.ofNullable(attributes.get(blob));
+    }
+
+    /** Whether anything, staged or committed, is kept under {@code blob}. */
+    public synchronized boolean holdsAnything(BlobName blob) {
+        return !staged.getOrDefault(blob, Map.of()).isEmpty() || committed.containsKey(blob);
+    }
+
+    private static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(digest("SHA-256", bytes));
+    }
+
+    private static byte[] digest(String algorithm, byte[] bytes) {
+        try {
+            return MessageDigest.getInstance(algorithm).digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is required by every Java platform", e);
+        }
+    }
+}

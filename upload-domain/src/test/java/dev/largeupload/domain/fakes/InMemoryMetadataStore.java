@@ -1,0 +1,93 @@
+package dev.largeupload.domain.fakes;
+
+import dev.largeupload.domain.error.UploadException.NotActive;
+import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.MetadataStore;
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link MetadataStore} in a map, for tests of the domain and of code built on it. Every method
+ * is synchronised, so recording and compare-and-set are atomic across threads as the port requires
+ * (within one JVM). Like a real store, it changes state by compare-and-set only and does not judge
+ * whether the state machine allows the change: that is the use cases' job.
+ */
+public final class InMemoryMetadataStore implements MetadataStore {
+
+    private final Map<UploadId, UploadSession> sessions = new HashMap<>();
+
+    @Override
+    public synchronized void create(UploadSession session) {
+        if (sessions.putIfAbsent(session.id(), session) != null) {
+            throw new IllegalStateException("an upload with id " + session.id() + " exists");
+        }
+    }
+
+    @Override
+    public synchronized Optional<UploadSession> find(UploadId id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    @Override
+    public synchronized int recordChunk(UploadId id, ChunkReceipt receipt) {
+        UploadSession session = sessions.get(id);
+        if (session == null) {
+            throw new NotFound(id.value());
+        }
+        if (session.state() != UploadState.ACTIVE) {
+            throw new NotActive("Upload " + id + " is " + session.state() + " and records no chunks.");
+        }
+        UploadSession next = session.withChunkReceived(receipt.index(), receipt.receivedAt(), receipt.expiresAt());
+        sessions.put(id, next);
+        return next.receivedCount();
+    }
+
+    @Override
+    public synchronized BitSet receivedChunks(UploadId id) {
+        UploadSession session = sessions.get(id);
+        if (session == null) {
+            throw new NotFound(id.value());
+        }
+        return session.received();
+    }
+
+    @Override
+    public synchronized boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at) {
+        UploadSession s = sessions.get(id);
+        if (s == null || s.state() != expected) {
+            return false;
+        }
+        sessions.put(id, UploadSession.restore(s.id(), s.fileName(), s.contentType(), s.plan(), s.received(), next,
+                s.createdAt(), at, s.expiresAt(), s.tokenHash(), s.expectedSha256()));
+        return true;
+    }
+
+    @Override
+    public synchronized void delete(UploadId id) {
+        sessions.remove(id);
+    }
+
+    @Override
+    public synchronized List<UploadId> listExpired(Instant now, int limit) {
+        return sessions.values().stream()
+                .filter(s -> s.state() == UploadState.ACTIVE && !s.expiresAt().isAfter(now))
+                .sorted(Comparator.comparing(UploadSession::expiresAt))
+                .limit(limit)
+                .map(UploadSession::id)
+                .toList();
+    }
+
+    /** How many uploads are kept, in any state. */
+    public synchronized int size() {
+        return sessions.size();
+    }
+}

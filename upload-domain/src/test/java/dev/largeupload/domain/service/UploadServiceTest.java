@@ -1,0 +1,691 @@
+package dev.largeupload.domain.service;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
+import dev.largeupload.domain.error.UploadException.ChunkLengthMismatch;
+import dev.largeupload.domain.error.UploadException.ChunkOutOfRange;
+import dev.largeupload.domain.error.UploadException.Expired;
+import dev.largeupload.domain.error.UploadException.Incomplete;
+import dev.largeupload.domain.error.UploadException.InvalidArgument;
+import dev.largeupload.domain.error.UploadException.NotActive;
+import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.StoreUnavailable;
+import dev.largeupload.domain.error.UploadException.TooLarge;
+import dev.largeupload.domain.fakes.InMemoryBlobStore;
+import dev.largeupload.domain.fakes.InMemoryMetadataStore;
+import dev.largeupload.domain.fakes.MutableClock;
+import dev.largeupload.domain.model.BlockId;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.model.UploadToken;
+import dev.largeupload.domain.port.BlobAttributes;
+import dev.largeupload.domain.service.Results.ChunkAccepted;
+import dev.largeupload.domain.service.Results.Completed;
+import dev.largeupload.domain.service.Results.Initiated;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UploadServiceTest {
+
+    private static final Duration TTL = Duration.ofHours(1);
+    private static final Duration LEASE = Duration.ofMinutes(5);
+    private static final long MAX_FILE_SIZE = 1000;
+    /** The test file: 10 bytes, cut by the default chunk size of 4 into chunks of 4, 4 and 2 bytes. */
+    private static final byte[] FILE = "0123456789".getBytes(StandardCharsets.US_ASCII);
+
+    private final MutableClock clock = MutableClock.atFixedStart();
+    private final InMemoryMetadataStore metadata = new InMemoryMetadataStore();
+    private final InMemoryBlobStore blobs = new InMemoryBlobStore();
+    private final UploadService service = serviceRequiringTokens(true);
+
+    private UploadService serviceRequiringTokens(boolean requireToken) {
+        return new UploadService(metadata, blobs, new UploadPolicy(4, MAX_FILE_SIZE, TTL, requireToken, LEASE), clock);
+    }
+
+    private static InitiateRequest request(String name, long size) {
+        return new InitiateRequest(name, size, OptionalLong.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private Initiated initiateTenBytes() {
+        return service.initiate(request("data.bin", FILE.length));
+    }
+
+    private static UploadId idOf(Initiated upload) {
+        return upload.session().id();
+    }
+
+    private static byte[] chunk(int index) {
+        return Arrays.copyOfRange(FILE, index * 4, Math.min(FILE.length, index * 4 + 4));
+    }
+
+    private ChunkAccepted send(UploadService using, Initiated upload, String token, int index) {
+        byte[] bytes = chunk(index);
+        return using.acceptChunk(idOf(upload), token, index, new ByteArrayInputStream(bytes), bytes.length, Optional.empty());
+    }
+
+    private ChunkAccepted send(Initiated upload, int index) {
+        return send(service, upload, upload.uploadToken(), index);
+    }
+
+    private Initiated initiateAndSendAll() {
+        Initiated upload = initiateTenBytes();
+        for (int i = 0; i < 3; i++) {
+            send(upload, i);
+        }
+        return upload;
+    }
+
+    private UploadSession stored(Initiated upload) {
+        return metadata.find(idOf(upload)).orElseThrow();
+    }
+
+    /** A body that remembers whether anyone read it. */
+    private static final class WatchedBody extends ByteArrayInputStream {
+        boolean read;
+
+        WatchedBody(byte[] bytes) {
+            super(bytes);
+        }
+
+        @Override
+        public synchronized int read() {
+            read = true;
+            return super.read();
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            read = true;
+            return super.read(b, off, len);
+        }
+    }
+
+    private static void assertCode(String code, UploadException e) {
+        assertEquals(code, e.code());
+    }
+
+    // ---- initiate ----
+
+    @Test
+    void initiate_plansTheChunksAndStoresAnActiveSession() {
+        Initiated upload = initiateTenBytes();
+
+        UploadSession s = stored(upload);
+        assertEquals(UploadState.ACTIVE, s.state());
+        assertEquals(3, s.plan().chunkCount());
+        assertEquals(4, s.plan().chunkSize());
+        assertEquals("data.bin", s.fileName().value());
+        assertEquals("application/octet-stream", s.contentType());
+        assertEquals(clock.instant().plus(TTL), s.expiresAt());
+        assertEquals(List.of(0, 1, 2), s.missingChunks());
+    }
+
+    @Test
+    void initiate_usesTheRequestedChunkSize() {
+        Initiated upload = service.initiate(new InitiateRequest("data.bin", 10, OptionalLong.of(3),
+                Optional.of("text/plain; charset=utf-8"), Optional.empty()));
+
+        assertEquals(4, upload.session().plan().chunkCount());
+        assertEquals("text/plain; charset=utf-8", stored(upload).contentType());
+    }
+
+    @Test
+    void initiate_returnsTheTokenAndStoresOnlyItsHash() {
+        Initiated upload = initiateTenBytes();
+
+        UploadSession s = stored(upload);
+        assertEquals(UploadToken.hash(upload.uploadToken()), s.tokenHash());
+        assertNotEquals(upload.uploadToken(), s.tokenHash());
+        assertTrue(s.isOwnedBy(upload.uploadToken()));
+        assertFalse(s.toString().contains(upload.uploadToken()));
+    }
+
+    @Test
+    void initiate_issuesADifferentTokenAndIdEachTime() {
+        Initiated a = initiateTenBytes();
+        Initiated b = initiateTenBytes();
+
+        assertNotEquals(a.uploadToken(), b.uploadToken());
+        assertNotEquals(idOf(a), idOf(b));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  ", "../etc/passwd", "a/b", ".."})
+    void initiate_withAnInvalidFileName_isRefusedAndStoresNothing(String name) {
+        InvalidArgument e = assertThrows(InvalidArgument.class, () -> service.initiate(request(name, 10)));
+
+        assertCode("upload.invalid-filename", e);
+        assertEquals(0, metadata.size());
+    }
+
+    @Test
+    void initiate_withANegativeSize_isAnInvalidFileSize() {
+        assertCode("upload.invalid-file-size", assertThrows(InvalidArgument.class,
+                () -> service.initiate(request("data.bin", -1))));
+    }
+
+    @Test
+    void initiate_overThePolicysMaximum_isTooLarge_andTheMaximumItselfIsAccepted() {
+        TooLarge e = assertThrows(TooLarge.class, () -> service.initiate(request("data.bin", MAX_FILE_SIZE + 1)));
+
+        assertEquals(MAX_FILE_SIZE, e.limit());
+        assertEquals(0, metadata.size());
+        assertEquals(MAX_FILE_SIZE, service.initiate(request("data.bin", MAX_FILE_SIZE)).session().plan().fileSize());
+    }
+
+    @Test
+    void initiate_withAChunkSizeOfZero_isAnInvalidChunkSize() {
+        assertCode("upload.invalid-chunk-size", assertThrows(InvalidArgument.class, () -> service.initiate(
+                new InitiateRequest("data.bin", 10, OptionalLong.of(0), Optional.empty(), Optional.empty()))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not a type", "text", "text/html\r\nX-Injected: 1", "/plain", "text/", "a/b; c"})
+    void initiate_withAMalformedContentType_isRefused(String contentType) {
+        InvalidArgument e = assertThrows(InvalidArgument.class, () -> service.initiate(
+                new InitiateRequest("data.bin", 10, OptionalLong.empty(), Optional.of(contentType), Optional.empty())));
+
+        assertCode("upload.invalid-content-type", e);
+    }
+
+    @Test
+    void initiate_withABlankContentType_usesTheDefault() {
+        Initiated upload = service.initiate(
+                new InitiateRequest("data.bin", 10, OptionalLong.empty(), Optional.of("  "), Optional.empty()));
+
+        assertEquals("application/octet-stream", stored(upload).contentType());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "", "zz7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0"})
+    void initiate_withAMalformedSha256_isAnInvalidChecksum(String sha256) {
+        InvalidArgument e = assertThrows(InvalidArgument.class, () -> service.initiate(
+                new InitiateRequest("data.bin", 10, OptionalLong.empty(), Optional.empty(), Optional.of(sha256))));
+
+        assertCode("upload.invalid-checksum", e);
+    }
+
+    @Test
+    void initiate_withAnUpperCaseSha256_keepsItInLowerCase() {
+        String sha = "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD";
+
+        Initiated upload = service.initiate(
+                new InitiateRequest("data.bin", 10, OptionalLong.empty(), Optional.empty(), Optional.of(sha)));
+
+        assertEquals(Optional.of(sha.toLowerCase()), stored(upload).expectedSha256());
+    }
+
+    // ---- acceptChunk ----
+
+    @Test
+    void acceptChunk_stagesTheBytesAndRecordsTheChunk() {
+        Initiated upload = initiateTenBytes();
+
+        ChunkAccepted accepted = send(upload, 1);
+
+        assertEquals(1, accepted.index());
+        assertEquals(BlockId.of(1), accepted.blockId());
+        assertEquals(1, accepted.receivedCount());
+        assertEquals(33.33, accepted.progressPercentage());
+        assertArrayEquals(chunk(1), blobs.stagedChunk(upload.session().blobName(), 1).orElseThrow());
+        assertEquals(List.of(1), stored(upload).receivedChunks());
+    }
+
+    @Test
+    void acceptChunk_pushesTheExpiryForward() {
+        Initiated upload = initiateTenBytes();
+        clock.advance(Duration.ofMinutes(50));
+
+        send(upload, 0);
+
+        assertEquals(clock.instant().plus(TTL), stored(upload).expiresAt());
+        clock.advance(Duration.ofMinutes(50));
+        send(upload, 1);
+    }
+
+    @Test
+    void acceptChunk_sameIndexAgain_replacesItAndCountsItOnce() {
+        Initiated upload = initiateTenBytes();
+        send(upload, 0);
+
+        ChunkAccepted again = send(upload, 0);
+
+        assertEquals(1, again.receivedCount());
+        assertEquals(List.of(0), stored(upload).receivedChunks());
+    }
+
+    @Test
+    void acceptChunk_withAWrongToken_isNotFoundAndStagesNothing() {
+        Initiated upload = initiateTenBytes();
+
+        NotFound e = assertThrows(NotFound.class, () -> send(service, upload, UploadToken.issue(), 0));
+
+        assertCode("upload.not-found", e);
+        assertFalse(blobs.holdsAnything(upload.session().blobName()));
+        assertEquals(0, stored(upload).receivedCount());
+    }
+
+    @Test
+    void acceptChunk_withoutAToken_isNotFound() {
+        Initiated upload = initiateTenBytes();
+
+        assertThrows(NotFound.class, () -> send(service, upload, null, 0));
+    }
+
+    @Test
+    void acceptChunk_withAWrongToken_isAccepted_whenThePolicyDoesNotRequireTokens() {
+        Initiated upload = initiateTenBytes();
+        UploadService seedCompatible = serviceRequiringTokens(false);
+
+        ChunkAccepted accepted = send(seedCompatible, upload, null, 0);
+
+        assertEquals(1, accepted.receivedCount());
+        assertEquals(1, send(seedCompatible, upload, "wrong", 0).receivedCount());
+    }
+
+    @Test
+    void acceptChunk_forAnUnknownUpload_isNotFound() {
+        assertThrows(NotFound.class, () -> service.acceptChunk(UploadId.random(), "t", 0,
+                new ByteArrayInputStream(new byte[4]), 4, Optional.empty()));
+    }
+
+    @Test
+    void acceptChunk_withAWrongDeclaredLength_isRefusedBeforeTheBodyIsRead() {
+        Initiated upload = initiateTenBytes();
+        WatchedBody body = new WatchedBody(new byte[5]);
+
+        ChunkLengthMismatch e = assertThrows(ChunkLengthMismatch.class, () -> service.acceptChunk(
+                idOf(upload), upload.uploadToken(), 0, body, 5, Optional.empty()));
+
+        assertEquals(4, e.expected());
+        assertFalse(body.read, "the body was read");
+        assertEquals(0, stored(upload).receivedCount());
+    }
+
+    @Test
+    void acceptChunk_withoutADeclaredLength_checksTheBodyItself() {
+        Initiated upload = initiateTenBytes();
+
+        assertThrows(ChunkLengthMismatch.class, () -> service.acceptChunk(
+                idOf(upload), upload.uploadToken(), 2, new ByteArrayInputStream(new byte[3]), -1, Optional.empty()));
+        assertThrows(ChunkLengthMismatch.class, () -> service.acceptChunk(
+                idOf(upload), upload.uploadToken(), 2, new ByteArrayInputStream(new byte[1]), -1, Optional.empty()));
+
+        assertFalse(blobs.stagedChunk(upload.session().blobName(), 2).isPresent());
+        assertEquals(0, stored(upload).receivedCount());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {-1, 3, Integer.MAX_VALUE + 1L, Long.MAX_VALUE})
+    void acceptChunk_withAnIndexOutOfRange_isRefusedBeforeTheBodyIsRead(long index) {
+        Initiated upload = initiateTenBytes();
+        WatchedBody body = new WatchedBody(new byte[4]);
+
+        assertThrows(ChunkOutOfRange.class, () -> service.acceptChunk(
+                idOf(upload), upload.uploadToken(), index, body, 4, Optional.empty()));
+
+        assertFalse(body.read);
+    }
+
+    @Test
+    void acceptChunk_withAWrongMd5_isAChecksumMismatchAndRecordsNothing() {
+        Initiated upload = initiateTenBytes();
+        byte[] wrongMd5 = md5(chunk(1));
+
+        assertThrows(ChecksumMismatch.class, () -> service.acceptChunk(idOf(upload), upload.uploadToken(), 0,
+                new ByteArrayInputStream(chunk(0)), 4, Optional.of(wrongMd5)));
+
+        assertEquals(0, stored(upload).receivedCount());
+        assertFalse(blobs.stagedChunk(upload.session().blobName(), 0).isPresent());
+    }
+
+    @Test
+    void acceptChunk_withTheRightMd5_isAccepted() {
+        Initiated upload = initiateTenBytes();
+
+        ChunkAccepted accepted = service.acceptChunk(idOf(upload), upload.uploadToken(), 0,
+                new ByteArrayInputStream(chunk(0)), 4, Optional.of(md5(chunk(0))));
+
+        assertEquals(1, accepted.receivedCount());
+    }
+
+    @Test
+    void acceptChunk_withAnMd5ThatIsNot16Bytes_isAnInvalidChecksum() {
+        Initiated upload = initiateTenBytes();
+
+        InvalidArgument e = assertThrows(InvalidArgument.class, () -> service.acceptChunk(idOf(upload),
+                upload.uploadToken(), 0, new ByteArrayInputStream(chunk(0)), 4, Optional.of(new byte[15])));
+
+        assertCode("upload.invalid-checksum", e);
+    }
+
+    @Test
+    void acceptChunk_afterCompletion_isNotActive() {
+        Initiated upload = initiateAndSendAll();
+        service.complete(idOf(upload), upload.uploadToken());
+
+        assertThrows(NotActive.class, () -> send(upload, 0));
+    }
+
+    @Test
+    void acceptChunk_afterTheUploadIdledPastItsExpiry_isExpired() {
+        Initiated upload = initiateTenBytes();
+        clock.advance(TTL);
+
+        assertThrows(Expired.class, () -> send(upload, 0));
+    }
+
+    // ---- complete ----
+
+    @Test
+    void complete_withMissingChunks_listsThemAndStaysActive() {
+        Initiated upload = initiateTenBytes();
+        send(upload, 1);
+
+        Incomplete e = assertThrows(Incomplete.class, () -> service.complete(idOf(upload), upload.uploadToken()));
+
+        assertEquals(List.of(0, 2), e.missingChunks());
+        assertCode("upload.incomplete", e);
+        assertEquals(UploadState.ACTIVE, stored(upload).state());
+        assertEquals(0, blobs.commitCalls());
+        send(upload, 0);
+    }
+
+    @Test
+    void complete_withEveryChunk_commitsTheBlobAndMarksTheUploadCompleted() {
+        Initiated upload = initiateAndSendAll();
+
+        Completed done = service.complete(idOf(upload), upload.uploadToken());
+
+        assertEquals(UploadState.COMPLETED, done.session().state());
+        assertEquals(UploadState.COMPLETED, stored(upload).state());
+        assertEquals(FILE.length, done.blob().size());
+        assertArrayEquals(FILE, blobs.committedBytes(upload.session().blobName()).orElseThrow());
+        BlobAttributes attributes = blobs.committedAttributes(upload.session().blobName()).orElseThrow();
+        assertEquals("data.bin", attributes.fileName().value());
+        assertEquals("application/octet-stream", attributes.contentType());
+        assertEquals(idOf(upload), attributes.uploadId());
+        assertEquals(100.0, service.status(idOf(upload)).progressPercentage());
+    }
+
+    @Test
+    void complete_repeated_answersTheSameWithoutCommittingAgain() {
+        Initiated upload = initiateAndSendAll();
+        Completed first = service.complete(idOf(upload), upload.uploadToken());
+
+        Completed second = service.complete(idOf(upload), upload.uploadToken());
+
+        assertEquals(UploadState.COMPLETED, second.session().state());
+        assertEquals(first.blob().size(), second.blob().size());
+        assertEquals(1, blobs.commitCalls());
+    }
+
+    @Test
+    void complete_withAWrongToken_isNotFound() {
+        Initiated upload = initiateAndSendAll();
+
+        assertThrows(NotFound.class, () -> service.complete(idOf(upload), "wrong"));
+        assertEquals(UploadState.ACTIVE, stored(upload).state());
+    }
+
+    @Test
+    void complete_whenTheBlobStoreIsUnavailable_leavesTheUploadActiveSoARetrySucceeds() {
+        Initiated upload = initiateAndSendAll();
+        blobs.failNextCommitWith(() -> new StoreUnavailable("blob store away", null));
+
+        assertThrows(StoreUnavailable.class, () -> service.complete(idOf(upload), upload.uploadToken()));
+        assertEquals(UploadState.ACTIVE, stored(upload).state());
+
+        Completed retried = service.complete(idOf(upload), upload.uploadToken());
+        assertEquals(UploadState.COMPLETED, retried.session().state());
+        assertArrayEquals(FILE, blobs.committedBytes(upload.session().blobName()).orElseThrow());
+    }
+
+    @Test
+    void complete_whenTheBlobStoreLacksAChunk_leavesTheUploadActive() {
+        Initiated upload = initiateAndSendAll();
+        blobs.failNextCommitWith(() -> new Incomplete(List.of(1)));
+
+        Incomplete e = assertThrows(Incomplete.class, () -> service.complete(idOf(upload), upload.uploadToken()));
+
+        assertEquals(List.of(1), e.missingChunks());
+        assertEquals(UploadState.ACTIVE, stored(upload).state());
+    }
+
+    @Test
+    void complete_takesOverACompletionOlderThanTheLease() {
+        Initiated upload = initiateAndSendAll();
+        // Another server moved it to COMPLETING and then stopped.
+        assertTrue(metadata.compareAndSetState(idOf(upload), UploadState.ACTIVE, UploadState.COMPLETING, clock.instant()));
+        clock.advance(LEASE);
+
+        Completed done = service.complete(idOf(upload), upload.uploadToken());
+
+        assertEquals(UploadState.COMPLETED, done.session().state());
+        assertEquals(UploadState.COMPLETED, stored(upload).state());
+        assertArrayEquals(FILE, blobs.committedBytes(upload.session().blobName()).orElseThrow());
+    }
+
+    @Test
+    void complete_whileAnotherCompletionIsWithinTheLease_isNotActive() {
+        Initiated upload = initiateAndSendAll();
+        assertTrue(metadata.compareAndSetState(idOf(upload), UploadState.ACTIVE, UploadState.COMPLETING, clock.instant()));
+        clock.advance(LEASE.minusSeconds(1));
+
+        assertThrows(NotActive.class, () -> service.complete(idOf(upload), upload.uploadToken()));
+
+        assertEquals(UploadState.COMPLETING, stored(upload).state());
+        assertEquals(0, blobs.commitCalls());
+    }
+
+    @Test
+    void complete_ofAnAbortedUpload_isNotFound() {
+        Initiated upload = initiateAndSendAll();
+        service.abort(idOf(upload), upload.uploadToken());
+
+        assertThrows(NotFound.class, () -> service.complete(idOf(upload), upload.uploadToken()));
+    }
+
+    @Test
+    void complete_ofAZeroByteUpload_commitsAnEmptyBlob() throws IOException {
+        Initiated upload = service.initiate(request("empty.txt", 0));
+        assertEquals(0, upload.session().plan().chunkCount());
+
+        Completed done = service.complete(idOf(upload), upload.uploadToken());
+
+        assertEquals(UploadState.COMPLETED, done.session().state());
+        assertEquals(0, done.blob().size());
+        assertArrayEquals(new byte[0], blobs.committedBytes(upload.session().blobName()).orElseThrow());
+        try (InputStream in = service.download(idOf(upload)).open(0, 0)) {
+            assertEquals(0, in.readAllBytes().length);
+        }
+    }
+
+    // ---- abort ----
+
+    @Test
+    void abort_removesTheBlobDataAndTheMetadata() {
+        Initiated upload = initiateTenBytes();
+        send(upload, 0);
+        assertTrue(blobs.holdsAnything(upload.session().blobName()));
+
+        service.abort(idOf(upload), upload.uploadToken());
+
+        assertFalse(blobs.holdsAnything(upload.session().blobName()));
+        assertTrue(metadata.find(idOf(upload)).isEmpty());
+        assertThrows(NotFound.class, () -> service.status(idOf(upload)));
+    }
+
+    @Test
+    void abort_ofACompletedUpload_deletesTheCommittedFile() {
+        Initiated upload = initiateAndSendAll();
+        service.complete(idOf(upload), upload.uploadToken());
+
+        service.abort(idOf(upload), upload.uploadToken());
+
+        assertFalse(blobs.holdsAnything(upload.session().blobName()));
+        assertTrue(metadata.find(idOf(upload)).isEmpty());
+    }
+
+    @Test
+    void abort_withAWrongToken_isNotFoundAndKeepsEverything() {
+        Initiated upload = initiateTenBytes();
+        send(upload, 0);
+
+        assertThrows(NotFound.class, () -> service.abort(idOf(upload), "wrong"));
+
+        assertTrue(blobs.holdsAnything(upload.session().blobName()));
+        assertEquals(UploadState.ACTIVE, stored(upload).state());
+    }
+
+    @Test
+    void abort_whileACompletionIsWithinTheLease_isNotActive() {
+        Initiated upload = initiateAndSendAll();
+        metadata.compareAndSetState(idOf(upload), UploadState.ACTIVE, UploadState.COMPLETING, clock.instant());
+
+        assertThrows(NotActive.class, () -> service.abort(idOf(upload), upload.uploadToken()));
+        assertTrue(blobs.holdsAnything(upload.session().blobName()));
+    }
+
+    // ---- expire ----
+
+    @Test
+    void expire_beforeTheExpiry_doesNothing() {
+        Initiated upload = initiateTenBytes();
+        send(upload, 0);
+        clock.advance(TTL.minusSeconds(1));
+
+        assertFalse(service.expire(idOf(upload)));
+
+        assertEquals(UploadState.ACTIVE, stored(upload).state());
+        assertTrue(blobs.holdsAnything(upload.session().blobName()));
+    }
+
+    @Test
+    void expire_afterTheExpiry_discardsTheDataAndStatusThenAnswersExpired() {
+        Initiated upload = initiateTenBytes();
+        send(upload, 0);
+        clock.advance(TTL);
+        assertEquals(List.of(idOf(upload)), service.expiredUploads(10));
+
+        assertTrue(service.expire(idOf(upload)));
+
+        assertFalse(blobs.holdsAnything(upload.session().blobName()));
+        assertEquals(UploadState.EXPIRED, stored(upload).state());
+        assertCode("upload.expired", assertThrows(Expired.class, () -> service.status(idOf(upload))));
+        assertThrows(Expired.class, () -> service.resume(idOf(upload)));
+        assertEquals(List.of(), service.expiredUploads(10));
+        assertFalse(service.expire(idOf(upload)), "a second expire reports no change");
+    }
+
+    @Test
+    void expire_ofACompletedUpload_doesNothingEvenPastTheExpiry() {
+        Initiated upload = initiateAndSendAll();
+        service.complete(idOf(upload), upload.uploadToken());
+        clock.advance(TTL.multipliedBy(10));
+
+        assertFalse(service.expire(idOf(upload)));
+
+        assertEquals(UploadState.COMPLETED, stored(upload).state());
+        assertArrayEquals(FILE, blobs.committedBytes(upload.session().blobName()).orElseThrow());
+    }
+
+    @Test
+    void expire_ofAnUnknownUpload_doesNothing() {
+        assertFalse(service.expire(UploadId.random()));
+    }
+
+    // ---- status ----
+
+    @Test
+    void status_needsNoTokenAndShowsTheProgress() {
+        Initiated upload = initiateTenBytes();
+        send(upload, 0);
+
+        UploadSession s = service.status(idOf(upload));
+
+        assertEquals(List.of(1, 2), s.missingChunks());
+        assertEquals(40.0, s.progressPercentage());
+    }
+
+    @Test
+    void status_ofAnActiveUploadIdlePastItsExpiry_isExpired_evenBeforeTheJobRan() {
+        Initiated upload = initiateTenBytes();
+        clock.advance(TTL);
+
+        assertThrows(Expired.class, () -> service.status(idOf(upload)));
+    }
+
+    // ---- download ----
+
+    @Test
+    void download_ofAnUploadNotCompleted_isNotActive() {
+        Initiated upload = initiateAndSendAll();
+
+        assertThrows(NotActive.class, () -> service.download(idOf(upload)));
+    }
+
+    @Test
+    void download_ofACompletedUpload_readsTheWholeFileAndRanges() throws IOException {
+        Initiated upload = initiateAndSendAll();
+        service.complete(idOf(upload), upload.uploadToken());
+
+        Download download = service.download(idOf(upload));
+
+        assertEquals(FILE.length, download.size());
+        try (InputStream whole = download.open(0, FILE.length); InputStream part = download.open(3, 5);
+             InputStream tail = download.open(9, 1)) {
+            assertArrayEquals(FILE, whole.readAllBytes());
+            assertArrayEquals("34567".getBytes(StandardCharsets.US_ASCII), part.readAllBytes());
+            assertArrayEquals("9".getBytes(StandardCharsets.US_ASCII), tail.readAllBytes());
+        }
+    }
+
+    @Test
+    void download_withARangeOutsideTheFile_isAnInvalidRange() {
+        Initiated upload = initiateAndSendAll();
+        service.complete(idOf(upload), upload.uploadToken());
+        Download download = service.download(idOf(upload));
+
+        long[][] ranges = {{-1, 1}, {0, -1}, {0, 11}, {10, 1}, {5, 6}, {1, Long.MAX_VALUE}, {Long.MAX_VALUE, 1}};
+        for (long[] range : ranges) {
+            InvalidArgument e = assertThrows(InvalidArgument.class, () -> download.open(range[0], range[1]),
+                    () -> "range " + range[0] + "+" + range[1]);
+            assertCode("upload.invalid-range", e);
+        }
+    }
+
+    @Test
+    void download_ofAnUnknownUpload_isNotFound() {
+        assertThrows(NotFound.class, () -> service.download(UploadId.random()));
+    }
+
+    private static byte[] md5(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
