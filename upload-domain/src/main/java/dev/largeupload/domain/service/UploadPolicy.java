@@ -29,5 +29,8 @@ public record UploadPolicy(long defaultChunkSize, long maxFileSize, Duration upl
         if (uploadTtl.isNegative() || uploadTtl.isZero()) {
             throw new IllegalArgumentException("upload TTL must be positive");
         }
+        if (completionLease.isNegative() || completionLease.isZero()) {
+            throw new IllegalArgumentException("completion lease must be positive");
+        }
     }
 }

@@ -124,7 +124,7 @@ public final class UploadService {
         UploadSession session = owned(id, token);
         Instant now = clock.instant();
         if (session.state() == UploadState.COMPLETED) {
-            return new Completed(session, new CommittedBlob(session.plan().fileSize(), session.expectedSha256()));
+            return new Completed(session, new CommittedBlob(session.plan().fileSize(), Optional.empty()));
         }
         if (session.state() == UploadState.COMPLETING && isStale(session, now)) {
             // The server that began this completion stopped before finishing; committing is idempotent.
@@ -138,7 +138,7 @@ public final class UploadService {
         if (!metadata.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, now)) {
             UploadSession current = owned(id, token);
             if (current.state() == UploadState.COMPLETED) {
-                return new Completed(current, new CommittedBlob(current.plan().fileSize(), current.expectedSha256()));
+                return new Completed(current, new CommittedBlob(current.plan().fileSize(), Optional.empty()));
             }
             current.requireActive(now);
             throw new NotActive("Upload " + id + " changed while completing; try again.");
@@ -182,6 +182,11 @@ public final class UploadService {
         Instant now = clock.instant();
         if (session.state() == UploadState.COMPLETING && !isStale(session, now)) {
             throw new NotActive("Upload " + id + " is being completed and cannot be deleted now; try again shortly.");
+        }
+        if (session.state() == UploadState.COMPLETING) {
+            // The server that began this completion stopped long ago; take it back first.
+            metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.ACTIVE, now);
+            session = owned(id, token);
         }
         if (session.state() != UploadState.ABORTED && session.state() != UploadState.EXPIRED
                 && !metadata.compareAndSetState(id, session.state(), UploadState.ABORTED, now)) {
