@@ -20,11 +20,11 @@ final class JsonFields {
         this.body = body;
     }
 
-    static JsonFields of(JsonObject body) {
-        if (body == null) {
+    static JsonFields of(JsonValue body) {
+        if (!(body instanceof JsonObject object)) {
             throw new RequestException(400, "request.malformed-json", "The request body must be one JSON object.");
         }
-        return new JsonFields(body);
+        return new JsonFields(object);
     }
 
     String requiredString(String name) {

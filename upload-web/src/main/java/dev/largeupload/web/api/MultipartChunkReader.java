@@ -92,6 +92,9 @@ public class MultipartChunkReader {
                     spooled = spool(part);
                 }
             }
+            if (count == 0) {
+                throw new RequestException(400, "request.malformed-multipart", "The body holds no form parts.");
+            }
             if (spooled == null) {
                 throw new RequestException(400, "request.missing-field", "Form field 'file' (the chunk's bytes) is required.");
             }

@@ -14,7 +14,7 @@ import dev.largeupload.web.api.Dtos.ResumeResponse;
 import dev.largeupload.web.api.Dtos.StatusResponse;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -43,7 +43,7 @@ public class UploadResource {
     @POST
     @Path("/init")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response init(JsonObject body) {
+    public Response init(JsonValue body) {
         JsonFields json = JsonFields.of(body);
         Initiated started = uploads.initiate(new InitiateRequest(json.requiredString("filename"),
                 json.requiredLong("file_size"), json.optionalLong("chunk_size"), json.optionalString("content_type"),
@@ -59,7 +59,7 @@ public class UploadResource {
     @POST
     @Path("/complete")
     @Consumes(MediaType.APPLICATION_JSON)
-    public CompleteResponse complete(JsonObject body, @HeaderParam(TOKEN_HEADER) String tokenHeader) {
+    public CompleteResponse complete(JsonValue body, @HeaderParam(TOKEN_HEADER) String tokenHeader) {
         JsonFields json = JsonFields.of(body);
         var id = RequestValues.uploadId(json.requiredString("upload_id"));
         String token = tokenHeader != null ? tokenHeader : json.optionalString("upload_token").orElse(null);

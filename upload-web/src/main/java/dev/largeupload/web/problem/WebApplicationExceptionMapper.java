@@ -27,6 +27,9 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         if (status >= 500) {
             return FallbackExceptionMapper.internalError(e);
         }
+        if (status == 400 && causedByJson(e)) {
+            return JsonExceptionMapper.malformed();
+        }
         String reason = original.getStatusInfo().getReasonPhrase();
         String code = CODES.getOrDefault(status, "request.refused");
         String detail = switch (status) {
@@ -41,6 +44,15 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
             return Response.fromResponse(response).header("Allow", original.getHeaderString("Allow")).build();
         }
         return response;
+    }
+
+    private static boolean causedByJson(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof jakarta.json.JsonException || t instanceof jakarta.json.bind.JsonbException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String allowed(Response original) {
