@@ -2,18 +2,27 @@ package dev.largeupload.metadata.jdbc;
 
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGConnectionPoolDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.postgresql.ds.common.BaseDataSource;
@@ -28,11 +37,13 @@ import org.postgresql.ds.common.BaseDataSource;
 class PostgresJdbcMetadataStoreTest extends MetadataStoreContract {
 
     private static final String DATABASE = "largeupload_" + UUID.randomUUID().toString().replace("-", "");
+    private static boolean created;
 
     @BeforeAll
     static void createDatabase() {
         try (Connection connection = dataSource("test").getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + DATABASE);
+            created = true;
         } catch (SQLException e) {
             String why = "PostgreSQL at " + env("PGHOST", "127.0.0.1") + ":" + env("PGPORT", "5432")
                     + " is not reachable: " + e.getMessage();
@@ -45,12 +56,47 @@ class PostgresJdbcMetadataStoreTest extends MetadataStoreContract {
 
     @AfterAll
     static void dropDatabase() throws SQLException {
+        if (!created) {
+            return;
+        }
         try (Connection connection = dataSource("test").getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
         }
     }
 
     private final List<JdbcConnectionPool> pools = new ArrayList<>();
+
+    @Test
+    void schema_migratedByFourServersStartingAtOnce_isCreatedOnce() throws Exception {
+        String fresh = DATABASE + "_m";
+        try (Connection connection = dataSource("test").getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + fresh);
+        }
+        ExecutorService servers = Executors.newFixedThreadPool(4);
+        try {
+            CyclicBarrier start = new CyclicBarrier(4);
+            List<Future<JdbcMetadataStore>> started = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                started.add(servers.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    return new JdbcMetadataStore(dataSource(fresh));
+                }));
+            }
+            for (Future<JdbcMetadataStore> server : started) {
+                server.get(60, TimeUnit.SECONDS);
+            }
+            try (Connection connection = dataSource(fresh).getConnection(); Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM schema_version")) {
+                rows.next();
+                assertEquals(SchemaMigrations.SCRIPTS.size(), rows.getInt(1));
+            }
+        } finally {
+            servers.shutdownNow();
+            try (Connection connection = dataSource("test").getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("DROP DATABASE IF EXISTS " + fresh + " WITH (FORCE)");
+            }
+        }
+    }
 
     @Override
     protected MetadataStore newStore() {
