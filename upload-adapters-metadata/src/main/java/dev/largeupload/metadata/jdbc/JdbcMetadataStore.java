@@ -61,10 +61,11 @@ public final class JdbcMetadataStore implements MetadataStore {
      */
     public JdbcMetadataStore(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        inTransaction("prepare its schema", connection -> {
+        try (Connection connection = dataSource.getConnection()) {
             SchemaMigrations.apply(connection);
-            return null;
-        });
+        } catch (SQLException e) {
+            throw unavailable("prepare its schema", e);
+        }
     }
 
     @Override

@@ -34,17 +34,22 @@ final class SchemaMigrations {
     private SchemaMigrations() {
     }
 
-    /** Applies the scripts not applied yet. */
+    /** Applies the scripts not applied yet, in transactions of its own; leaves auto-commit as it found it. */
     static void apply(Connection connection) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                applyPending(connection);
-                return;
-            } catch (SQLException e) {
-                if (attempt == ATTEMPTS || !COLLISIONS.contains(e.getSQLState())) {
-                    throw e;
+        boolean autoCommit = connection.getAutoCommit();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    applyPending(connection);
+                    return;
+                } catch (SQLException e) {
+                    if (attempt == ATTEMPTS || !COLLISIONS.contains(e.getSQLState())) {
+                        throw e;
+                    }
                 }
             }
+        } finally {
+            connection.setAutoCommit(autoCommit);
         }
     }
 
@@ -73,8 +78,6 @@ final class SchemaMigrations {
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
     }
 

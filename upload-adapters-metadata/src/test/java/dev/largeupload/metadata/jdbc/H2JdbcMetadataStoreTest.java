@@ -3,29 +3,46 @@ package dev.largeupload.metadata.jdbc;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@link MetadataStore} contract on an embedded H2 file database, fresh for each test. */
+/**
+ * The {@link MetadataStore} contract on an embedded H2 file database, fresh for each test. Each
+ * store gets its own connection pool, as each server would get its own from Liberty.
+ */
 class H2JdbcMetadataStoreTest extends MetadataStoreContract {
 
     @TempDir
     Path directory;
 
+    private final List<JdbcConnectionPool> pools = new ArrayList<>();
+
     @Override
     protected MetadataStore newStore() {
-        return new JdbcMetadataStore(dataSource());
+        return new JdbcMetadataStore(pool());
     }
 
     @Override
     protected MetadataStore secondStoreOnSameBackend() {
-        return new JdbcMetadataStore(dataSource());
+        return new JdbcMetadataStore(pool());
     }
 
-    private JdbcDataSource dataSource() {
+    @AfterEach
+    void closePools() {
+        pools.forEach(JdbcConnectionPool::dispose);
+    }
+
+    private JdbcConnectionPool pool() {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:" + directory.resolve("meta").toAbsolutePath() + ";LOCK_TIMEOUT=10000");
         dataSource.setUser("sa");
-        return dataSource;
+        JdbcConnectionPool pool = JdbcConnectionPool.create(dataSource);
+        pool.setMaxConnections(32);
+        pools.add(pool);
+        return pool;
     }
 }
