@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,50 +48,40 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
         return problem.toResponse();
     }
 
+    /** The HTTP status and title of each kind of failure. */
+    private record Kind(int status, String title) {
+    }
+
+    private static final Map<Class<? extends UploadException>, Kind> KINDS = Map.ofEntries(
+            Map.entry(InvalidArgument.class, new Kind(400, "Invalid request")),
+            Map.entry(ChunkOutOfRange.class, new Kind(400, "Chunk index out of range")),
+            Map.entry(ChunkLengthMismatch.class, new Kind(400, "Chunk length mismatch")),
+            Map.entry(TransferInterrupted.class, new Kind(400, "Transfer interrupted")),
+            Map.entry(NotFound.class, new Kind(404, "Upload not found")),
+            Map.entry(Incomplete.class, new Kind(409, "Upload incomplete")),
+            Map.entry(NotActive.class, new Kind(409, "Upload not active")),
+            Map.entry(Expired.class, new Kind(410, "Upload expired")),
+            Map.entry(TooLarge.class, new Kind(413, "Too large")),
+            Map.entry(ChecksumMismatch.class, new Kind(422, "Checksum mismatch")),
+            Map.entry(StoreUnavailable.class, new Kind(503, "Storage temporarily unavailable")));
+
     static int status(UploadException e) {
-        if (e instanceof NotFound) {
-            return 404;
-        } else if (e instanceof Expired) {
-            return 410;
-        } else if (e instanceof Incomplete || e instanceof NotActive) {
-            return 409;
-        } else if (e instanceof TooLarge) {
-            return 413;
-        } else if (e instanceof StoreUnavailable) {
-            return 503;
-        } else if (e instanceof TransferInterrupted interrupted) {
-            return interrupted.timedOut() ? 408 : 400;
-        } else if (e instanceof ChecksumMismatch) {
-            return 422;
-        } else if (e instanceof InvalidArgument || e instanceof ChunkOutOfRange || e instanceof ChunkLengthMismatch) {
-            return 400;
+        if (e instanceof TransferInterrupted interrupted && interrupted.timedOut()) {
+            return 408;
         }
-        return 400;
+        return kind(e).status();
     }
 
     private static String title(UploadException e) {
-        if (e instanceof NotFound) {
-            return "Upload not found";
-        } else if (e instanceof Expired) {
-            return "Upload expired";
-        } else if (e instanceof Incomplete) {
-            return "Upload incomplete";
-        } else if (e instanceof NotActive) {
-            return "Upload not active";
-        } else if (e instanceof TooLarge) {
-            return "Too large";
-        } else if (e instanceof StoreUnavailable) {
-            return "Storage temporarily unavailable";
-        } else if (e instanceof TransferInterrupted) {
-            return "Transfer interrupted";
-        } else if (e instanceof ChecksumMismatch) {
-            return "Checksum mismatch";
-        } else if (e instanceof ChunkOutOfRange) {
-            return "Chunk index out of range";
-        } else if (e instanceof ChunkLengthMismatch) {
-            return "Chunk length mismatch";
-        }
-        return "Invalid request";
+        return kind(e).title();
+    }
+
+    private static Kind kind(UploadException e) {
+        return KINDS.getOrDefault(e.getClass(), new Kind(400, "Invalid request"));
+    }
+
+    static Object kindOf(Class<?> type) {
+        return KINDS.get(type);
     }
 
     private String path() {
