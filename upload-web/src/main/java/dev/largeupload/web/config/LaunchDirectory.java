@@ -22,7 +22,7 @@ public final class LaunchDirectory {
         Optional<Path> install = Optional.ofNullable(System.getProperty("wl.install.dir"))
                 .or(() -> Optional.ofNullable(System.getenv("WLP_USER_DIR")))
                 .map(p -> Path.of(p).toAbsolutePath().normalize());
-        if (install.isEmpty() || !here.startsWith(install.get().getParent() == null ? install.get() : install.get())) {
+        if (install.isEmpty() || !here.startsWith(install.get())) {
             return here;
         }
         Path wlp = install.get();
