@@ -1,5 +1,6 @@
 package dev.largeupload.web.wiring;
 
+import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.port.BlobStore;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.service.UploadPolicy;
@@ -9,6 +10,7 @@ import dev.largeupload.metadata.jdbc.JdbcMetadataStore;
 import dev.largeupload.web.config.ConfigurationException;
 import dev.largeupload.web.config.LaunchDirectory;
 import dev.largeupload.web.config.ServerSettings;
+import dev.largeupload.web.config.ServerSettings.MetadataStoreKind;
 import dev.largeupload.web.config.SettingsReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -22,6 +24,8 @@ import java.util.logging.Logger;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.eclipse.microprofile.config.Config;
@@ -54,14 +58,26 @@ public class UploadWiring {
             LOG.info(() -> "Upload service ready: metadata=" + settings.metadataStore().name().toLowerCase()
                     + ", blobs=" + settings.blobStore().name().toLowerCase() + ", data=" + settings.dataDir()
                     + ", chunk size=" + settings.chunkSize() + ", upload token required=" + settings.requireUploadToken());
+        } catch (UploadException.StoreUnavailable e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            stopAtStart(new ConfigurationException(settings.metadataStore() == MetadataStoreKind.POSTGRESQL ? "DATABASE_URL" : "DATA_DIR",
+                    "the metadata store cannot be reached: " + firstLine(cause.getMessage())));
         } catch (ConfigurationException e) {
-            LOG.severe(e.getMessage());
-            System.err.println(e.getMessage());
-            System.err.flush();
-            // A server that runs with a configuration it cannot honour would only fail later, and worse.
-            // Nothing has been written yet, so the JVM stops at once rather than through a slow shutdown.
-            Runtime.getRuntime().halt(78);
+            stopAtStart(e);
         }
+    }
+
+    private static void stopAtStart(ConfigurationException e) {
+        LOG.severe(e.getMessage());
+        System.err.println(e.getMessage());
+        System.err.flush();
+        // A server that runs with a configuration it cannot honour would only fail later, and worse.
+        // Nothing has been written yet, so the JVM stops at once rather than through a slow shutdown.
+        Runtime.getRuntime().halt(78);
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     @Produces
@@ -77,7 +93,8 @@ public class UploadWiring {
     private MetadataStore metadataStore(ServerSettings settings) {
         return switch (settings.metadataStore()) {
             case H2 -> new JdbcMetadataStore(embeddedH2(directory(settings, "metadata")));
-            case POSTGRESQL, REDIS, FILE -> throw new ConfigurationException("METADATA_STORE",
+            case POSTGRESQL -> new JdbcMetadataStore(liberty("jdbc/uploads-postgresql", "DATABASE_URL"));
+            case REDIS, FILE -> throw new ConfigurationException("METADATA_STORE",
                     settings.metadataStore().name().toLowerCase() + " is not available in this version; use h2");
         };
     }
@@ -122,6 +139,15 @@ public class UploadWiring {
         }
         h2Pool = pool;
         return pool;
+    }
+
+    /** A data source that server.xml defines and Liberty pools; the store migrates its schema at once, so a bad URL stops the start. */
+    private static DataSource liberty(String jndiName, String key) {
+        try {
+            return InitialContext.doLookup(jndiName);
+        } catch (NamingException e) {
+            throw new ConfigurationException(key, "the server defines no data source " + jndiName + " (" + e.getMessage() + ")");
+        }
     }
 
     @PreDestroy

@@ -10,13 +10,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An upload outlives its server: killed or stopped mid-upload, started again on the same DATA_DIR, it resumes. */
-class RestartResumeIT {
+/**
+ * An upload outlives its server: killed or stopped mid-upload, started again on the same stores, it
+ * resumes. Run once per metadata store by the subclasses.
+ */
+abstract class RestartResumeIT {
 
     private static final long MIB = 1024 * 1024;
 
@@ -24,6 +28,9 @@ class RestartResumeIT {
     Path work;
     ServerProcess server;
     UploadClient client;
+
+    /** The environment that selects the metadata store under test. */
+    protected abstract Map<String, String> storeEnvironment();
 
     @AfterEach
     void stopServer() {
@@ -34,7 +41,7 @@ class RestartResumeIT {
 
     @Test
     void killedAfterHalfTheChunks_restartedOnTheSameDataDir_resumeListsThemAndCompletesByteExact() throws Exception {
-        server = ServerProcess.start(work.resolve("server"));
+        server = ServerProcess.start(work.resolve("server"), storeEnvironment());
         client = new UploadClient(server.base());
         Path file = TestFiles.random(work, "crash.bin", 40 * MIB + 3, 11);
         Upload upload = client.start("crash.bin", Files.size(file), 4 * MIB);
@@ -59,7 +66,7 @@ class RestartResumeIT {
 
     @Test
     void stoppedAndStartedAgain_completedFilesAndActiveUploadsSurvive() throws Exception {
-        server = ServerProcess.start(work.resolve("server"));
+        server = ServerProcess.start(work.resolve("server"), storeEnvironment());
         client = new UploadClient(server.base());
         Path done = TestFiles.random(work, "done.bin", 3 * MIB, 12);
         Upload completed = client.start("done.bin", Files.size(done), MIB);
