@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 
 /**
@@ -33,6 +34,15 @@ public final class Problem {
 
     public static Problem of(int status, String code, String title, String detail) {
         return new Problem(status, code, title, detail);
+    }
+
+    /** The path of the request being answered, for the {@code instance} member. */
+    public static String path(UriInfo uri) {
+        try {
+            return uri == null ? null : uri.getRequestUri().getRawPath();
+        } catch (RuntimeException e) {
+            return null; // outside a request
+        }
     }
 
     public Problem instance(String path) {

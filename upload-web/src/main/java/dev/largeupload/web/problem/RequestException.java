@@ -1,6 +1,8 @@
 package dev.largeupload.web.problem;
 
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
@@ -23,9 +25,13 @@ public final class RequestException extends RuntimeException {
     /** Maps {@link RequestException} to its problem document. */
     @Provider
     public static class Mapper implements ExceptionMapper<RequestException> {
+
+        @Context
+        UriInfo uri;
+
         @Override
         public Response toResponse(RequestException e) {
-            return Problem.of(e.status, e.code, "Invalid request", e.getMessage()).toResponse();
+            return Problem.of(e.status, e.code, "Invalid request", e.getMessage()).instance(Problem.path(uri)).toResponse();
         }
     }
 }

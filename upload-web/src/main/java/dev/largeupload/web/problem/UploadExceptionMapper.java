@@ -32,7 +32,7 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
 
     @Override
     public Response toResponse(UploadException e) {
-        Problem problem = Problem.of(status(e), e.code(), title(e), e.getMessage()).instance(path());
+        Problem problem = Problem.of(status(e), e.code(), title(e), e.getMessage()).instance(Problem.path(uri));
         if (e instanceof Incomplete incomplete) {
             problem.with("missing_chunks", incomplete.missingChunks());
         } else if (e instanceof StoreUnavailable unavailable) {
@@ -84,7 +84,4 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
         return KINDS.get(type);
     }
 
-    private String path() {
-        return uri == null ? null : uri.getRequestUri().getRawPath();
-    }
 }

@@ -1,7 +1,9 @@
 package dev.largeupload.web.problem;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.Locale;
@@ -10,6 +12,9 @@ import java.util.Map;
 /** Turns the framework's own refusals (no such path, wrong method, wrong media type …) into problem documents. */
 @Provider
 public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
+
+    @Context
+    UriInfo uri;
 
     private static final Map<Integer, String> CODES = Map.of(
             400, "request.malformed",
@@ -39,7 +44,8 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
                     + "application/octet-stream to PUT a chunk, multipart/form-data to POST /api/upload/chunk.";
             default -> reason;
         };
-        Response response = Problem.of(status, code, reason == null ? "Request refused" : reason, detail).toResponse();
+        Response response = Problem.of(status, code, reason == null ? "Request refused" : reason, detail)
+                .instance(Problem.path(uri)).toResponse();
         if (status == 405 && original.getHeaderString("Allow") != null) {
             return Response.fromResponse(response).header("Allow", original.getHeaderString("Allow")).build();
         }
