@@ -57,9 +57,9 @@ import java.util.function.Supplier;
  *   <li><b>Atomic, idempotent commit</b>: Put Block List makes the whole blob visible at once and
  *       discards every uncommitted block. A commit whose blob already has the planned size and no
  *       staged blocks returns it unchanged.</li>
- *   <li><b>Delete</b> removes the committed blob; uncommitted blocks of a blob that was never
- *       committed, which Delete Blob does not reach, are discarded by committing an empty block
- *       list (only where no committed blob exists) and deleting that empty blob.</li>
+ *   <li><b>Delete</b> removes the committed blob with its uncommitted blocks; blocks of a blob that
+ *       was never committed, which Azure's Delete Blob does not reach, are discarded by committing an
+ *       empty block list (only where no committed blob exists) and deleting that empty blob.</li>
  *   <li><b>Thread-safe and multi-instance</b>: it holds no state but the clients; Azure orders
  *       concurrent writes, and the last whole Put Block of an index wins.</li>
  *   <li><b>Errors</b>: see {@link AzureErrors}. The content type and, as metadata, the upload id,
@@ -159,13 +159,20 @@ public final class AzureBlobStore implements BlobStore {
 
     @Override
     public void delete(BlobName blob) {
-        BlockBlobClient client = blockBlob(container, blob);
-        call("delete " + blob, () -> client.deleteIfExistsWithResponse(null, null, null, Context.NONE));
-        if (blockList(blob, BlockListType.UNCOMMITTED).isEmpty()) {
-            return;
+        call("delete " + blob, () -> blockBlob(container, blob).deleteIfExistsWithResponse(null, null, null, Context.NONE));
+        if (blockList(blob, BlockListType.UNCOMMITTED).isPresent()) {
+            discardUncommitted(blob);
         }
-        // Only uncommitted blocks are left, and Delete Blob answers 404 for them. Committing an empty
-        // list discards them; "If-None-Match: *" keeps this from ever replacing a committed blob.
+    }
+
+    /**
+     * Discards the uncommitted blocks of a blob that has no committed version. Azure answers 404 to
+     * Delete Blob for such a blob (Azurite deletes it), so an empty block list is committed first,
+     * which drops every uncommitted block, and the empty blob is deleted. "If-None-Match: *" keeps
+     * the empty commit from ever replacing a committed blob.
+     */
+    void discardUncommitted(BlobName blob) {
+        BlockBlobClient client = blockBlob(container, blob);
         BlockBlobCommitBlockListOptions empty = new BlockBlobCommitBlockListOptions(List.of())
                 .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*"));
         try {
@@ -174,7 +181,7 @@ public final class AzureBlobStore implements BlobStore {
             if (!AzureErrors.isConflict(e)) {
                 throw AzureErrors.translate(e, "delete " + blob);
             }
-            // A committed blob appeared meanwhile: the delete below removes it with its blocks.
+            // A committed blob appeared meanwhile: deleting it removes its blocks too.
         }
         call("delete " + blob, () -> client.deleteIfExistsWithResponse(null, null, null, Context.NONE));
     }

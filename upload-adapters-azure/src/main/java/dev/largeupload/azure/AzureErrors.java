@@ -37,11 +37,18 @@ final class AzureErrors {
         if (fromTheClient.isPresent()) {
             return fromTheClient.get();
         }
-        if (failure instanceof BlobStorageException azure && BlobErrorCode.MD5MISMATCH.equals(azure.getErrorCode())) {
+        if (failure instanceof BlobStorageException azure && isMd5Mismatch(azure)) {
             return new ChecksumMismatch("The chunk's bytes do not match its Content-MD5; nothing of it was kept.");
         }
         return new StoreUnavailable("Azure Blob Storage could not " + action + " (" + describe(failure) + "); try again shortly.",
                 failure);
+    }
+
+    /** Azure answers 400 Md5Mismatch; Azurite 3.35 answers 400 InvalidOperation "Provided contentMD5 doesn't match." */
+    private static boolean isMd5Mismatch(BlobStorageException azure) {
+        return BlobErrorCode.MD5MISMATCH.equals(azure.getErrorCode())
+                || azure.getStatusCode() == 400 && BlobErrorCode.INVALID_OPERATION.equals(azure.getErrorCode())
+                        && azure.getServiceMessage() != null && azure.getServiceMessage().toLowerCase(java.util.Locale.ROOT).contains("md5");
     }
 
     /** A short description without secrets: the HTTP status and error code, or the kind of failure. */
