@@ -1,0 +1,269 @@
+package dev.largeupload.azure;
+
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobRange;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.Block;
+import com.azure.storage.blob.models.BlockList;
+import com.azure.storage.blob.models.BlockListType;
+import com.azure.storage.blob.options.BlobInputStreamOptions;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
+import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
+import com.azure.storage.blob.specialized.BlobInputStream;
+import com.azure.storage.blob.specialized.BlockBlobClient;
+import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.error.UploadException.Incomplete;
+import dev.largeupload.domain.error.UploadException.InvalidArgument;
+import dev.largeupload.domain.error.UploadException.InvalidArgument.Field;
+import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.model.BlobName;
+import dev.largeupload.domain.model.BlockId;
+import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.port.BlobAttributes;
+import dev.largeupload.domain.port.BlobStore;
+import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.CommittedBlob;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A {@link BlobStore} on Azure block blobs: chunk {@code i} of an upload is the block
+ * {@link BlockId#of(int) BlockId.of(i)} of one block blob, and completing the upload commits the
+ * block list 0..n-1. The blob's name is the container's optional prefix (such as {@code uploads/})
+ * followed by {@link BlobName#value()}, which is derived from the upload id and never from anything
+ * a user typed.
+ *
+ * <p>How it keeps the port's promises:
+ * <ul>
+ *   <li><b>Streaming</b>: a chunk goes to Put Block as a stream of known length and is never
+ *       buffered; the SDK does not retry it (it could only by buffering), the client sends it again.
+ *       Reads are ranged and fetched a few MiB at a time.</li>
+ *   <li><b>All or nothing per chunk</b>: Azure keeps a block only when its whole body arrived (and
+ *       matched its Content-MD5, which Azure checks itself when the client sent one); staging an
+ *       index again replaces the block.</li>
+ *   <li><b>Atomic, idempotent commit</b>: Put Block List makes the whole blob visible at once and
+ *       discards every uncommitted block. A commit whose blob already has the planned size and no
+ *       staged blocks returns it unchanged.</li>
+ *   <li><b>Delete</b> removes the committed blob with its uncommitted blocks; blocks of a blob that
+ *       was never committed, which Azure's Delete Blob does not reach, are discarded by committing an
+ *       empty block list (only where no committed blob exists) and deleting that empty blob.</li>
+ *   <li><b>Thread-safe and multi-instance</b>: it holds no state but the clients; Azure orders
+ *       concurrent writes, and the last whole Put Block of an index wins.</li>
+ *   <li><b>Errors</b>: see {@link AzureErrors}. The content type and, as metadata, the upload id,
+ *       the URL-encoded file name and the SHA-256 (when known) label the committed blob.</li>
+ * </ul>
+ */
+public final class AzureBlobStore implements BlobStore {
+
+    static final int READ_BLOCK_SIZE = 4 * 1024 * 1024;
+
+    private final BlobContainerClient container;
+    private final BlobContainerClient staging;
+    private final String prefix;
+
+    /**
+     * A store in {@code container}, which must exist. {@code staging} is a client of the same
+     * container whose retry policy makes one try only (see {@link AzureBlobStoreFactory}).
+     */
+    public AzureBlobStore(BlobContainerClient container, BlobContainerClient staging, String prefix) {
+        this.container = Objects.requireNonNull(container, "container");
+        this.staging = Objects.requireNonNull(staging, "staging");
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+    }
+
+    @Override
+    public void stage(BlobName blob, int index, ChunkData chunk) {
+        InputStream body = new ExactLengthStream(chunk.data(), index, chunk.length());
+        BlockBlobStageBlockOptions options = new BlockBlobStageBlockOptions(BlockId.of(index).value(),
+                BinaryData.fromStream(body, chunk.length()));
+        chunk.md5().ifPresent(md5 -> options.setContentMd5(md5.clone()));
+        call("store chunk " + index + " of " + blob,
+                () -> blockBlob(staging, blob).stageBlockWithResponse(options, null, Context.NONE));
+    }
+
+    @Override
+    public BitSet stagedChunks(BlobName blob, ChunkPlan plan) {
+        return stagedIn(blockList(blob, BlockListType.UNCOMMITTED).map(BlockList::getUncommittedBlocks), plan);
+    }
+
+    @Override
+    public CommittedBlob commit(BlobName blob, ChunkPlan plan, BlobAttributes attributes) {
+        Optional<BlockList> blocks = blockList(blob, BlockListType.ALL);
+        List<Block> uncommitted = blocks.map(BlockList::getUncommittedBlocks).orElse(List.of());
+        if (blocks.isPresent() && uncommitted.isEmpty()) {
+            Optional<BlobProperties> committed = properties(blob);
+            if (committed.isPresent() && committed.get().getBlobSize() == plan.fileSize()) {
+                return new CommittedBlob(plan.fileSize(), Optional.empty());
+            }
+        }
+        BitSet staged = stagedIn(Optional.of(uncommitted), plan);
+        List<Integer> missing = new ArrayList<>();
+        List<String> ids = new ArrayList<>(plan.chunkCount());
+        for (int index = 0; index < plan.chunkCount(); index++) {
+            if (!staged.get(index)) {
+                missing.add(index);
+            }
+            ids.add(BlockId.of(index).value());
+        }
+        if (!missing.isEmpty()) {
+            throw new Incomplete(missing);
+        }
+        BlockBlobCommitBlockListOptions options = new BlockBlobCommitBlockListOptions(ids)
+                .setHeaders(new BlobHttpHeaders().setContentType(attributes.contentType()))
+                .setMetadata(metadata(attributes));
+        call("commit " + blob, () -> blockBlob(container, blob).commitBlockListWithResponse(options, null, Context.NONE));
+        return new CommittedBlob(plan.fileSize(), Optional.empty());
+    }
+
+    @Override
+    public InputStream openCommitted(BlobName blob, long offset, long length) {
+        if (offset < 0 || length < 0) {
+            throw outside(offset, length, -1);
+        }
+        if (length == 0) {
+            long size = properties(blob).orElseThrow(() -> new NotFound(blob.value())).getBlobSize();
+            if (offset > size) {
+                throw outside(offset, length, size);
+            }
+            return InputStream.nullInputStream();
+        }
+        BlobInputStreamOptions options = new BlobInputStreamOptions()
+                .setRange(new BlobRange(offset, length))
+                .setBlockSize(READ_BLOCK_SIZE);
+        BlobInputStream in;
+        try {
+            in = container.getBlobClient(name(blob)).openInputStream(options, Context.NONE);
+        } catch (RuntimeException e) {
+            throw AzureErrors.isNotFound(e) ? new NotFound(blob.value()) : AzureErrors.translate(e, "open " + blob);
+        }
+        long size = in.getProperties().getBlobSize();
+        if (offset > size || length > size - offset) {
+            close(in);
+            throw outside(offset, length, size);
+        }
+        return in;
+    }
+
+    @Override
+    public void delete(BlobName blob) {
+        call("delete " + blob, () -> blockBlob(container, blob).deleteIfExistsWithResponse(null, null, null, Context.NONE));
+        if (blockList(blob, BlockListType.UNCOMMITTED).isPresent()) {
+            discardUncommitted(blob);
+        }
+    }
+
+    /**
+     * Discards the uncommitted blocks of a blob that has no committed version. Azure answers 404 to
+     * Delete Blob for such a blob (Azurite deletes it), so an empty block list is committed first,
+     * which drops every uncommitted block, and the empty blob is deleted. "If-None-Match: *" keeps
+     * the empty commit from ever replacing a committed blob.
+     */
+    void discardUncommitted(BlobName blob) {
+        BlockBlobClient client = blockBlob(container, blob);
+        BlockBlobCommitBlockListOptions empty = new BlockBlobCommitBlockListOptions(List.of())
+                .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*"));
+        try {
+            client.commitBlockListWithResponse(empty, null, Context.NONE);
+        } catch (RuntimeException e) {
+            if (!AzureErrors.isConflict(e)) {
+                throw AzureErrors.translate(e, "delete " + blob);
+            }
+            // A committed blob appeared meanwhile: deleting it removes its blocks too.
+        }
+        call("delete " + blob, () -> client.deleteIfExistsWithResponse(null, null, null, Context.NONE));
+    }
+
+    private Optional<BlockList> blockList(BlobName blob, BlockListType type) {
+        try {
+            return Optional.of(blockBlob(container, blob).listBlocksWithResponse(type, null, null, Context.NONE).getValue());
+        } catch (RuntimeException e) {
+            if (AzureErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw AzureErrors.translate(e, "list the chunks of " + blob);
+        }
+    }
+
+    private Optional<BlobProperties> properties(BlobName blob) {
+        try {
+            return Optional.of(container.getBlobClient(name(blob)).getProperties());
+        } catch (RuntimeException e) {
+            if (AzureErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw AzureErrors.translate(e, "read the properties of " + blob);
+        }
+    }
+
+    /** The indexes of {@code blocks} whose ids are this store's and whose sizes are the plan's. */
+    private static BitSet stagedIn(Optional<List<Block>> blocks, ChunkPlan plan) {
+        BitSet staged = new BitSet(plan.chunkCount());
+        for (Block block : blocks.orElse(List.of())) {
+            indexOf(block.getName())
+                    .filter(index -> index < plan.chunkCount() && block.getSizeLong() == plan.lengthOf(index))
+                    .ifPresent(staged::set);
+        }
+        return staged;
+    }
+
+    /** The chunk index of a block id, when it is one that {@link BlockId#of} made. */
+    static Optional<Integer> indexOf(String blockId) {
+        try {
+            int index = new BlockId(blockId).index();
+            return BlockId.of(index).value().equals(blockId) ? Optional.of(index) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Map<String, String> metadata(BlobAttributes attributes) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("uploadid", attributes.uploadId().value());
+        // Azure metadata values must be ASCII; file names are not.
+        metadata.put("filename", URLEncoder.encode(attributes.fileName().value(), StandardCharsets.UTF_8));
+        attributes.sha256().ifPresent(sha -> metadata.put("sha256", sha));
+        return metadata;
+    }
+
+    private BlockBlobClient blockBlob(BlobContainerClient client, BlobName blob) {
+        return client.getBlobClient(name(blob)).getBlockBlobClient();
+    }
+
+    String name(BlobName blob) {
+        return prefix + blob.value();
+    }
+
+    private static <T> T call(String action, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (RuntimeException e) {
+            throw AzureErrors.translate(e, action);
+        }
+    }
+
+    private static InvalidArgument outside(long offset, long length, long size) {
+        return new InvalidArgument(Field.RANGE, "Bytes " + offset + " to " + (offset + length)
+                + (size < 0 ? " are not a valid range." : " are outside a file of " + size + " bytes."));
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (java.io.IOException | RuntimeException e) {
+            // Nothing was read from it; the failure being reported matters more.
+        }
+    }
+}

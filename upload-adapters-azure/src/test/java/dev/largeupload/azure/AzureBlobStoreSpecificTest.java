@@ -1,0 +1,321 @@
+package dev.largeupload.azure;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.Block;
+import com.azure.storage.blob.models.BlockListType;
+import com.azure.storage.blob.specialized.BlockBlobClient;
+import dev.largeupload.azure.AzureBlobSettings.Connection;
+import dev.largeupload.azure.AzureBlobSettings.Retries;
+import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
+import dev.largeupload.domain.error.UploadException.InvalidArgument;
+import dev.largeupload.domain.error.UploadException.StoreUnavailable;
+import dev.largeupload.domain.error.UploadException.TransferInterrupted;
+import dev.largeupload.domain.model.BlobName;
+import dev.largeupload.domain.model.BlockId;
+import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.port.BlobAttributes;
+import dev.largeupload.domain.port.ChunkData;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the contract cannot see: how the blob looks in Azure, Content-MD5, outages, and a 256 MiB chunk in a 128 MiB heap. */
+class AzureBlobStoreSpecificTest {
+
+    private static final int CHUNK = 4096;
+    private static final Retries FAST = new Retries(2, Duration.ofSeconds(5), Duration.ofMillis(100),
+            Duration.ofMillis(200), Duration.ofSeconds(1));
+
+    private static AzuriteServer azurite;
+
+    private String containerName;
+    private BlobContainerClient container;
+    private AzureBlobStore store;
+
+    @BeforeAll
+    static void startAzurite() {
+        azurite = AzuriteServer.start();
+    }
+
+    @AfterAll
+    static void stopAzurite() {
+        azurite.close();
+    }
+
+    @BeforeEach
+    void createContainer() {
+        containerName = "c" + UUID.randomUUID().toString().replace("-", "");
+        store = AzureBlobStoreFactory.create(settings().withRetries(FAST));
+        container = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+                .httpClient(new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder().build())
+                .buildClient().getBlobContainerClient(containerName);
+    }
+
+    @Test
+    void commit_makesOneCommittedBlockPerChunkInOrder_labelledWithContentTypeAndMetadata() {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(3L * CHUNK - 7, CHUNK);
+        for (int index = plan.chunkCount() - 1; index >= 0; index--) {
+            stage(blob, index, bytes((int) plan.lengthOf(index), index));
+        }
+        UploadId upload = UploadId.random();
+        String name = "Quartalsbericht Ü 2024 – final.pdf";
+
+        store.commit(blob, plan, new BlobAttributes("application/pdf", new FileName(name), upload, Optional.of("ab".repeat(32))));
+
+        List<String> committed = raw(blob).listBlocks(BlockListType.COMMITTED).getCommittedBlocks().stream()
+                .map(Block::getName).toList();
+        assertEquals(List.of(BlockId.of(0).value(), BlockId.of(1).value(), BlockId.of(2).value()), committed);
+        BlobProperties properties = raw(blob).getProperties();
+        assertEquals(plan.fileSize(), properties.getBlobSize());
+        assertEquals("application/pdf", properties.getContentType());
+        assertEquals(upload.value(), properties.getMetadata().get("uploadid"));
+        assertEquals(name, URLDecoder.decode(properties.getMetadata().get("filename"), StandardCharsets.UTF_8));
+        assertEquals("ab".repeat(32), properties.getMetadata().get("sha256"));
+    }
+
+    @Test
+    void delete_ofABlobWithOnlyStagedBlocks_leavesNoBlocksAndNoBlob() {
+        BlobName blob = blob();
+        stage(blob, 0, bytes(CHUNK, 1));
+        stage(blob, 2, bytes(CHUNK, 2));
+
+        store.delete(blob);
+
+        assertNoTrace(blob);
+    }
+
+    @Test
+    void discardUncommitted_ofABlobWithOnlyStagedBlocks_leavesNoBlocksAndNoBlob() {
+        // The path for Azure, whose Delete Blob answers 404 for a blob never committed (Azurite deletes it).
+        BlobName blob = blob();
+        stage(blob, 0, bytes(CHUNK, 12));
+        stage(blob, 1, bytes(CHUNK, 13));
+
+        store.discardUncommitted(blob);
+
+        assertNoTrace(blob);
+    }
+
+    @Test
+    void delete_ofACommittedBlobWithBlocksStagedAfterwards_leavesNothing() {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(2L * CHUNK, CHUNK);
+        stage(blob, 0, bytes(CHUNK, 3));
+        stage(blob, 1, bytes(CHUNK, 4));
+        store.commit(blob, plan, attributes());
+        stage(blob, 1, bytes(CHUNK, 5));
+
+        store.delete(blob);
+
+        assertNoTrace(blob);
+    }
+
+    @Test
+    void stage_withAContentMd5ThatDoesNotMatchTheBytes_isRefusedByAzureAsChecksumMismatch() {
+        BlobName blob = blob();
+        byte[] data = bytes(CHUNK, 6);
+
+        assertThrows(ChecksumMismatch.class, () -> store.stage(blob, 0,
+                new ChunkData(new ByteArrayInputStream(data), data.length, Optional.of(md5(bytes(CHUNK, 7))))));
+
+        assertEquals(new BitSet(), store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
+    }
+
+    @Test
+    void stage_withTheRightContentMd5_isStaged() {
+        BlobName blob = blob();
+        byte[] data = bytes(CHUNK, 8);
+
+        store.stage(blob, 0, new ChunkData(new ByteArrayInputStream(data), data.length, Optional.of(md5(data))));
+
+        assertEquals(bitSet(0), store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
+    }
+
+    @Test
+    void stage_whenTheClientStreamFails_throwsTransferInterrupted() {
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("connection reset by peer");
+            }
+        };
+
+        assertThrows(TransferInterrupted.class, () -> store.stage(blob(), 0, new ChunkData(broken, CHUNK, Optional.empty())));
+    }
+
+    @Test
+    void stage_whileAzuriteIsDown_throwsStoreUnavailable_andWorksAgainAfterItRestarts() {
+        BlobName blob = blob();
+        azurite.stop();
+        try {
+            UploadException down = assertThrows(UploadException.class, () -> stage(blob, 0, bytes(CHUNK, 9)));
+            assertInstanceOf(StoreUnavailable.class, down);
+            assertFalse(down.getMessage().contains("AccountKey"), down.getMessage());
+            assertThrows(StoreUnavailable.class, () -> store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
+        } finally {
+            azurite.restart();
+        }
+
+        stage(blob, 0, bytes(CHUNK, 9));
+
+        assertEquals(bitSet(0), store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
+    }
+
+    @Test
+    void stage_ofA256MiBChunk_streamsItInAHeapOf128MiB() throws IOException {
+        BlobName blob = blob();
+        long length = 256 * ChunkPlan.MIB;
+        ChunkPlan plan = ChunkPlan.of(length, length);
+
+        store.stage(blob, 0, new ChunkData(new GeneratedStream(length), length, Optional.empty()));
+        store.commit(blob, plan, attributes());
+
+        try (InputStream in = store.openCommitted(blob, 0, length)) {
+            assertEquals(crc(new GeneratedStream(length)), crc(in));
+        }
+    }
+
+    @Test
+    void openCommitted_beyondTheEnd_isAnInvalidRange() {
+        BlobName blob = blob();
+        stage(blob, 0, bytes(CHUNK, 10));
+        store.commit(blob, ChunkPlan.of(CHUNK, CHUNK), attributes());
+
+        assertThrows(InvalidArgument.class, () -> store.openCommitted(blob, CHUNK - 1, 2));
+        assertThrows(InvalidArgument.class, () -> store.openCommitted(blob, CHUNK + 1, 0));
+    }
+
+    @Test
+    void aBlobPrefix_isPutBeforeTheBlobName() throws IOException {
+        AzureBlobStore prefixed = AzureBlobStoreFactory.create(settings().withBlobPrefix("uploads/").withRetries(FAST));
+        BlobName blob = blob();
+        byte[] data = bytes(CHUNK, 11);
+        prefixed.stage(blob, 0, new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty()));
+
+        prefixed.commit(blob, ChunkPlan.of(CHUNK, CHUNK), attributes());
+
+        assertTrue(container.getBlobClient("uploads/" + blob.value()).exists());
+        try (InputStream in = prefixed.openCommitted(blob, 0, CHUNK)) {
+            assertArrayEquals(data, in.readAllBytes());
+        }
+    }
+
+    // --- helpers -----------------------------------------------------------------------------
+
+    private AzureBlobSettings settings() {
+        return AzureBlobSettings.of(new Connection.ConnectionString(azurite.connectionString()), containerName);
+    }
+
+    private void assertNoTrace(BlobName blob) {
+        assertFalse(raw(blob).exists());
+        BlobStorageException gone = assertThrows(BlobStorageException.class, () -> raw(blob).listBlocks(BlockListType.ALL));
+        assertEquals(404, gone.getStatusCode());
+    }
+
+    private BlockBlobClient raw(BlobName blob) {
+        return container.getBlobClient(blob.value()).getBlockBlobClient();
+    }
+
+    private void stage(BlobName blob, int index, byte[] data) {
+        store.stage(blob, index, new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty()));
+    }
+
+    private static BlobName blob() {
+        return BlobName.of(UploadId.random());
+    }
+
+    private static BlobAttributes attributes() {
+        return new BlobAttributes("application/octet-stream", new FileName("test.bin"), UploadId.random(), Optional.empty());
+    }
+
+    private static byte[] bytes(int length, long seed) {
+        byte[] data = new byte[length];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    private static byte[] md5(byte[] data) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static BitSet bitSet(int... indexes) {
+        BitSet set = new BitSet();
+        for (int index : indexes) {
+            set.set(index);
+        }
+        return set;
+    }
+
+    private static long crc(InputStream in) throws IOException {
+        CRC32 crc = new CRC32();
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) >= 0; total += n) {
+            crc.update(buffer, 0, n);
+        }
+        return crc.getValue() ^ (total << 32);
+    }
+
+    /** {@code length} bytes of a repeatable pattern, computed as they are read and never held. */
+    private static final class GeneratedStream extends InputStream {
+        private final long length;
+        private long position;
+
+        GeneratedStream(long length) {
+            this.length = length;
+        }
+
+        @Override
+        public int read() {
+            return position < length ? (int) ((position++ * 0x9E3779B97F4A7C15L) >>> 56) & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int count) {
+            if (count == 0) {
+                return 0;
+            }
+            if (position >= length) {
+                return -1;
+            }
+            int n = (int) Math.min(count, length - position);
+            for (int i = 0; i < n; i++) {
+                buffer[offset + i] = (byte) read();
+            }
+            return n;
+        }
+    }
+}
