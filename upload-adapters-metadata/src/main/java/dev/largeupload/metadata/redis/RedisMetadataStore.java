@@ -56,6 +56,8 @@ import redis.clients.jedis.exceptions.JedisException;
  *       (default {@value #DEFAULT_GRACE_DAYS} days) after its expiry, so that an expired upload still
  *       answers "expired" and the expiry job finds it, yet nothing is left behind for ever. A completed
  *       upload does not expire: its record serves downloads until it is deleted.</li>
+ *   <li><b>Bounded</b>: a chunk index outside the upload's plan is refused with
+ *       {@link ChunkOutOfRange} instead of growing the bitmap (an index near 2<sup>31</sup> would cost 256 MiB).</li>
  *   <li>Instants are kept as UTC epoch milliseconds, so sub-millisecond precision is dropped.</li>
  * </ul>
  *

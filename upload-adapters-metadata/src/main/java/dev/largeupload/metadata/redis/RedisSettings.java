@@ -3,11 +3,12 @@ package dev.largeupload.metadata.redis;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.JedisPool;
 
 /**
  * How to reach Redis ({@code REDIS_HOST}, {@code REDIS_PORT}, {@code REDIS_DB}, {@code REDIS_PASSWORD},
@@ -100,6 +101,12 @@ public record RedisSettings(String host, int port, int database, Optional<String
                 .ssl(ssl)
                 .clientName("largeupload");
         password.ifPresent(client::password);
+        if (ssl) {
+            // Verify that the certificate names this host, as an HTTPS client would.
+            SSLParameters tls = new SSLParameters();
+            tls.setEndpointIdentificationAlgorithm("HTTPS");
+            client.sslParameters(tls);
+        }
         return new JedisPool(poolConfig, new HostAndPort(host, port), client.build());
     }
 
