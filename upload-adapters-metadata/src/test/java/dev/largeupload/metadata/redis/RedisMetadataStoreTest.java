@@ -1,0 +1,176 @@
+package dev.largeupload.metadata.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.MetadataStore;
+import dev.largeupload.domain.port.MetadataStoreContract;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The {@link MetadataStore} contract on a real Redis server, {@code REDIS_HOST}:{@code REDIS_PORT}
+ * (default 127.0.0.1:6379), under a key prefix of its own that is removed after the class. Each store
+ * gets its own connection pool, as each server would. Without a server the class is skipped, except
+ * with {@code CI=true}, where a missing server fails the build.
+ */
+class RedisMetadataStoreTest extends MetadataStoreContract {
+
+    private static final String PREFIX = "test:" + UUID.randomUUID() + ":";
+    private static final RedisSettings SETTINGS = RedisSettings.of(env("REDIS_HOST", "127.0.0.1"),
+            Integer.parseInt(env("REDIS_PORT", "6379")), 0, Optional.ofNullable(System.getenv("REDIS_PASSWORD")), false)
+            .withKeyPrefix(PREFIX);
+
+    @BeforeAll
+    static void requireRedis() {
+        try (JedisPool pool = SETTINGS.openPool(); Jedis jedis = pool.getResource()) {
+            jedis.ping();
+        } catch (RuntimeException e) {
+            String why = "Redis at " + SETTINGS.host() + ":" + SETTINGS.port() + " is not reachable: " + e;
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                Assertions.fail(why, e);
+            }
+            Assumptions.abort(why);
+        }
+    }
+
+    @AfterAll
+    static void removeKeys() {
+        try (JedisPool pool = SETTINGS.openPool(); Jedis jedis = pool.getResource()) {
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(PREFIX + "*").count(1000));
+                if (!page.getResult().isEmpty()) {
+                    jedis.unlink(page.getResult().toArray(String[]::new));
+                }
+                cursor = page.getCursor();
+            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        }
+    }
+
+    private final List<JedisPool> pools = new ArrayList<>();
+
+    @Override
+    protected MetadataStore newStore() {
+        return new RedisMetadataStore(pool(), PREFIX);
+    }
+
+    @Override
+    protected MetadataStore secondStoreOnSameBackend() {
+        return new RedisMetadataStore(pool(), PREFIX);
+    }
+
+    @AfterEach
+    void closePools() {
+        pools.forEach(JedisPool::close);
+    }
+
+    // --- what only Redis does ------------------------------------------------------------------
+
+    @Test
+    void keys_ofAnActiveUpload_expireAGracePeriodAfterItsExpiry() {
+        Instant expiresAt = Instant.now().plus(Duration.ofHours(72)).truncatedTo(ChronoUnit.MILLIS);
+        UploadId id = createdExpiringAt(expiresAt);
+        long grace = Duration.ofDays(RedisMetadataStore.DEFAULT_GRACE_DAYS).toMillis();
+        try (Jedis jedis = pools.get(0).getResource()) {
+            assertEquals(expiresAt.toEpochMilli() + grace, jedis.pexpireTime(PREFIX + "upload:" + id));
+            store.recordChunk(id, new ChunkReceipt(3, expiresAt, expiresAt.plusSeconds(10)));
+            assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id));
+            assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id + ":chunks"));
+        }
+    }
+
+    @Test
+    void keys_ofAnUploadCreatedAlreadyExpired_liveAGracePeriodFromNow() {
+        UploadId id = createdExpiringAt(Instant.parse("2001-01-01T00:00:00Z"));
+        try (Jedis jedis = pools.get(0).getResource()) {
+            long left = jedis.pexpireTime(PREFIX + "upload:" + id) - System.currentTimeMillis();
+            assertTrue(left > Duration.ofDays(6).toMillis(), "keys expire in " + left + " ms");
+        }
+        assertTrue(store.find(id).isPresent());
+    }
+
+    @Test
+    void keys_ofACompletedUpload_doNotExpire() {
+        UploadId id = createdExpiringAt(Instant.now().plusSeconds(60));
+        store.recordChunk(id, new ChunkReceipt(0, Instant.now(), Instant.now().plusSeconds(60)));
+        assertTrue(store.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, Instant.now()));
+        assertTrue(store.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, Instant.now()));
+        try (Jedis jedis = pools.get(0).getResource()) {
+            assertEquals(-1, jedis.pttl(PREFIX + "upload:" + id));
+            assertEquals(-1, jedis.pttl(PREFIX + "upload:" + id + ":chunks"));
+            assertEquals(null, jedis.zscore(PREFIX + "expiry", id.value()));
+        }
+    }
+
+    @Test
+    void listExpired_dropsIdsWhoseKeysRedisHasExpired() {
+        Instant past = Instant.parse("2003-04-05T06:07:08.009Z");
+        UploadId vanished = createdExpiringAt(past.minusSeconds(1));
+        UploadId kept = createdExpiringAt(past.minusSeconds(2));
+        try (Jedis jedis = pools.get(0).getResource()) {
+            jedis.del(PREFIX + "upload:" + vanished, PREFIX + "upload:" + vanished + ":chunks");
+            assertTrue(store.listExpired(past, 1000).contains(kept));
+            assertEquals(null, jedis.zscore(PREFIX + "expiry", vanished.value()));
+        }
+    }
+
+    @Test
+    void redisBitmap_isBigEndianWithinEachByte() {
+        BitSet bits = new BitSet();
+        bits.set(0);
+        bits.set(9);
+        bits.set(15);
+        byte[] bitmap = RedisMetadataStore.toRedisBitmap(bits);
+        Assertions.assertArrayEquals(new byte[] {(byte) 0x80, (byte) 0x41}, bitmap);
+        assertEquals(bits, RedisMetadataStore.fromRedisBitmap(bitmap));
+        try (Jedis jedis = pools.get(0).getResource()) {
+            String key = PREFIX + "bitorder";
+            jedis.setbit(key, 0, true);
+            jedis.setbit(key, 9, true);
+            jedis.setbit(key, 15, true);
+            assertEquals(bits, RedisMetadataStore.fromRedisBitmap(jedis.get(key.getBytes())));
+        }
+    }
+
+    private UploadId createdExpiringAt(Instant expiresAt) {
+        UploadSession session = UploadSession.start(UploadId.random(), new FileName("a.bin"), "application/octet-stream",
+                ChunkPlan.of(10L << 20, 1L << 20), "00".repeat(32), Optional.empty(),
+                expiresAt.minus(Duration.ofHours(72)), expiresAt);
+        store.create(session);
+        return session.id();
+    }
+
+    private JedisPool pool() {
+        JedisPool pool = SETTINGS.openPool();
+        pools.add(pool);
+        return pool;
+    }
+
+    private static String env(String name, String otherwise) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? otherwise : value;
+    }
+}
