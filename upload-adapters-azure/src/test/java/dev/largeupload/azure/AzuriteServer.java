@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * on the same port and data directory, as a crashed and restarted Azure would be. A missing Azurite
  * fails the test, with or without {@code CI=true}: it is never skipped.
  */
-final class AzuriteServer implements AutoCloseable {
+public final class AzuriteServer implements AutoCloseable {
 
     /** Azurite's well-known development account key (public, in Microsoft's documentation). */
     private static final String ACCOUNT_KEY =
@@ -38,7 +38,7 @@ final class AzuriteServer implements AutoCloseable {
     }
 
     /** Starts Azurite on a free port with a new temporary data directory. */
-    static AzuriteServer start() {
+    public static AzuriteServer start() {
         Path executable = findExecutable();
         try {
             AzuriteServer server = new AzuriteServer(executable, Files.createTempDirectory("azurite-"), freePort());
@@ -49,17 +49,17 @@ final class AzuriteServer implements AutoCloseable {
         }
     }
 
-    String connectionString() {
+    public String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + ACCOUNT_KEY
                 + ";BlobEndpoint=http://127.0.0.1:" + port + "/devstoreaccount1;";
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Starts Azurite again (after {@link #stop()}) on the same port and data directory. */
-    synchronized void restart() {
+    public synchronized void restart() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("Azurite is already running on port " + port);
         }
@@ -85,7 +85,7 @@ final class AzuriteServer implements AutoCloseable {
     }
 
     /** Stops Azurite and waits until its port is closed; the data directory stays. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (process == null) {
             return;
         }

@@ -39,7 +39,7 @@ class ArchitectureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev.largeupload.domain", "dev.largeupload.filesystem", "dev.largeupload.metadata",
-            "dev.largeupload.web"})
+            "dev.largeupload.azure", "dev.largeupload.web"})
     void everyLayerHasClassesToCheck(String pkg) {
         assertFalse(production.stream().noneMatch(c -> c.getPackageName().startsWith(pkg)), pkg + " is empty");
     }
@@ -60,6 +60,12 @@ class ArchitectureTest {
     void metadataAdapter_importsNoOtherAdapterNorTheWeb() {
         check(noClasses().that().resideInAPackage(METADATA)
                 .should().dependOnClassesThat().resideInAnyPackage(FILESYSTEM, AZURE, WEB));
+    }
+
+    @Test
+    void azureAdapter_importsNoOtherAdapterNorTheWeb() {
+        check(noClasses().that().resideInAPackage(AZURE)
+                .should().dependOnClassesThat().resideInAnyPackage(FILESYSTEM, METADATA, WEB));
     }
 
     @Test

@@ -48,11 +48,13 @@ public final class SettingsReader {
                 metadata, blob);
     }
 
-    private Optional<String> value(String key) {
+    /** The value of {@code key}, stripped, if set and not blank. */
+    public Optional<String> value(String key) {
         return lookup.apply(key).map(String::strip).filter(v -> !v.isEmpty());
     }
 
-    private long number(String key, String fallback, long min, long max) {
+    /** A whole number within bounds, {@code fallback} when unset. */
+    public long number(String key, String fallback, long min, long max) {
         String raw = value(key).orElse(fallback);
         try {
             long n = Long.parseLong(raw);
@@ -87,7 +89,8 @@ public final class SettingsReader {
         }
     }
 
-    private boolean bool(String key, String fallback) {
+    /** {@code true} or {@code false}, {@code fallback} when unset. */
+    public boolean bool(String key, String fallback) {
         String raw = value(key).orElse(fallback).toLowerCase(Locale.ROOT);
         return switch (raw) {
             case "true" -> true;
