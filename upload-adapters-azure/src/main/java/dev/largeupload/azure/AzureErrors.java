@@ -57,12 +57,7 @@ final class AzureErrors {
             String code = azure.getErrorCode() == null ? "no error code" : azure.getErrorCode().toString();
             return "status " + azure.getStatusCode() + ", " + code;
         }
-        Throwable root = failure;
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        while (root.getCause() != null && seen.put(root, Boolean.TRUE) == null) {
-            root = root.getCause();
-        }
-        return "unreachable: " + root.getClass().getSimpleName();
+        return "unreachable";
     }
 
     /** The first domain error in the cause chain of {@code failure}, if any. */

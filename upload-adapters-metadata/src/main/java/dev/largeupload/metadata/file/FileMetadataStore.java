@@ -338,7 +338,6 @@ public final class FileMetadataStore implements MetadataStore {
             Thread.currentThread().interrupt();
         }
         // The message names no path: it may reach a client.
-        return new StoreUnavailable("The metadata files could not " + what + " (" + e.getClass().getSimpleName()
-                + "); try again shortly.", e);
+        return new StoreUnavailable("The metadata files could not " + what + "; try again shortly.", e);
     }
 }

@@ -418,7 +418,6 @@ public final class RedisMetadataStore implements MetadataStore {
                 break;
             }
         }
-        return new StoreUnavailable("The Redis metadata store could not " + what + " (" + e.getClass().getSimpleName()
-                + "); try again shortly.", e);
+        return new StoreUnavailable("The Redis metadata store could not " + what + "; try again shortly.", e);
     }
 }

@@ -51,7 +51,7 @@ class AzureBlobIT {
         server = ServerProcess.start(work.resolve("server"), Map.of(
                 "AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(),
                 "AZURE_STORAGE_CONTAINER_NAME", containerName,
-                "JAVA_TOOL_OPTIONS", "-Xmx128m"));
+                "JAVA_TOOL_OPTIONS", "-Xmx128m -XX:+ExitOnOutOfMemoryError"));
         client = new UploadClient(server.base());
         container = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
                 .getBlobContainerClient(containerName);

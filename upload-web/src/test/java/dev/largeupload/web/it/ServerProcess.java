@@ -94,7 +94,7 @@ public final class ServerProcess implements AutoCloseable {
         all.put("HOST", "127.0.0.1");
         all.put("DATA_DIR", dataDir.toString());
         all.put("WLP_JAR_EXTRACT_ROOT", workDir.resolve("wlp").toString());
-        all.put("JAVA_TOOL_OPTIONS", "-Xmx256m");
+        all.put("JAVA_TOOL_OPTIONS", "-Xmx256m -XX:+ExitOnOutOfMemoryError");
         all.putAll(env);
         return all;
     }
