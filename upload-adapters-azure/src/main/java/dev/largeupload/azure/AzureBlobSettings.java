@@ -90,6 +90,20 @@ public record AzureBlobSettings(Connection connection, String containerName, Str
             }
         }
 
+        /**
+         * An endpoint alone: the identity of the environment through the default Azure credential
+         * chain (managed identity on Azure, workload identity, {@code AZURE_CLIENT_*} variables,
+         * the Azure CLI). The endpoint must be https.
+         */
+        record DefaultCredential(String endpoint) implements Connection {
+            public DefaultCredential {
+                requireText(endpoint, "endpoint");
+                if (!endpoint.toLowerCase(java.util.Locale.ROOT).startsWith("https://")) {
+                    throw new IllegalArgumentException("the Azure endpoint must be https:// to use a managed identity");
+                }
+            }
+        }
+
         private static void requireText(String value, String what) {
             if (value == null || value.isBlank()) {
                 throw new IllegalArgumentException("the Azure " + what + " is empty");

@@ -2,6 +2,7 @@ package dev.largeupload.azure;
 
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
@@ -53,6 +54,8 @@ public final class AzureBlobStoreFactory {
             builder.endpoint(k.endpointOrDefault()).credential(new StorageSharedKeyCredential(k.accountName(), k.accountKey()));
         } else if (connection instanceof Connection.Sas s) {
             builder.endpoint(s.endpoint()).sasToken(s.sasToken());
+        } else if (connection instanceof Connection.DefaultCredential d) {
+            builder.endpoint(d.endpoint()).credential(new DefaultAzureCredentialBuilder().httpClient(http).build());
         }
         return builder;
     }

@@ -2,6 +2,7 @@ package dev.largeupload.azure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.largeupload.azure.AzureBlobSettings.Connection;
@@ -19,6 +20,20 @@ class AzureBlobSettingsTest {
         Connection.SharedKey key = new Connection.SharedKey("acct", "c2VjcmV0", Optional.empty());
 
         assertEquals("https://acct.blob.core.windows.net", key.endpointOrDefault());
+    }
+
+    @Test
+    void endpointAlone_buildsAStoreOnTheDefaultCredentialChain_withoutTouchingTheNetwork() {
+        AzureBlobSettings settings = new AzureBlobSettings(
+                new Connection.DefaultCredential("https://acct.blob.core.windows.net"), "uploads", "", false,
+                AzureBlobSettings.Retries.DEFAULT);
+
+        assertNotNull(AzureBlobStoreFactory.create(settings));
+    }
+
+    @Test
+    void endpointAlone_mustBeHttps_becauseBearerTokensNeverTravelInClear() {
+        assertThrows(IllegalArgumentException.class, () -> new Connection.DefaultCredential("http://127.0.0.1:10000/acct"));
     }
 
     @Test

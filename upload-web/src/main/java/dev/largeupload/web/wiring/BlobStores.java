@@ -32,7 +32,8 @@ final class BlobStores {
 
     /**
      * Azure settings, by the first way of authenticating that is configured: a connection string;
-     * an account name and key (the seed's variables); an endpoint with a SAS token.
+     * an account name and key (the seed's variables); an endpoint with a SAS token; an endpoint
+     * alone (the default Azure credential chain: managed identity and the like).
      */
     static AzureBlobSettings azure(SettingsReader config) {
         Optional<String> endpoint = config.value("AZURE_STORAGE_ENDPOINT");
@@ -45,8 +46,11 @@ final class BlobStores {
         } else if (endpoint.isPresent() && config.value("AZURE_STORAGE_SAS_TOKEN").isPresent()) {
             connection = new Connection.Sas(endpoint.get(), config.value("AZURE_STORAGE_SAS_TOKEN").get());
         } else if (endpoint.isPresent()) {
-            throw new ConfigurationException("AZURE_STORAGE_ENDPOINT", "an endpoint alone (managed identity) is not "
-                    + "supported by this build; add AZURE_STORAGE_SAS_TOKEN, or use AZURE_STORAGE_ACCOUNT_NAME and _KEY");
+            try {
+                connection = new Connection.DefaultCredential(endpoint.get());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("AZURE_STORAGE_ENDPOINT", UploadWiring.firstLine(e.getMessage()));
+            }
         } else {
             throw new ConfigurationException("AZURE_STORAGE_CONNECTION_STRING", "BLOB_STORE=azure needs a connection "
                     + "string, AZURE_STORAGE_ACCOUNT_NAME with AZURE_STORAGE_ACCOUNT_KEY, or an endpoint with a SAS token");
