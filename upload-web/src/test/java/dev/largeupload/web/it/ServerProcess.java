@@ -166,6 +166,20 @@ public final class ServerProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port);
     }
 
+    /** Every request line the server has logged since its first start: {@code "PUT /api/… HTTP/1.1" 200 …}. */
+    public List<String> accessLogLines() {
+        try (var paths = Files.walk(workDir.resolve("wlp"))) {
+            List<Path> logs = paths.filter(p -> p.getFileName().toString().startsWith("http_access")).toList();
+            List<String> lines = new java.util.ArrayList<>();
+            for (Path log : logs) {
+                lines.addAll(Files.readAllLines(log));
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Path dataDir() {
         return dataDir;
     }

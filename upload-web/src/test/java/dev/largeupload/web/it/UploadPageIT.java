@@ -1,0 +1,207 @@
+package dev.largeupload.web.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.largeupload.web.it.UploadClient.Download;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The upload page in real headless Chromium against the real server: uploads byte-exact, resumes
+ * by itself after the server restarts, sends only the missing chunks after a reload, pauses and
+ * resumes, and takes two files at once. Uploads are throttled in the browser so that the test can
+ * act while one is under way; every wait is for a condition, never a fixed time.
+ */
+class UploadPageIT {
+
+    private static final long MIB = 1024 * 1024;
+    private static final Pattern CHUNK_PUT = Pattern.compile("\"PUT /api/upload/([0-9a-f-]{36})/chunks/(\\d+) HTTP/1\\.1\" (\\d{3})");
+
+    @TempDir
+    Path work;
+    ServerProcess server;
+    Browser browser;
+    UploadClient client;
+
+    @BeforeEach
+    void start() {
+        server = ServerProcess.start(work.resolve("server"), Map.of("CHUNK_SIZE", Long.toString(4 * MIB)));
+        client = new UploadClient(server.base());
+        browser = Browser.start(work);
+        browser.driver().get(server.base() + "/");
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void a64MiBFile_uploadsIn4MiBChunks_andDownloadsByteExact() {
+        Path file = TestFiles.random(work, "page-64.bin", 64 * MIB, 61);
+        browser.throttleUploads(24 * (int) MIB);
+
+        select(file);
+        String id = awaitUploadId();
+        await(() -> receivedChunks(id) >= 4, Duration.ofSeconds(60), "four chunks received");
+        browser.screenshot(Path.of("target", "screenshots", "upload-page-mid-upload.png"));
+        awaitState(file, "completed", Duration.ofMinutes(2));
+
+        assertDownloadedExactly(file, id);
+        String href = item(file).findElement(By.cssSelector("a.download")).getAttribute("href");
+        assertTrue(href.endsWith("/api/files/" + id), href);
+    }
+
+    @Test
+    void serverStoppedMidUpload_thePageResumesByItselfAndCompletesByteExact() {
+        Path file = TestFiles.random(work, "page-restart.bin", 64 * MIB, 62);
+        browser.throttleUploads(8 * (int) MIB);
+
+        select(file);
+        String id = awaitUploadId();
+        await(() -> receivedChunks(id) >= 3, Duration.ofSeconds(60), "three chunks received");
+        server.stop();
+        server.startAgain();
+
+        awaitState(file, "completed", Duration.ofMinutes(3));
+        assertDownloadedExactly(file, id);
+    }
+
+    @Test
+    void reloadedMidUpload_reselectingTheFileSendsOnlyTheMissingChunks() {
+        Path file = TestFiles.random(work, "page-reload.bin", 64 * MIB, 63);
+        browser.throttleUploads(8 * (int) MIB);
+        select(file);
+        String id = awaitUploadId();
+        await(() -> receivedChunks(id) >= 4, Duration.ofSeconds(60), "four chunks received");
+
+        browser.driver().navigate().refresh();
+        select(file);
+        awaitState(file, "completed", Duration.ofMinutes(3));
+
+        assertDownloadedExactly(file, id);
+        await(() -> acceptedPutsPerChunk(id).size() == 16, Duration.ofSeconds(30), "the access log showing all 16 chunks");
+        Map<Integer, Integer> accepted = acceptedPutsPerChunk(id);
+        accepted.forEach((index, times) -> assertEquals(1, times, "chunk " + index + " was accepted " + times + " times"));
+    }
+
+    @Test
+    void pauseThenResume_completesByteExact() {
+        Path file = TestFiles.random(work, "page-pause.bin", 32 * MIB, 64);
+        browser.throttleUploads(8 * (int) MIB);
+        select(file);
+        String id = awaitUploadId();
+        await(() -> receivedChunks(id) >= 2, Duration.ofSeconds(60), "two chunks received");
+
+        item(file).findElement(By.cssSelector("button.pause")).click();
+        awaitState(file, "paused", Duration.ofSeconds(30));
+        assertTrue(receivedChunks(id) < 8, "the upload finished before it could be paused");
+        item(file).findElement(By.cssSelector("button.resume")).click();
+
+        awaitState(file, "completed", Duration.ofMinutes(2));
+        assertDownloadedExactly(file, id);
+    }
+
+    @Test
+    void twoFilesAtOnce_bothCompleteByteExact() {
+        Path first = TestFiles.random(work, "page-one.bin", 16 * MIB + 3, 65);
+        Path second = TestFiles.random(work, "page-two.bin", 9 * MIB, 66);
+
+        select(first, second);
+        awaitState(first, "completed", Duration.ofMinutes(2));
+        awaitState(second, "completed", Duration.ofMinutes(2));
+
+        for (Path file : List.of(first, second)) {
+            String href = item(file).findElement(By.cssSelector("a.download")).getAttribute("href");
+            String id = href.substring(href.lastIndexOf('/') + 1);
+            assertDownloadedExactly(file, id);
+        }
+    }
+
+    private void select(Path... files) {
+        StringBuilder paths = new StringBuilder();
+        for (Path file : files) {
+            paths.append(paths.length() == 0 ? "" : "\n").append(file.toAbsolutePath());
+        }
+        browser.driver().findElement(By.id("file-input")).sendKeys(paths.toString());
+    }
+
+    private WebElement item(Path file) {
+        return browser.driver().findElement(By.cssSelector("li.upload[data-name='" + file.getFileName() + "']"));
+    }
+
+    private void awaitState(Path file, String state, Duration timeout) {
+        await(() -> {
+            List<WebElement> items = browser.driver().findElements(By.cssSelector("li.upload[data-name='" + file.getFileName() + "'] .state"));
+            return !items.isEmpty() && items.get(0).getText().strip().equals(state);
+        }, timeout, file.getFileName() + " " + state);
+    }
+
+    /** The id of the (single) upload staged on the server, as the filesystem store names its directory. */
+    private String awaitUploadId() {
+        Path staging = server.dataDir().resolve("blobs").resolve("staging");
+        await(() -> stagedUpload(staging).isPresent(), Duration.ofSeconds(60), "an upload staged on the server");
+        return stagedUpload(staging).orElseThrow();
+    }
+
+    private static Optional<String> stagedUpload(Path staging) {
+        if (!Files.isDirectory(staging)) {
+            return Optional.empty();
+        }
+        try (var dirs = Files.list(staging)) {
+            return dirs.map(p -> p.getFileName().toString()).filter(n -> n.length() == 36).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private int receivedChunks(String id) {
+        UploadClient.Answer status = client.status(id);
+        return status.status() == 200 ? status.json().getInt("received_chunks") : 0;
+    }
+
+    private Map<Integer, Integer> acceptedPutsPerChunk(String id) {
+        Map<Integer, Integer> accepted = new HashMap<>();
+        for (String line : server.accessLogLines()) {
+            Matcher m = CHUNK_PUT.matcher(line);
+            if (m.find() && m.group(1).equals(id) && m.group(3).equals("200")) {
+                accepted.merge(Integer.parseInt(m.group(2)), 1, Integer::sum);
+            }
+        }
+        return accepted;
+    }
+
+    private void assertDownloadedExactly(Path file, String id) {
+        Download download = client.download(id, null);
+        assertEquals(200, download.status());
+        assertEquals(TestFiles.sha256(file), download.sha256());
+    }
+
+    private void await(Supplier<Boolean> condition, Duration timeout, String what) {
+        new WebDriverWait(browser.driver(), timeout, Duration.ofMillis(100))
+                .withMessage(() -> "waited for: " + what)
+                .until(driver -> condition.get());
+    }
+}
