@@ -1,0 +1,73 @@
+package dev.largeupload.web.it;
+
+import static dev.largeupload.web.it.ErrorContractIT.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.largeupload.web.it.UploadClient.Answer;
+import dev.largeupload.web.it.UploadClient.Upload;
+import jakarta.json.JsonNumber;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A shared metadata store going away mid-upload (its connections cut by a {@link TcpProxy}): the
+ * server answers 503 with Retry-After and commits nothing; when the store is back, the upload
+ * resumes where it was and completes byte-exact. One subclass per networked store.
+ */
+abstract class StoreOutageIT {
+
+    private static final long MIB = 1024 * 1024;
+
+    @TempDir
+    Path work;
+    TcpProxy proxy;
+    ServerProcess server;
+
+    /** The store's real host and port, which the proxy relays to. */
+    protected abstract Map.Entry<String, Integer> backend();
+
+    /** The environment that points the server at the store through {@code proxyPort}. */
+    protected abstract Map<String, String> environment(int proxyPort);
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    @Test
+    void storeGoneMidUpload_answers503WithRetryAfter_thenResumesAndCompletesByteExact() throws Exception {
+        proxy = new TcpProxy(backend().getKey(), backend().getValue());
+        server = ServerProcess.start(work.resolve("server"), environment(proxy.port()));
+        UploadClient client = new UploadClient(server.base());
+        Path file = TestFiles.random(work, "outage.bin", 4 * MIB + 1, 31);
+        Upload upload = client.start("outage.bin", Files.size(file), MIB);
+        Transfers.sendInRandomOrder(client, upload, file, false, List.of(0, 1));
+
+        proxy.cut();
+        for (Answer answer : List.of(client.putChunk(upload, 2, file, 2 * MIB, MIB), client.complete(upload),
+                client.status(upload.id()))) {
+            assertProblem(answer, 503, "store.unavailable");
+            assertNotNull(answer.header("Retry-After"), "no Retry-After");
+            assertTrue(Integer.parseInt(answer.header("Retry-After")) > 0);
+        }
+
+        proxy.restore();
+        List<Integer> missing = client.resume(upload.id()).json().getJsonArray("missing_chunks").getValuesAs(JsonNumber::intValue);
+        assertEquals(List.of(2, 3, 4), missing);
+        Transfers.sendInRandomOrder(client, upload, file, false, missing);
+        assertEquals(200, client.complete(upload).status());
+        Transfers.assertDownloadsExactly(client, upload, file);
+    }
+}
