@@ -48,18 +48,6 @@ final class DurableFiles {
         syncDirectory(target.getParent());
     }
 
-    /** Copies exactly {@code length} bytes of {@code source} from its start to {@code target}'s position. */
-    static void transferAll(FileChannel source, long length, FileChannel target) throws IOException {
-        long done = 0;
-        while (done < length) {
-            long moved = source.transferTo(done, length - done, target);
-            if (moved <= 0) {
-                throw new IOException("a chunk file ended after " + done + " of " + length + " bytes");
-            }
-            done += moved;
-        }
-    }
-
     /** Deletes the files in {@code directory} that match {@code glob}; succeeds when the directory is missing. */
     static void deleteMatching(Path directory, String glob) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, glob)) {

@@ -2,6 +2,7 @@ package dev.largeupload.filesystem;
 
 import static java.nio.file.StandardOpenOption.READ;
 
+import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
 import dev.largeupload.domain.error.UploadException.ChunkLengthMismatch;
 import dev.largeupload.domain.error.UploadException.Incomplete;
 import dev.largeupload.domain.error.UploadException.InvalidArgument;
@@ -11,6 +12,7 @@ import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.BlobStore;
 import dev.largeupload.domain.port.ChunkData;
@@ -26,6 +28,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -59,6 +62,9 @@ import java.util.OptionalInt;
 public final class FilesystemBlobStore implements BlobStore {
 
     static final int BUFFER_SIZE = 1024 * 1024;
+
+    /** Bytes moved per read while joining chunks; one direct buffer per commit. */
+    private static final int JOIN_BUFFER = 1 << 20;
 
     private final BlobLayout layout;
     private final DurableFiles files;
@@ -123,7 +129,7 @@ public final class FilesystemBlobStore implements BlobStore {
                 if (!missing.isEmpty()) {
                     throw new Incomplete(missing);
                 }
-                done = Optional.of(join(blob, plan));
+                done = Optional.of(join(blob, plan, attributes.sha256()));
             }
             // Also finishes the clean-up of a commit that crashed after its rename.
             files.deleteDirectory(layout.stagingDir(blob));
@@ -167,19 +173,29 @@ public final class FilesystemBlobStore implements BlobStore {
         }
     }
 
-    /** Joins chunks 0..n-1 into a forced temporary file and renames it to the committed name. */
-    private CommittedBlob join(BlobName blob, ChunkPlan plan) throws IOException {
+    /**
+     * Joins chunks 0..n-1 into a forced temporary file, hashing the bytes on their way, and renames it
+     * to the committed name, unless the file's SHA-256 differs from {@code expectedSha256}.
+     */
+    private CommittedBlob join(BlobName blob, ChunkPlan plan, Optional<String> expectedSha256) throws IOException {
         Files.createDirectories(layout.committedRoot());
         Path temp = layout.newCommitTemp(blob);
         try {
+            MessageDigest sha256 = Sha256.newDigest();
+            ByteBuffer buffer = ByteBuffer.allocateDirect(JOIN_BUFFER);
             try (FileChannel out = files.createNew(temp)) {
                 for (int index = 0; index < plan.chunkCount(); index++) {
-                    appendChunk(blob, plan, index, out);
+                    appendChunk(blob, plan, index, out, sha256, buffer);
                 }
                 out.force(true);
             }
+            String actual = Sha256.of(sha256.digest()).hex();
+            if (expectedSha256.isPresent() && !expectedSha256.get().equals(actual)) {
+                throw new ChecksumMismatch("The file's SHA-256 is " + actual + ", not the expected "
+                        + expectedSha256.get() + "; it was not committed.");
+            }
             files.moveAtomically(temp, layout.committed(blob));
-            return new CommittedBlob(plan.fileSize(), Optional.empty());
+            return new CommittedBlob(plan.fileSize(), Optional.of(actual));
         } catch (Incomplete e) {
             // A concurrent commit of the same blob may have finished first and removed the chunks.
             return committedWithSize(blob, plan.fileSize()).orElseThrow(() -> e);
@@ -188,14 +204,28 @@ public final class FilesystemBlobStore implements BlobStore {
         }
     }
 
-    private void appendChunk(BlobName blob, ChunkPlan plan, int index, FileChannel out) throws IOException {
+    private void appendChunk(BlobName blob, ChunkPlan plan, int index, FileChannel out, MessageDigest sha256,
+                             ByteBuffer buffer) throws IOException {
         long length = plan.lengthOf(index);
         // Re-checked on the open file: a chunk may have been replaced or removed since it was listed.
         try (FileChannel chunk = FileChannel.open(layout.chunk(blob, index), READ)) {
             if (chunk.size() != length) {
                 throw new Incomplete(List.of(index));
             }
-            DurableFiles.transferAll(chunk, length, out);
+            long done = 0;
+            while (done < length) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
+                int n = chunk.read(buffer, done);
+                if (n <= 0) {
+                    throw new Incomplete(List.of(index));
+                }
+                done += n;
+                buffer.flip();
+                sha256.update(buffer.duplicate());
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+            }
         } catch (NoSuchFileException e) {
             throw new Incomplete(List.of(index));
         }

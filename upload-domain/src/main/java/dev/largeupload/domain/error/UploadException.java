@@ -12,7 +12,7 @@ public abstract sealed class UploadException extends RuntimeException
                 UploadException.ChunkOutOfRange, UploadException.ChunkLengthMismatch,
                 UploadException.TooLarge, UploadException.Incomplete, UploadException.NotActive,
                 UploadException.ChecksumMismatch, UploadException.TransferInterrupted,
-                UploadException.StoreUnavailable {
+                UploadException.StoreUnavailable, UploadException.TooManyUploads {
 
     private static final long serialVersionUID = 1L;
 
@@ -256,6 +256,20 @@ public abstract sealed class UploadException extends RuntimeException
         @Override
         public String code() {
             return "store.unavailable";
+        }
+    }
+
+    /** The server already holds as many active uploads as its operator allows; a new one may start later. */
+    public static final class TooManyUploads extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        public TooManyUploads(int limit) {
+            super("This server already has " + limit + " uploads in progress, its limit; finish or delete one, or try again later.");
+        }
+
+        @Override
+        public String code() {
+            return "upload.too-many-uploads";
         }
     }
 }

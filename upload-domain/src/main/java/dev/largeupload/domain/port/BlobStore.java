@@ -44,7 +44,13 @@ public interface BlobStore {
      * or the whole of it. Idempotent: when the blob is already committed with the plan's size, it
      * returns it unchanged.
      *
+     * <p>A store that reads the bytes while committing (the filesystem store) computes the file's SHA-256,
+     * returns it, and refuses to commit when {@code attributes.sha256()} is given and differs. A store that
+     * commits without reading (Azure's Put Block List) returns no digest and keeps the expected one as a label.
+     *
      * @throws UploadException.Incomplete if a chunk is not staged with its planned length (nothing is committed)
+     * @throws UploadException.ChecksumMismatch if the store computed the file's SHA-256 and it is not the
+     *         expected one (nothing is committed)
      */
     CommittedBlob commit(BlobName blob, ChunkPlan plan, BlobAttributes attributes);
 

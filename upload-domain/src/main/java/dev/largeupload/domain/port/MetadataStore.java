@@ -1,6 +1,7 @@
 package dev.largeupload.domain.port;
 
 import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /**
  * Where the state of uploads lives: the session, its received chunks and its life-cycle state.
@@ -34,8 +36,9 @@ public interface MetadataStore {
     Optional<UploadSession> find(UploadId id);
 
     /**
-     * Records that chunk {@code receipt.index()} of upload {@code id} has been staged, and pushes the
-     * upload's expiry to {@code receipt.expiresAt()}.
+     * Records that chunk {@code receipt.index()} of upload {@code id} has been staged, with its SHA-256,
+     * and pushes the upload's expiry to {@code receipt.expiresAt()}. Recording an index again keeps it
+     * counted once and replaces its digest (the chunk was staged again).
      *
      * @return how many chunks the upload has received, this one included
      * @throws UploadException.NotFound if there is no such upload
@@ -45,6 +48,14 @@ public interface MetadataStore {
 
     /** The indexes of the chunks received, as a set. @throws UploadException.NotFound if there is no such upload */
     BitSet receivedChunks(UploadId id);
+
+    /**
+     * The SHA-256 of every recorded chunk, by index, in index order. A chunk recorded by an older version
+     * that kept no digest is absent.
+     *
+     * @throws UploadException.NotFound if there is no such upload
+     */
+    SortedMap<Integer, Sha256> chunkDigests(UploadId id);
 
     /**
      * Changes the state of upload {@code id} from {@code expected} to {@code next}, only if it is
@@ -59,4 +70,18 @@ public interface MetadataStore {
 
     /** Up to {@code limit} ids of active uploads whose expiry is at or before {@code now}. */
     List<UploadId> listExpired(Instant now, int limit);
+
+    /**
+     * Up to {@code limit} ids of uploads that ended without a file ({@link UploadState#EXPIRED} or
+     * {@link UploadState#ABORTED}) and whose last change is at or before {@code changedBefore}: records
+     * kept so far only to answer "expired", which a periodic job may now remove. A store may also list
+     * ids whose record is already gone, so that their data can be discarded too.
+     */
+    List<UploadId> listFinished(Instant changedBefore, int limit);
+
+    /**
+     * How many uploads are {@link UploadState#ACTIVE} and not yet expired at {@code now}. Exact at the moment
+     * of the call; a cap built on it is approximate when several servers create uploads at the same time.
+     */
+    int countActive(Instant now);
 }

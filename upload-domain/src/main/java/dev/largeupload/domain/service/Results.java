@@ -1,8 +1,10 @@
 package dev.largeupload.domain.service;
 
 import dev.largeupload.domain.model.BlockId;
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.port.CommittedBlob;
+import java.util.Optional;
 
 /** What the use cases of {@link UploadService} answer. */
 public final class Results {
@@ -14,8 +16,11 @@ public final class Results {
     public record Initiated(UploadSession session, String uploadToken) {
     }
 
-    /** A chunk staged and recorded; {@code receivedCount} counts every chunk received so far. */
-    public record ChunkAccepted(UploadSession session, int index, BlockId blockId, int receivedCount) {
+    /**
+     * A chunk staged and recorded with the SHA-256 the server computed of it; {@code receivedCount} counts
+     * every chunk received so far.
+     */
+    public record ChunkAccepted(UploadSession session, int index, BlockId blockId, int receivedCount, Sha256 sha256) {
 
         /** Percentage of chunks received, rounded to two decimals. */
         public double progressPercentage() {
@@ -24,7 +29,10 @@ public final class Results {
         }
     }
 
-    /** A committed upload. */
-    public record Completed(UploadSession session, CommittedBlob blob) {
+    /**
+     * A committed upload; {@code compositeSha256} is the SHA-256 over its chunks' digests in order, when
+     * every chunk was recorded with one.
+     */
+    public record Completed(UploadSession session, CommittedBlob blob, Optional<Sha256> compositeSha256) {
     }
 }

@@ -13,9 +13,18 @@ import java.util.Objects;
  * @param requireToken     whether writes must present the upload's token (off only for seed-era clients)
  * @param completionLease  how long a completion may stay in progress before another caller may take it over
  *                         (the server that began it having crashed)
+ * @param maxActiveUploads how many uploads may be in progress at once (0: no limit)
+ * @param finishedRetention how long the record of an expired upload is kept, so that it answers "expired",
+ *                         before a sweep removes it
  */
 public record UploadPolicy(long defaultChunkSize, long maxFileSize, Duration uploadTtl, boolean requireToken,
-                           Duration completionLease) {
+                           Duration completionLease, int maxActiveUploads, Duration finishedRetention) {
+
+    /** A policy with no cap on active uploads and expired records kept for 7 days. */
+    public UploadPolicy(long defaultChunkSize, long maxFileSize, Duration uploadTtl, boolean requireToken,
+                        Duration completionLease) {
+        this(defaultChunkSize, maxFileSize, uploadTtl, requireToken, completionLease, 0, Duration.ofDays(7));
+    }
 
     public UploadPolicy {
         if (defaultChunkSize < 1 || defaultChunkSize > ChunkPlan.MAX_CHUNK_SIZE) {
@@ -31,6 +40,13 @@ public record UploadPolicy(long defaultChunkSize, long maxFileSize, Duration upl
         }
         if (completionLease.isNegative() || completionLease.isZero()) {
             throw new IllegalArgumentException("completion lease must be positive");
+        }
+        if (maxActiveUploads < 0) {
+            throw new IllegalArgumentException("max active uploads must be 0 (no limit) or more");
+        }
+        Objects.requireNonNull(finishedRetention, "finishedRetention");
+        if (finishedRetention.isNegative()) {
+            throw new IllegalArgumentException("finished retention must not be negative");
         }
     }
 }

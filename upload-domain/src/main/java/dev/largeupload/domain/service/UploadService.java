@@ -8,10 +8,14 @@ import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.InvalidArgument.Field;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
 import dev.largeupload.domain.error.UploadException.TooLarge;
+import dev.largeupload.domain.error.UploadException.TooManyUploads;
+import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.BlockId;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -28,10 +32,14 @@ import dev.largeupload.domain.service.Results.Initiated;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -44,7 +52,7 @@ import java.util.regex.Pattern;
  */
 public final class UploadService {
 
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Logger LOG = Logger.getLogger(UploadService.class.getName());
     private static final Pattern MEDIA_TYPE = Pattern.compile(
             "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
                     + "(\\s*;\\s*[A-Za-z0-9!#$&^_.+-]+=(\"[^\"\\p{Cntrl}]*\"|[A-Za-z0-9!#$&^_.+-]+))*");
@@ -80,12 +88,12 @@ public final class UploadService {
         if (contentType.length() > 255 || !MEDIA_TYPE.matcher(contentType).matches()) {
             throw new InvalidArgument(Field.CONTENT_TYPE, "'" + abbreviate(contentType) + "' is not a media type such as application/zip.");
         }
-        Optional<String> sha256 = request.sha256().map(s -> s.strip().toLowerCase(Locale.ROOT));
-        if (sha256.isPresent() && !SHA256_HEX.matcher(sha256.get()).matches()) {
-            throw new InvalidArgument(Field.CHECKSUM, "sha256 must be 64 hexadecimal digits.");
-        }
+        Optional<String> sha256 = request.sha256().map(s -> Sha256.fromHex(s, "sha256").hex());
         String token = UploadToken.issue();
         Instant now = clock.instant();
+        if (policy.maxActiveUploads() > 0 && metadata.countActive(now) >= policy.maxActiveUploads()) {
+            throw new TooManyUploads(policy.maxActiveUploads());
+        }
         UploadSession session = UploadSession.start(UploadId.random(), fileName, contentType, plan,
                 UploadToken.hash(token), sha256, now, now.plus(policy.uploadTtl()));
         metadata.create(session);
@@ -93,11 +101,13 @@ public final class UploadService {
     }
 
     /**
-     * Streams one chunk into the blob store and records it. {@code declaredLength} is the
-     * request's length when it announced one (-1 when not): a wrong one is refused before any byte is read.
+     * Streams one chunk into the blob store and records it with its SHA-256. {@code declaredLength} is
+     * the request's length when it announced one (-1 when not): a wrong one is refused before any byte
+     * is read. Every digest in {@code digests} is checked while the bytes stream in; on a mismatch the
+     * chunk is neither staged nor recorded.
      */
     public ChunkAccepted acceptChunk(UploadId id, String token, long index, InputStream body, long declaredLength,
-                                     Optional<byte[]> md5) {
+                                     ClientDigests digests) {
         UploadSession session = owned(id, token);
         Instant now = clock.instant();
         long length = session.requireAcceptsChunk(index, now);
@@ -105,26 +115,50 @@ public final class UploadService {
         if (declaredLength >= 0 && declaredLength != length) {
             throw new ChunkLengthMismatch(chunk, length, "the request announced " + declaredLength + " bytes");
         }
-        if (md5.isPresent() && md5.get().length != 16) {
-            throw new InvalidArgument(Field.CHECKSUM, "Content-MD5 must be the Base64 of 16 bytes.");
-        }
-        blobs.stage(session.blobName(), chunk, new ChunkData(new VerifiedChunkStream(body, chunk, length, md5), length, md5));
+        VerifiedChunkStream verified = new VerifiedChunkStream(body, chunk, length, digests);
+        blobs.stage(session.blobName(), chunk, new ChunkData(verified, length, digests.md5()));
+        Sha256 sha256 = verified.sha256();
         Instant done = clock.instant();
-        int receivedCount = metadata.recordChunk(id, new ChunkReceipt(chunk, done, done.plus(policy.uploadTtl())));
-        return new ChunkAccepted(session, chunk, BlockId.of(chunk), receivedCount);
+        int receivedCount;
+        try {
+            receivedCount = metadata.recordChunk(id, new ChunkReceipt(chunk, done, done.plus(policy.uploadTtl()), sha256));
+        } catch (NotFound | NotActive | Expired e) {
+            discardIfEnded(id, session.blobName());
+            throw e;
+        }
+        return new ChunkAccepted(session, chunk, BlockId.of(chunk), receivedCount, sha256);
+    }
+
+    /** The upload ended (deleted, aborted, expired) while a chunk streamed in: what was staged for it has no owner. */
+    private void discardIfEnded(UploadId id, BlobName blob) {
+        try {
+            Optional<UploadSession> current = metadata.find(id);
+            if (current.isEmpty() || current.get().state() == UploadState.ABORTED
+                    || current.get().state() == UploadState.EXPIRED) {
+                blobs.delete(blob);
+            }
+        } catch (UploadException e) {
+            // The expiry sweep discards it later; the client's answer is the original refusal.
+            LOG.log(Level.FINE, "could not discard the data of ended upload " + id, e);
+        }
     }
 
     /**
      * Commits the upload once every chunk has arrived. Repeating it after success answers the same.
+     * Before anything is committed, the composite digest the client gives is checked against the one
+     * computed from the recorded chunk digests; a whole-file SHA-256 (given here or at initiation) is
+     * passed to the blob store, which checks it where it computes one while committing.
      *
      * @throws Incomplete listing the missing chunks (the upload stays active)
+     * @throws ChecksumMismatch if a digest does not match (nothing is committed; the upload stays active)
      * @throws NotActive if another caller is completing it right now, or it was aborted
      */
-    public Completed complete(UploadId id, String token) {
+    public Completed complete(UploadId id, String token, CompletionRequest request) {
         UploadSession session = owned(id, token);
         Instant now = clock.instant();
+        Optional<String> expectedSha256 = expectedSha256(session, request);
         if (session.state() == UploadState.COMPLETED) {
-            return new Completed(session, new CommittedBlob(session.plan().fileSize(), Optional.empty()));
+            return completedAgain(session, request);
         }
         if (session.state() == UploadState.COMPLETING && isStale(session, now)) {
             // The server that began this completion stopped before finishing; committing is idempotent.
@@ -138,25 +172,67 @@ public final class UploadService {
         if (!metadata.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, now)) {
             UploadSession current = owned(id, token);
             if (current.state() == UploadState.COMPLETED) {
-                return new Completed(current, new CommittedBlob(current.plan().fileSize(), Optional.empty()));
+                return completedAgain(current, request);
             }
             current.requireActive(now);
             throw new NotActive("Upload " + id + " changed while completing; try again.");
         }
         try {
+            // COMPLETING refuses new chunk records, so the digests read now are those of the chunks committed.
+            Optional<Sha256> composite = verifiedComposite(id, session, request);
             UploadSession completing = session.transitionTo(UploadState.COMPLETING, now);
             CommittedBlob blob = blobs.commit(completing.blobName(), completing.plan(), new BlobAttributes(
-                    completing.contentType(), completing.fileName(), id, completing.expectedSha256()));
+                    completing.contentType(), completing.fileName(), id, expectedSha256));
             Instant committedAt = clock.instant();
             if (!metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, committedAt)) {
                 throw new NotActive("Upload " + id + " was taken over while completing; try again.");
             }
-            return new Completed(completing.transitionTo(UploadState.COMPLETED, committedAt), blob);
+            return new Completed(completing.transitionTo(UploadState.COMPLETED, committedAt), blob, composite);
         } catch (RuntimeException e) {
             // Nothing was committed that a retry would not commit again; let the client fix and retry.
             metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.ACTIVE, clock.instant());
             throw e;
         }
+    }
+
+    /** {@link #complete(UploadId, String, CompletionRequest)} with no digest to check. */
+    public Completed complete(UploadId id, String token) {
+        return complete(id, token, CompletionRequest.NONE);
+    }
+
+    private Completed completedAgain(UploadSession session, CompletionRequest request) {
+        Optional<Sha256> composite = verifiedComposite(session.id(), session, request);
+        return new Completed(session, new CommittedBlob(session.plan().fileSize(), Optional.empty()), composite);
+    }
+
+    /** The whole-file SHA-256 to check: the one given now or at initiation; both given must agree. */
+    private static Optional<String> expectedSha256(UploadSession session, CompletionRequest request) {
+        Optional<String> now = request.sha256().map(Sha256::hex);
+        if (now.isPresent() && session.expectedSha256().isPresent() && !now.equals(session.expectedSha256())) {
+            throw new InvalidArgument(Field.CHECKSUM, "sha256 differs from the one given when the upload started ("
+                    + session.expectedSha256().get() + ").");
+        }
+        return now.or(session::expectedSha256);
+    }
+
+    /** The composite digest of the recorded chunks, checked against the client's when it gave one. */
+    private Optional<Sha256> verifiedComposite(UploadId id, UploadSession session, CompletionRequest request) {
+        SortedMap<Integer, Sha256> digests = metadata.chunkDigests(id);
+        int count = session.plan().chunkCount();
+        Optional<Sha256> composite = digests.size() == count && (count == 0 || digests.lastKey() == count - 1)
+                ? Optional.of(Sha256.composite(new ArrayList<>(digests.values())))
+                : Optional.empty();
+        if (request.compositeSha256().isPresent()) {
+            if (composite.isEmpty()) {
+                throw new ChecksumMismatch("composite_sha256 cannot be checked: some chunks of upload " + id
+                        + " were recorded without a digest. Complete without it, or upload again.");
+            }
+            if (!composite.get().equals(request.compositeSha256().get())) {
+                throw new ChecksumMismatch("composite_sha256 does not match the chunks received (" + composite.get().hex()
+                        + "): a chunk differs from the one the client hashed. Nothing was committed.");
+            }
+        }
+        return composite;
     }
 
     /** The upload as it stands. No token is needed to read it. */
@@ -198,8 +274,8 @@ public final class UploadService {
     }
 
     /**
-     * Expires an idle upload: marks it expired (one caller wins), discards its staged data, and
-     * keeps its record so that later calls answer {@code upload.expired}.
+     * Expires an idle upload: marks it expired (one caller wins, however many servers try), discards its
+     * staged data, and keeps its record so that later calls answer {@code upload.expired}.
      *
      * @return whether this call expired it
      */
@@ -219,6 +295,32 @@ public final class UploadService {
     /** The ids of uploads whose time has run out, for a periodic job to {@link #expire}. */
     public List<UploadId> expiredUploads(int limit) {
         return metadata.listExpired(clock.instant(), limit);
+    }
+
+    /**
+     * One round of the periodic clean-up, safe to run on every server at once: expires up to {@code limit}
+     * idle uploads, and removes up to {@code limit} records of uploads that expired or were aborted more
+     * than the policy's retention ago, discarding their data once more (a chunk that was still streaming
+     * in when the upload ended may have been staged after the first discard).
+     */
+    public SweepResult sweep(int limit) {
+        int expired = 0;
+        for (UploadId id : expiredUploads(limit)) {
+            if (expire(id)) {
+                expired++;
+            }
+        }
+        int removed = 0;
+        for (UploadId id : metadata.listFinished(clock.instant().minus(policy.finishedRetention()), limit)) {
+            blobs.delete(BlobName.of(id));
+            metadata.delete(id);
+            removed++;
+        }
+        return new SweepResult(expired, removed);
+    }
+
+    /** What one {@link #sweep} did: uploads expired, and records of ended uploads removed. */
+    public record SweepResult(int expired, int removed) {
     }
 
     /** A completed upload's file, to be read whole or by range. */

@@ -8,14 +8,15 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import dev.largeupload.domain.model.Sha256;
 import java.util.Base64;
-import java.util.Optional;
 
 /**
  * A request body seen as exactly one chunk. It hands out at most the chunk's length and, at the
  * moment the last byte arrives and before it is handed out, checks that the body ends there and
- * that the MD5 matches; otherwise {@code read} throws the domain error, so a store that is
- * reading it never sees a clean end of a wrong chunk. A failure of the client's connection
+ * that the client's digests match; otherwise {@code read} throws the domain error, so a store that is
+ * reading it never sees a clean end of a wrong chunk. It always computes the chunk's SHA-256, which
+ * {@link #sha256()} gives once the chunk was read whole. A failure of the client's connection
  * becomes {@link TransferInterrupted}, kept apart from the store's own I/O errors.
  */
 final class VerifiedChunkStream extends InputStream {
@@ -25,15 +26,34 @@ final class VerifiedChunkStream extends InputStream {
     private final long expected;
     private final MessageDigest md5;
     private final byte[] expectedMd5;
+    private final MessageDigest sha256 = Sha256.newDigest();
+    private final Sha256 expectedSha256;
     private long received;
-    private boolean verified;
+    private Sha256 verified;
 
-    VerifiedChunkStream(InputStream source, int index, long expected, Optional<byte[]> expectedMd5) {
+    VerifiedChunkStream(InputStream source, int index, long expected, ClientDigests client) {
         this.source = source;
         this.index = index;
         this.expected = expected;
-        this.expectedMd5 = expectedMd5.orElse(null);
+        this.expectedMd5 = client.md5().orElse(null);
         this.md5 = this.expectedMd5 == null ? null : newMd5();
+        this.expectedSha256 = client.sha256().orElse(null);
+    }
+
+    /**
+     * The SHA-256 of the chunk, checked against the client's when it sent one.
+     *
+     * @throws IllegalStateException if the chunk has not been read whole and verified
+     */
+    Sha256 sha256() {
+        if (verified == null) {
+            if (expected == 0) {
+                verifyEnd();
+            } else {
+                throw new IllegalStateException("chunk " + index + " was not read whole");
+            }
+        }
+        return verified;
     }
 
     @Override
@@ -59,6 +79,7 @@ final class VerifiedChunkStream extends InputStream {
         if (md5 != null) {
             md5.update(buffer, offset, n);
         }
+        sha256.update(buffer, offset, n);
         received += n;
         if (received == expected) {
             verifyEnd();
@@ -67,7 +88,7 @@ final class VerifiedChunkStream extends InputStream {
     }
 
     private void verifyEnd() {
-        if (verified) {
+        if (verified != null) {
             return;
         }
         int extra = readSource(new byte[1], 0, 1);
@@ -78,7 +99,12 @@ final class VerifiedChunkStream extends InputStream {
             throw new ChecksumMismatch("Chunk " + index + " does not match its Content-MD5 "
                     + Base64.getEncoder().encodeToString(expectedMd5) + "; it was not stored.");
         }
-        verified = true;
+        Sha256 actual = Sha256.of(sha256.digest());
+        if (expectedSha256 != null && !actual.equals(expectedSha256)) {
+            throw new ChecksumMismatch("Chunk " + index + " does not match its Content-Digest sha-256=:"
+                    + expectedSha256.base64() + ":; it was not stored.");
+        }
+        verified = actual;
     }
 
     private int readSource(byte[] buffer, int offset, int length) {

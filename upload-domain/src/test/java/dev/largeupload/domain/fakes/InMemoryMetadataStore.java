@@ -2,6 +2,7 @@ package dev.largeupload.domain.fakes;
 
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -14,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A {@link MetadataStore} in a map, for tests of the domain and of code built on it. Every method
@@ -24,6 +27,7 @@ import java.util.Optional;
 public final class InMemoryMetadataStore implements MetadataStore {
 
     private final Map<UploadId, UploadSession> sessions = new HashMap<>();
+    private final Map<UploadId, SortedMap<Integer, Sha256>> digests = new HashMap<>();
 
     @Override
     public synchronized void create(UploadSession session) {
@@ -48,6 +52,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         }
         UploadSession next = session.withChunkReceived(receipt.index(), receipt.receivedAt(), receipt.expiresAt());
         sessions.put(id, next);
+        digests.computeIfAbsent(id, k -> new TreeMap<>()).put(receipt.index(), receipt.sha256());
         return next.receivedCount();
     }
 
@@ -58,6 +63,14 @@ public final class InMemoryMetadataStore implements MetadataStore {
             throw new NotFound(id.value());
         }
         return session.received();
+    }
+
+    @Override
+    public synchronized SortedMap<Integer, Sha256> chunkDigests(UploadId id) {
+        if (!sessions.containsKey(id)) {
+            throw new NotFound(id.value());
+        }
+        return new TreeMap<>(digests.getOrDefault(id, new TreeMap<>()));
     }
 
     @Override
@@ -74,6 +87,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     @Override
     public synchronized void delete(UploadId id) {
         sessions.remove(id);
+        digests.remove(id);
     }
 
     @Override
@@ -84,6 +98,24 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 .limit(limit)
                 .map(UploadSession::id)
                 .toList();
+    }
+
+    @Override
+    public synchronized List<UploadId> listFinished(Instant changedBefore, int limit) {
+        return sessions.values().stream()
+                .filter(s -> (s.state() == UploadState.EXPIRED || s.state() == UploadState.ABORTED)
+                        && !s.updatedAt().isAfter(changedBefore))
+                .sorted(Comparator.comparing(UploadSession::updatedAt))
+                .limit(limit)
+                .map(UploadSession::id)
+                .toList();
+    }
+
+    @Override
+    public synchronized int countActive(Instant now) {
+        return (int) sessions.values().stream()
+                .filter(s -> s.state() == UploadState.ACTIVE && s.expiresAt().isAfter(now))
+                .count();
     }
 
     /** How many uploads are kept, in any state. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -135,7 +138,7 @@ public abstract class MetadataStoreContract {
     void recordChunk_pushesTheExpiry() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
         Instant later = now.plus(Duration.ofDays(5)).plusMillis(7);
-        store.recordChunk(id, new ChunkReceipt(2, now.plusSeconds(1), later));
+        store.recordChunk(id, new ChunkReceipt(2, now.plusSeconds(1), later, digestOf("two")));
         UploadSession found = store.find(id).orElseThrow();
         assertEquals(later, found.expiresAt());
         assertTrue(found.hasReceived(2));
@@ -273,6 +276,107 @@ public abstract class MetadataStoreContract {
         assertEquals(List.of(), store.listExpired(past, 0));
     }
 
+    // --- chunk digests -------------------------------------------------------------------------
+
+    @Test
+    void chunkDigests_returnsEachRecordedChunksDigestInIndexOrder() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        store.recordChunk(id, receipt(7));
+        store.recordChunk(id, receipt(0));
+        store.recordChunk(id, receipt(3));
+
+        SortedMap<Integer, Sha256> digests = store.chunkDigests(id);
+
+        assertEquals(List.of(0, 3, 7), new ArrayList<>(digests.keySet()));
+        assertEquals(digestOf("chunk 0"), digests.get(0));
+        assertEquals(digestOf("chunk 3"), digests.get(3));
+        assertEquals(digestOf("chunk 7"), digests.get(7));
+    }
+
+    @Test
+    void chunkDigests_ofAChunkRecordedAgain_isTheLastOne() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        store.recordChunk(id, receipt(2, digestOf("first")));
+        assertEquals(1, store.recordChunk(id, receipt(2, digestOf("second"))));
+        assertEquals(new TreeMap<>(java.util.Map.of(2, digestOf("second"))), store.chunkDigests(id));
+    }
+
+    @Test
+    void chunkDigests_ofANewUpload_isEmpty_andOfAnUnknownOne_throwsNotFound() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        assertTrue(store.chunkDigests(id).isEmpty());
+        assertThrows(UploadException.NotFound.class, () -> store.chunkDigests(UploadId.random()));
+    }
+
+    @Test
+    void chunkDigests_ofADeletedUpload_doNotComeBack() {
+        UploadSession session = session(ChunkPlan.of(10 * MIB, MIB), Optional.empty());
+        store.create(session);
+        store.recordChunk(session.id(), receipt(1));
+        store.delete(session.id());
+        store.create(session);
+        assertTrue(store.chunkDigests(session.id()).isEmpty());
+    }
+
+    @Test
+    void chunkDigests_whenNotActive_recordsNoNewDigest() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        store.recordChunk(id, receipt(1));
+        moveTo(id, UploadState.ABORTED);
+        assertThrows(UploadException.NotActive.class, () -> store.recordChunk(id, receipt(2)));
+        assertEquals(java.util.Set.of(1), store.chunkDigests(id).keySet());
+    }
+
+    // --- listFinished and countActive ------------------------------------------------------------
+
+    @Test
+    void listFinished_returnsExpiredAndAbortedUploadsChangedAtOrBeforeTheCutOff() {
+        Instant cutOff = Instant.parse("2003-04-05T06:07:08.009Z");
+        UploadId expiredBefore = createdChangedAt(UploadState.EXPIRED, cutOff.minusSeconds(60));
+        UploadId abortedAtCutOff = createdChangedAt(UploadState.ABORTED, cutOff);
+        UploadId expiredAfter = createdChangedAt(UploadState.EXPIRED, cutOff.plusMillis(1));
+        UploadId completedBefore = createdExpiringAt(cutOff);
+        moveTo(completedBefore, UploadState.COMPLETED);
+        UploadId activeBefore = createdExpiringAt(cutOff.minusSeconds(60));
+
+        List<UploadId> finished = store.listFinished(cutOff, 1000);
+
+        assertTrue(finished.containsAll(List.of(expiredBefore, abortedAtCutOff)), "missing from " + finished);
+        assertFalse(finished.contains(expiredAfter), "changed after the cut-off");
+        assertFalse(finished.contains(completedBefore), "a completed upload is not finished with");
+        assertFalse(finished.contains(activeBefore), "an active upload is not finished with");
+        assertEquals(new HashSet<>(finished).size(), finished.size(), "an id was listed twice: " + finished);
+    }
+
+    @Test
+    void listFinished_respectsTheLimit_andForgetsDeletedUploads() {
+        Instant cutOff = Instant.parse("2004-05-06T07:08:09.010Z");
+        for (int i = 0; i < 4; i++) {
+            createdChangedAt(UploadState.EXPIRED, cutOff.minusSeconds(i));
+        }
+        assertEquals(2, store.listFinished(cutOff, 2).size());
+        assertEquals(List.of(), store.listFinished(cutOff, 0));
+        for (List<UploadId> left = store.listFinished(cutOff, 100); !left.isEmpty(); left = store.listFinished(cutOff, 100)) {
+            left.forEach(store::delete);
+        }
+        assertEquals(List.of(), store.listFinished(cutOff, 100));
+    }
+
+    @Test
+    void countActive_countsActiveUploadsNotYetExpired() {
+        Instant at = now.plus(Duration.ofDays(3650));
+        int before = store.countActive(at);
+        createdExpiringAt(at.plusSeconds(60));
+        createdExpiringAt(at.plusSeconds(61));
+        createdExpiringAt(at);
+        UploadId aborted = createdExpiringAt(at.plusSeconds(60));
+        moveTo(aborted, UploadState.ABORTED);
+        UploadId completing = createdExpiringAt(at.plusSeconds(60));
+        moveTo(completing, UploadState.COMPLETING);
+
+        assertEquals(before + 2, store.countActive(at));
+    }
+
     // --- concurrency and scale -----------------------------------------------------------------
 
     @Test
@@ -400,11 +504,16 @@ public abstract class MetadataStoreContract {
         long read = System.nanoTime();
         UploadSession found = store.find(id).orElseThrow();
         long foundAt = System.nanoTime();
+        SortedMap<Integer, Sha256> digests = store.chunkDigests(id);
+        long digestsAt = System.nanoTime();
 
         System.out.printf("%s: 20,972 chunks recorded by 8 threads in %d ms (%.0f chunks/s); "
-                        + "receivedChunks %d ms; find %d ms%n",
+                        + "receivedChunks %d ms; find %d ms; chunkDigests %d ms%n",
                 getClass().getSimpleName(), millis(started, recorded),
-                plan.chunkCount() * 1e9 / (recorded - started), millis(recorded, read), millis(read, foundAt));
+                plan.chunkCount() * 1e9 / (recorded - started), millis(recorded, read), millis(read, foundAt),
+                millis(foundAt, digestsAt));
+        assertEquals(plan.chunkCount(), digests.size());
+        assertEquals(digestOf("chunk 20971"), digests.get(20_971));
         assertEquals(plan.chunkCount(), received.cardinality());
         assertEquals(plan.chunkCount(), received.length());
         assertTrue(found.allChunksReceived());
@@ -440,7 +549,21 @@ public abstract class MetadataStoreContract {
     }
 
     private ChunkReceipt receipt(int index) {
-        return new ChunkReceipt(index, now.plusMillis(index), now.plus(Duration.ofHours(72)).plusMillis(index));
+        return receipt(index, digestOf("chunk " + index));
+    }
+
+    private ChunkReceipt receipt(int index, Sha256 sha256) {
+        return new ChunkReceipt(index, now.plusMillis(index), now.plus(Duration.ofHours(72)).plusMillis(index), sha256);
+    }
+
+    private static Sha256 digestOf(String text) {
+        return Sha256.of(Sha256.newDigest().digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private UploadId createdChangedAt(UploadState state, Instant changedAt) {
+        UploadId id = createdExpiringAt(changedAt.plus(Duration.ofHours(1)));
+        assertTrue(store.compareAndSetState(id, UploadState.ACTIVE, state, changedAt));
+        return id;
     }
 
     private void moveTo(UploadId id, UploadState state) {

@@ -80,7 +80,11 @@ class UploadServiceTest {
 
     private ChunkAccepted send(UploadService using, Initiated upload, String token, int index) {
         byte[] bytes = chunk(index);
-        return using.acceptChunk(idOf(upload), token, index, new ByteArrayInputStream(bytes), bytes.length, Optional.empty());
+        return using.acceptChunk(idOf(upload), token, index, new ByteArrayInputStream(bytes), bytes.length, ClientDigests.NONE);
+    }
+
+    private static ClientDigests md5Only(byte[] md5) {
+        return new ClientDigests(Optional.of(md5), Optional.empty());
     }
 
     private ChunkAccepted send(Initiated upload, int index) {
@@ -307,7 +311,7 @@ class UploadServiceTest {
     @Test
     void acceptChunk_forAnUnknownUpload_isNotFound() {
         assertThrows(NotFound.class, () -> service.acceptChunk(UploadId.random(), "t", 0,
-                new ByteArrayInputStream(new byte[4]), 4, Optional.empty()));
+                new ByteArrayInputStream(new byte[4]), 4, ClientDigests.NONE));
     }
 
     @Test
@@ -316,7 +320,7 @@ class UploadServiceTest {
         WatchedBody body = new WatchedBody(new byte[5]);
 
         ChunkLengthMismatch e = assertThrows(ChunkLengthMismatch.class, () -> service.acceptChunk(
-                idOf(upload), upload.uploadToken(), 0, body, 5, Optional.empty()));
+                idOf(upload), upload.uploadToken(), 0, body, 5, ClientDigests.NONE));
 
         assertEquals(4, e.expected());
         assertFalse(body.read, "the body was read");
@@ -328,9 +332,9 @@ class UploadServiceTest {
         Initiated upload = initiateTenBytes();
 
         assertThrows(ChunkLengthMismatch.class, () -> service.acceptChunk(
-                idOf(upload), upload.uploadToken(), 2, new ByteArrayInputStream(new byte[3]), -1, Optional.empty()));
+                idOf(upload), upload.uploadToken(), 2, new ByteArrayInputStream(new byte[3]), -1, ClientDigests.NONE));
         assertThrows(ChunkLengthMismatch.class, () -> service.acceptChunk(
-                idOf(upload), upload.uploadToken(), 2, new ByteArrayInputStream(new byte[1]), -1, Optional.empty()));
+                idOf(upload), upload.uploadToken(), 2, new ByteArrayInputStream(new byte[1]), -1, ClientDigests.NONE));
 
         assertFalse(blobs.stagedChunk(upload.session().blobName(), 2).isPresent());
         assertEquals(0, stored(upload).receivedCount());
@@ -343,7 +347,7 @@ class UploadServiceTest {
         WatchedBody body = new WatchedBody(new byte[4]);
 
         assertThrows(ChunkOutOfRange.class, () -> service.acceptChunk(
-                idOf(upload), upload.uploadToken(), index, body, 4, Optional.empty()));
+                idOf(upload), upload.uploadToken(), index, body, 4, ClientDigests.NONE));
 
         assertFalse(body.read);
     }
@@ -354,7 +358,7 @@ class UploadServiceTest {
         byte[] wrongMd5 = md5(chunk(1));
 
         assertThrows(ChecksumMismatch.class, () -> service.acceptChunk(idOf(upload), upload.uploadToken(), 0,
-                new ByteArrayInputStream(chunk(0)), 4, Optional.of(wrongMd5)));
+                new ByteArrayInputStream(chunk(0)), 4, md5Only(wrongMd5)));
 
         assertEquals(0, stored(upload).receivedCount());
         assertFalse(blobs.stagedChunk(upload.session().blobName(), 0).isPresent());
@@ -365,7 +369,7 @@ class UploadServiceTest {
         Initiated upload = initiateTenBytes();
 
         ChunkAccepted accepted = service.acceptChunk(idOf(upload), upload.uploadToken(), 0,
-                new ByteArrayInputStream(chunk(0)), 4, Optional.of(md5(chunk(0))));
+                new ByteArrayInputStream(chunk(0)), 4, md5Only(md5(chunk(0))));
 
         assertEquals(1, accepted.receivedCount());
     }
@@ -375,7 +379,7 @@ class UploadServiceTest {
         Initiated upload = initiateTenBytes();
 
         InvalidArgument e = assertThrows(InvalidArgument.class, () -> service.acceptChunk(idOf(upload),
-                upload.uploadToken(), 0, new ByteArrayInputStream(chunk(0)), 4, Optional.of(new byte[15])));
+                upload.uploadToken(), 0, new ByteArrayInputStream(chunk(0)), 4, md5Only(new byte[15])));
 
         assertCode("upload.invalid-checksum", e);
     }

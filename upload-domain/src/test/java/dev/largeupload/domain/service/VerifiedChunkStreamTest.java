@@ -81,11 +81,11 @@ class VerifiedChunkStreamTest {
     }
 
     private static VerifiedChunkStream stream(InputStream source, long expected) {
-        return new VerifiedChunkStream(source, 7, expected, Optional.empty());
+        return new VerifiedChunkStream(source, 7, expected, ClientDigests.NONE);
     }
 
     private static VerifiedChunkStream stream(InputStream source, long expected, byte[] md5) {
-        return new VerifiedChunkStream(source, 7, expected, Optional.of(md5));
+        return new VerifiedChunkStream(source, 7, expected, new ClientDigests(Optional.of(md5), Optional.empty()));
     }
 
     private static byte[] md5(byte[] bytes) {
