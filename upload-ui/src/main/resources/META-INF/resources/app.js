@@ -14,6 +14,7 @@
   const RENDER_MS = 250;               // progress, speed and ETA refresh (4 times a second)
   const SPEED_WINDOW_MS = 8_000;
   const STORAGE_PREFIX = 'largeupload.v1:';
+  const MAX_HASHED_CHUNK = 512 * 1024 * 1024; // larger chunks are sent without a digest (hashing needs them in memory)
   const DEFAULT_CONFIG = { chunk_size: null, max_concurrent_chunks: 3, upload_token_header: 'Upload-Token' };
 
   const $ = (id) => document.getElementById(id);
@@ -57,6 +58,16 @@
 
   // ---- formatting -------------------------------------------------------------------------------------------------
   const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  function hex(bytes) {
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  function base64(bytes) {
+    let binary = '';
+    for (const b of bytes) binary += String.fromCharCode(b);
+    return btoa(binary);
+  }
+
   function formatBytes(n) {
     if (!Number.isFinite(n) || n < 0) return '–';
     let i = 0;
@@ -263,6 +274,8 @@
       this.toSend = [];          // chunk indexes still to send, ascending
       this.next = 0;             // position in toSend
       this.inflight = new Map(); // chunk index → bytes of it sent so far
+      this.digests = new Map();  // chunk index → its SHA-256 (Uint8Array), for chunks hashed by this page of this upload id
+      this.digestsOf = null;     // the upload id those digests belong to
       this.confirmedBytes = 0;   // bytes of chunks the server has acknowledged
       this.state = 'queued';
       this.phase = 'uploading';  // what "not retrying" means right now: uploading or completing
@@ -614,16 +627,23 @@
       const start = index * this.chunkSize;
       const length = this.chunkLength(index);
       const blob = this.file.slice(start, start + length); // a reference into the file, never its bytes in memory
+      const digest = await this.chunkDigest(cfg, index, blob);
+      const headers = { 'Content-Type': 'application/octet-stream', [cfg.upload_token_header]: this.token };
+      if (digest) headers['Content-Digest'] = `sha-256=:${base64(digest)}:`;
       try {
-        await withRetry(this, signal, () => {
+        const { data } = await withRetry(this, signal, () => {
           this.inflight.set(index, 0);
           return request('PUT', `/api/upload/${encodeURIComponent(this.id)}/chunks/${index}`, {
             body: blob,
-            headers: { 'Content-Type': 'application/octet-stream', [cfg.upload_token_header]: this.token },
+            headers,
             signal,
             onProgress: (loaded) => { if (this.inflight.has(index)) this.inflight.set(index, Math.min(loaded, length)); },
           }).catch((e) => { this.inflight.set(index, 0); throw e; });
         });
+        if (digest && data && data.sha256 && data.sha256 !== hex(digest)) {
+          // The server checked our digest, so this cannot happen unless something between us is broken.
+          throw new Refused(422, { code: 'upload.checksum-mismatch', detail: `Chunk ${index} was stored with another digest.` });
+        }
         this.inflight.delete(index);
         this.confirmedBytes += length;
       } catch (e) {
@@ -632,14 +652,46 @@
       }
     }
 
+    /**
+     * The SHA-256 of one chunk, sent as Content-Digest so that the server refuses a chunk damaged on the way.
+     * WebCrypto hashes whole buffers only, so the chunk is read once into memory for this (bounded by
+     * chunk size × chunks in flight) and released before the upload streams the slice from disk. Without
+     * WebCrypto (a page served over plain HTTP from another host) or for huge chunks, no digest is sent.
+     */
+    async chunkDigest(cfg, index, blob) {
+      const digestHeaders = cfg.chunk_digest_headers || [];
+      if (!digestHeaders.includes('Content-Digest') || !(window.crypto && crypto.subtle) || blob.size > MAX_HASHED_CHUNK) {
+        return null;
+      }
+      if (this.digestsOf !== this.id) { this.digests = new Map(); this.digestsOf = this.id; }
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+      this.digests.set(index, digest);
+      return digest;
+    }
+
+    /** SHA-256 over the chunk digests in order, when this page hashed every chunk of this upload; else null. */
+    async compositeDigest() {
+      if (this.digestsOf !== this.id || this.digests.size !== this.totalChunks) return null;
+      const all = new Uint8Array(32 * this.totalChunks);
+      for (let i = 0; i < this.totalChunks; i++) {
+        const d = this.digests.get(i);
+        if (!d) return null;
+        all.set(d, 32 * i);
+      }
+      return new Uint8Array(await crypto.subtle.digest('SHA-256', all));
+    }
+
     /** POST complete. Returns null when done, or the chunk indexes the server still misses. */
     async complete(cfg, signal) {
       this.phase = 'completing';
       this.setState('completing', '');
+      const composite = await this.compositeDigest();
+      const body = { upload_id: this.id };
+      if (composite) body.composite_sha256 = hex(composite);
       try {
         await withRetry(this, signal, () => request('POST', '/api/upload/complete', {
           headers: jsonBodyHeaders({ [cfg.upload_token_header]: this.token }),
-          body: JSON.stringify({ upload_id: this.id }), signal, stallMs: RESPONSE_MS,
+          body: JSON.stringify(body), signal, stallMs: RESPONSE_MS,
         }));
       } catch (e) {
         if (e instanceof Refused && e.status === 409 && Array.isArray(e.problem.missing_chunks)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
 import dev.largeupload.domain.error.UploadException.Incomplete;
 import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.NotFound;
@@ -63,6 +64,31 @@ class FilesystemBlobStoreLayoutTest {
 
         assertEquals(3 * CHUNK, Files.size(root.resolve("committed").resolve(blob.value())));
         assertFalse(Files.exists(staging()));
+    }
+
+    @Test
+    void commit_computesTheFilesSha256WhileJoining() throws Exception {
+        stageAll();
+
+        var committed = store.commit(blob, plan, attributes());
+
+        assertEquals(Optional.of(sha256Hex(wholeFile())), committed.sha256());
+    }
+
+    @Test
+    void commit_withAnExpectedSha256ThatDiffers_commitsNothingAndKeepsTheChunks() throws Exception {
+        stageAll();
+        String wrong = sha256Hex(new byte[1]);
+
+        assertThrows(ChecksumMismatch.class, () -> store.commit(blob, plan,
+                new BlobAttributes("application/octet-stream", new FileName("t.bin"), UploadId.random(), Optional.of(wrong))));
+
+        assertFalse(Files.exists(root.resolve("committed").resolve(blob.value())));
+        assertEquals(List.of(), names(root.resolve("committed")), "no temporary file is left behind");
+        assertEquals(bitSet(0, 1, 2), store.stagedChunks(blob, plan), "the chunks stay for another try");
+        String right = sha256Hex(wholeFile());
+        assertEquals(Optional.of(right), store.commit(blob, plan, new BlobAttributes("application/octet-stream",
+                new FileName("t.bin"), UploadId.random(), Optional.of(right))).sha256());
     }
 
     @Test
@@ -162,6 +188,18 @@ class FilesystemBlobStoreLayoutTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    private byte[] wholeFile() {
+        byte[] all = new byte[3 * CHUNK];
+        for (int index = 0; index < 3; index++) {
+            Arrays.fill(all, index * CHUNK, (index + 1) * CHUNK, (byte) (index + 1));
+        }
+        return all;
+    }
+
+    private static String sha256Hex(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     private static BlobAttributes attributes() {

@@ -8,6 +8,7 @@ import java.util.Objects;
  * The rules an operator sets for uploads.
  *
  * @param defaultChunkSize chunk size used when a client asks for none
+ * @param maxChunkSize     the largest chunk size a client may ask for, and a plan may grow to
  * @param maxFileSize      the largest file accepted (at most {@link ChunkPlan#MAX_FILE_SIZE})
  * @param uploadTtl        how long an upload may stay idle before it expires
  * @param requireToken     whether writes must present the upload's token (off only for seed-era clients)
@@ -17,18 +18,23 @@ import java.util.Objects;
  * @param finishedRetention how long the record of an expired upload is kept, so that it answers "expired",
  *                         before a sweep removes it
  */
-public record UploadPolicy(long defaultChunkSize, long maxFileSize, Duration uploadTtl, boolean requireToken,
-                           Duration completionLease, int maxActiveUploads, Duration finishedRetention) {
+public record UploadPolicy(long defaultChunkSize, long maxChunkSize, long maxFileSize, Duration uploadTtl,
+                           boolean requireToken, Duration completionLease, int maxActiveUploads,
+                           Duration finishedRetention) {
 
-    /** A policy with no cap on active uploads and expired records kept for 7 days. */
+    /** A policy with Azure's chunk size cap, no cap on active uploads, and expired records kept for 7 days. */
     public UploadPolicy(long defaultChunkSize, long maxFileSize, Duration uploadTtl, boolean requireToken,
                         Duration completionLease) {
-        this(defaultChunkSize, maxFileSize, uploadTtl, requireToken, completionLease, 0, Duration.ofDays(7));
+        this(defaultChunkSize, ChunkPlan.MAX_CHUNK_SIZE, maxFileSize, uploadTtl, requireToken, completionLease, 0,
+                Duration.ofDays(7));
     }
 
     public UploadPolicy {
-        if (defaultChunkSize < 1 || defaultChunkSize > ChunkPlan.MAX_CHUNK_SIZE) {
-            throw new IllegalArgumentException("default chunk size must be 1.." + ChunkPlan.MAX_CHUNK_SIZE);
+        if (maxChunkSize < 1 || maxChunkSize > ChunkPlan.MAX_CHUNK_SIZE) {
+            throw new IllegalArgumentException("max chunk size must be 1.." + ChunkPlan.MAX_CHUNK_SIZE);
+        }
+        if (defaultChunkSize < 1 || defaultChunkSize > maxChunkSize) {
+            throw new IllegalArgumentException("default chunk size must be 1.." + maxChunkSize);
         }
         if (maxFileSize < 0 || maxFileSize > ChunkPlan.MAX_FILE_SIZE) {
             throw new IllegalArgumentException("max file size must be 0.." + ChunkPlan.MAX_FILE_SIZE);

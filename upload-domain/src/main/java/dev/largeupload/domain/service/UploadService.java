@@ -76,14 +76,23 @@ public final class UploadService {
 
     /** Starts an upload: validates the request, plans the chunks, issues the token. */
     public Initiated initiate(InitiateRequest request) {
-        FileName fileName = new FileName(request.fileName());
+        FileName fileName = FileName.sanitize(request.fileName());
         if (request.fileSize() < 0) {
             throw new InvalidArgument(Field.FILE_SIZE, "The file size must be 0 or more bytes; got " + request.fileSize() + ".");
         }
         if (request.fileSize() > policy.maxFileSize()) {
             throw new TooLarge("A file", request.fileSize(), policy.maxFileSize());
         }
-        ChunkPlan plan = ChunkPlan.of(request.fileSize(), request.chunkSize().orElse(policy.defaultChunkSize()));
+        long chunkSize = request.chunkSize().orElse(policy.defaultChunkSize());
+        if (chunkSize > policy.maxChunkSize()) {
+            throw new InvalidArgument(Field.CHUNK_SIZE, "chunk_size may be at most " + policy.maxChunkSize()
+                    + " bytes on this server; got " + chunkSize + ".");
+        }
+        ChunkPlan plan = ChunkPlan.of(request.fileSize(), chunkSize);
+        if (plan.chunkSize() > policy.maxChunkSize()) {
+            // 50,000 chunks of the largest size allowed here are not enough for this file.
+            throw new TooLarge("A file", request.fileSize(), ChunkPlan.MAX_BLOCKS * policy.maxChunkSize());
+        }
         String contentType = request.contentType().map(String::strip).filter(s -> !s.isEmpty()).orElse(DEFAULT_CONTENT_TYPE);
         if (contentType.length() > 255 || !MEDIA_TYPE.matcher(contentType).matches()) {
             throw new InvalidArgument(Field.CONTENT_TYPE, "'" + abbreviate(contentType) + "' is not a media type such as application/zip.");

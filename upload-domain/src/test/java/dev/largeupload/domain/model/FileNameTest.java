@@ -2,10 +2,12 @@ package dev.largeupload.domain.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -78,5 +80,53 @@ class FileNameTest {
         InvalidArgument e = assertThrows(InvalidArgument.class, () -> new FileName(name), () -> "accepted " + name);
         assertEquals("upload.invalid-filename", e.code());
         assertEquals(InvalidArgument.Field.FILE_NAME, e.field());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "C:\\fakepath\\report.pdf | report.pdf",
+            "../../etc/passwd | passwd",
+            "folder/sub/x.zip | x.zip",
+            "  blanks around.txt   | blanks around.txt",
+            "ab\u202Ecd.exe | abcd.exe",
+            "zero\u200Bwidth | zerowidth",
+            "Quartalsbericht Ü 2024 📄.pdf | Quartalsbericht Ü 2024 📄.pdf"})
+    void sanitize_keepsTheReadableNameAlone(String raw, String clean) {
+        assertEquals(clean, FileName.sanitize(unescape(raw)).value());
+    }
+
+    @Test
+    void sanitize_removesControlCharactersAndNormalisesToNfc() {
+        assertEquals("tabnull.bin", FileName.sanitize("tab\tnull\u0000.bin").value());
+        assertEquals("\u00e9.txt", FileName.sanitize("e\u0301.txt").value());
+    }
+
+    @Test
+    void sanitize_cutsALongNameTo255CharactersKeepingTheExtension() {
+        FileName name = FileName.sanitize("y".repeat(400) + ".tar.gz");
+        assertEquals(255, name.value().codePointCount(0, name.value().length()));
+        assertTrue(name.value().endsWith("y.gz"));
+        FileName emoji = FileName.sanitize("😀".repeat(300));
+        assertEquals(255, emoji.value().codePointCount(0, emoji.value().length()), "never cuts a character in half");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "..", ".", "../", "dir/", "\u0007\u0000", " \u202E "})
+    void sanitize_refusesWhatHasNothingUsable(String raw) {
+        InvalidArgument e = assertThrows(InvalidArgument.class, () -> FileName.sanitize(unescape(raw)));
+        assertEquals("upload.invalid-filename", e.code());
+    }
+
+    private static String unescape(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            if (s.startsWith("\\u", i) && i + 6 <= s.length()) {
+                out.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+                i += 5;
+            } else {
+                out.append(s.charAt(i));
+            }
+        }
+        return out.toString();
     }
 }

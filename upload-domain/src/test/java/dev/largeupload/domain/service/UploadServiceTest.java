@@ -22,6 +22,7 @@ import dev.largeupload.domain.fakes.InMemoryBlobStore;
 import dev.largeupload.domain.fakes.InMemoryMetadataStore;
 import dev.largeupload.domain.fakes.MutableClock;
 import dev.largeupload.domain.model.BlockId;
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -174,8 +175,8 @@ class UploadServiceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "  ", "../etc/passwd", "a/b", ".."})
-    void initiate_withAnInvalidFileName_isRefusedAndStoresNothing(String name) {
+    @ValueSource(strings = {"", "  ", "..", "../", "a/", "\u0007", " \u202E "})
+    void initiate_withANameThatHasNothingUsable_isRefusedAndStoresNothing(String name) {
         InvalidArgument e = assertThrows(InvalidArgument.class, () -> service.initiate(request(name, 10)));
 
         assertCode("upload.invalid-filename", e);
@@ -691,5 +692,162 @@ class UploadServiceTest {
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
+    }
+
+    // ---- integrity: chunk digests, composite, whole file ----
+
+    @Test
+    void acceptChunk_recordsAndAnswersTheChunksSha256() {
+        Initiated upload = initiateTenBytes();
+
+        ChunkAccepted accepted = send(upload, 1);
+
+        assertEquals(sha256(chunk(1)), accepted.sha256());
+        assertEquals(sha256(chunk(1)), metadata.chunkDigests(idOf(upload)).get(1));
+    }
+
+    @Test
+    void acceptChunk_withTheRightSha256_isAccepted_andWithAWrongOne_recordsAndStagesNothing() {
+        Initiated upload = initiateTenBytes();
+
+        assertThrows(ChecksumMismatch.class, () -> service.acceptChunk(idOf(upload), upload.uploadToken(), 0,
+                new ByteArrayInputStream(chunk(0)), 4, sha256Only(sha256(chunk(1)))));
+        assertEquals(0, stored(upload).receivedCount());
+        assertFalse(blobs.stagedChunk(upload.session().blobName(), 0).isPresent());
+
+        ChunkAccepted accepted = service.acceptChunk(idOf(upload), upload.uploadToken(), 0,
+                new ByteArrayInputStream(chunk(0)), 4, sha256Only(sha256(chunk(0))));
+        assertEquals(1, accepted.receivedCount());
+    }
+
+    @Test
+    void acceptChunk_whenTheUploadIsDeletedWhileTheChunkStreams_discardsWhatWasStaged() {
+        Initiated upload = initiateTenBytes();
+        InputStream deletingBody = new ByteArrayInputStream(chunk(0)) {
+            private boolean deleted;
+
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                if (!deleted) {
+                    deleted = true;
+                    service.abort(idOf(upload), upload.uploadToken());
+                }
+                return super.read(b, off, len);
+            }
+        };
+
+        assertThrows(NotFound.class, () -> service.acceptChunk(idOf(upload), upload.uploadToken(), 0, deletingBody, 4,
+                ClientDigests.NONE));
+
+        assertFalse(blobs.holdsAnything(upload.session().blobName()), "the chunk staged after the delete was discarded");
+    }
+
+    @Test
+    void complete_withTheRightCompositeDigest_commitsAndAnswersIt() {
+        Initiated upload = initiateAndSendAll();
+        Sha256 composite = Sha256.composite(List.of(sha256(chunk(0)), sha256(chunk(1)), sha256(chunk(2))));
+
+        Completed done = service.complete(idOf(upload), upload.uploadToken(),
+                new CompletionRequest(Optional.empty(), Optional.of(composite)));
+
+        assertEquals(Optional.of(composite), done.compositeSha256());
+        assertEquals(UploadState.COMPLETED, stored(upload).state());
+    }
+
+    @Test
+    void complete_withAWrongCompositeDigest_commitsNothingAndStaysActive() {
+        Initiated upload = initiateAndSendAll();
+        Sha256 outOfOrder = Sha256.composite(List.of(sha256(chunk(1)), sha256(chunk(0)), sha256(chunk(2))));
+
+        assertThrows(ChecksumMismatch.class, () -> service.complete(idOf(upload), upload.uploadToken(),
+                new CompletionRequest(Optional.empty(), Optional.of(outOfOrder))));
+
+        assertEquals(UploadState.ACTIVE, stored(upload).state());
+        assertEquals(0, blobs.commitCalls());
+    }
+
+    @Test
+    void complete_withASha256OtherThanTheOneGivenAtInit_isRefusedBeforeCommitting() {
+        Initiated upload = service.initiate(new InitiateRequest("data.bin", FILE.length, OptionalLong.empty(),
+                Optional.empty(), Optional.of(sha256(FILE).hex())));
+        for (int i = 0; i < 3; i++) {
+            send(upload, i);
+        }
+
+        InvalidArgument e = assertThrows(InvalidArgument.class, () -> service.complete(idOf(upload), upload.uploadToken(),
+                new CompletionRequest(Optional.of(sha256(chunk(0))), Optional.empty())));
+
+        assertCode("upload.invalid-checksum", e);
+        assertEquals(0, blobs.commitCalls());
+        Completed done = service.complete(idOf(upload), upload.uploadToken(),
+                new CompletionRequest(Optional.of(sha256(FILE)), Optional.empty()));
+        assertEquals(Optional.of(sha256(FILE).hex()), blobs.committedAttributes(upload.session().blobName()).orElseThrow().sha256());
+        assertEquals(UploadState.COMPLETED, done.session().state());
+    }
+
+    // ---- names and limits ----
+
+    @Test
+    void initiate_sanitisesTheDisplayName() {
+        Initiated upload = service.initiate(request("C:\\fakepath\\re\u202Eport.pdf", 10));
+        assertEquals("report.pdf", stored(upload).fileName().value());
+    }
+
+    @Test
+    void initiate_atTheActiveUploadCap_isTooManyUploads_andEndedUploadsDoNotCount() {
+        UploadService capped = new UploadService(metadata, blobs,
+                new UploadPolicy(4, 16, MAX_FILE_SIZE, TTL, true, LEASE, 2, Duration.ofDays(1)), clock);
+        Initiated first = capped.initiate(request("a", 10));
+        capped.initiate(request("b", 10));
+
+        UploadException e = assertThrows(UploadException.class, () -> capped.initiate(request("c", 10)));
+
+        assertCode("upload.too-many-uploads", e);
+        capped.abort(idOf(first), first.uploadToken());
+        capped.initiate(request("c", 10));
+    }
+
+    @Test
+    void initiate_withAChunkSizeOverThePolicysMaximum_isRefused_andAFileNeedingLargerChunksIsTooLarge() {
+        UploadService small = new UploadService(metadata, blobs,
+                new UploadPolicy(4, 8, MAX_FILE_SIZE, TTL, true, LEASE, 0, Duration.ofDays(1)), clock);
+        assertCode("upload.invalid-chunk-size", assertThrows(InvalidArgument.class, () -> small.initiate(
+                new InitiateRequest("a", 100, OptionalLong.of(9), Optional.empty(), Optional.empty()))));
+        UploadService tiny = new UploadService(metadata, blobs,
+                new UploadPolicy(1, 1, 1_000_000, TTL, true, LEASE, 0, Duration.ofDays(1)), clock);
+        assertThrows(TooLarge.class, () -> tiny.initiate(request("big", 50_001)));
+    }
+
+    // ---- sweep ----
+
+    @Test
+    void sweep_expiresIdleUploads_thenRemovesTheirRecordsAfterTheRetention() {
+        UploadService swept = new UploadService(metadata, blobs,
+                new UploadPolicy(4, 16, MAX_FILE_SIZE, TTL, true, LEASE, 0, Duration.ofHours(2)), clock);
+        Initiated idle = swept.initiate(request("idle", 10));
+        swept.acceptChunk(idOf(idle), idle.uploadToken(), 0, new ByteArrayInputStream(chunk(0)), 4, ClientDigests.NONE);
+        Initiated done = swept.initiate(request("done", 4));
+        swept.acceptChunk(idOf(done), done.uploadToken(), 0, new ByteArrayInputStream(chunk(0)), 4, ClientDigests.NONE);
+        swept.complete(idOf(done), done.uploadToken());
+        clock.advance(TTL);
+
+        assertEquals(new UploadService.SweepResult(1, 0), swept.sweep(10));
+        assertEquals(UploadState.EXPIRED, stored(idle).state());
+        assertFalse(blobs.holdsAnything(idle.session().blobName()));
+
+        clock.advance(Duration.ofHours(1));
+        assertEquals(new UploadService.SweepResult(0, 0), swept.sweep(10), "kept during the retention");
+        clock.advance(Duration.ofHours(1));
+        assertEquals(new UploadService.SweepResult(0, 1), swept.sweep(10));
+        assertCode("upload.not-found", assertThrows(NotFound.class, () -> swept.status(idOf(idle))));
+        assertEquals(UploadState.COMPLETED, stored(done).state(), "a completed upload is never swept");
+    }
+
+    private static Sha256 sha256(byte[] bytes) {
+        return Sha256.of(Sha256.newDigest().digest(bytes));
+    }
+
+    private static ClientDigests sha256Only(Sha256 sha256) {
+        return new ClientDigests(Optional.empty(), Optional.of(sha256));
     }
 }

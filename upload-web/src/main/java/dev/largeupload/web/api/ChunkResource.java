@@ -2,6 +2,7 @@ package dev.largeupload.web.api;
 
 import static dev.largeupload.web.api.RequestValues.TOKEN_HEADER;
 
+import dev.largeupload.domain.service.ClientDigests;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.UploadService;
 import dev.largeupload.web.api.Dtos.ChunkResponse;
@@ -23,7 +24,9 @@ import java.util.Optional;
 /**
  * Receives chunks, streaming each body straight into the blob store: as a raw
  * {@code application/octet-stream} body ({@code PUT /api/upload/{id}/chunks/{index}}), or as the
- * seed's multipart form ({@code POST /api/upload/chunk}). A chunk is never held in memory.
+ * seed's multipart form ({@code POST /api/upload/chunk}). A chunk is never held in memory. The
+ * client's digests ({@code Content-MD5}, RFC 9530 {@code Content-Digest: sha-256=:…:}, or the form
+ * fields {@code content_md5} and {@code chunk_sha256}) are checked while the bytes stream in.
  */
 @Path("/upload")
 @RequestScoped
@@ -44,9 +47,10 @@ public class ChunkResource {
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
     public ChunkResponse put(@PathParam("id") String id, @PathParam("index") String index,
                              @HeaderParam(TOKEN_HEADER) String token, @HeaderParam("Content-MD5") String md5,
-                             InputStream body) {
+                             @HeaderParam("Content-Digest") String digest, InputStream body) {
         ChunkAccepted accepted = uploads.acceptChunk(RequestValues.uploadId(id), token, RequestValues.chunkIndex(index),
-                body, request.getContentLengthLong(), RequestValues.contentMd5(md5));
+                body, request.getContentLengthLong(),
+                new ClientDigests(RequestValues.contentMd5(md5), RequestValues.contentDigest(digest)));
         return answer(accepted);
     }
 
@@ -58,12 +62,13 @@ public class ChunkResource {
                 RequestValues.uploadId(fields.required("upload_id")),
                 token != null ? token : fields.optional("upload_token").orElse(null),
                 RequestValues.chunkIndex(fields.required("chunk_index")),
-                body, -1,
-                RequestValues.contentMd5(Optional.ofNullable(md5).orElse(fields.optional("content_md5").orElse(null))))));
+                body, -1, new ClientDigests(
+                        RequestValues.contentMd5(Optional.ofNullable(md5).orElse(fields.optional("content_md5").orElse(null))),
+                        RequestValues.sha256Hex(fields.optional("chunk_sha256"), "chunk_sha256")))));
     }
 
     static ChunkResponse answer(ChunkAccepted a) {
         return new ChunkResponse(a.index(), a.blockId().value(), a.receivedCount(), a.session().plan().chunkCount(),
-                a.progressPercentage(), "Chunk uploaded successfully");
+                a.progressPercentage(), a.sha256().hex(), "Chunk uploaded successfully");
     }
 }

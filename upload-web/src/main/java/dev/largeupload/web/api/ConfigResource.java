@@ -23,7 +23,8 @@ public class ConfigResource {
     @Produces(MediaType.APPLICATION_JSON)
     public ConfigResponse config() {
         return new ConfigResponse(settings.chunkSize(), settings.maxFileSize(), settings.maxConcurrentChunks(),
-                ChunkPlan.MAX_CHUNK_SIZE, ChunkPlan.MAX_BLOCKS, settings.requireUploadToken(),
-                RequestValues.TOKEN_HEADER, settings.uploadTtl().toSeconds(), List.of("Content-MD5"));
+                settings.limits().maxChunkSize(), ChunkPlan.MAX_BLOCKS, settings.requireUploadToken(),
+                RequestValues.TOKEN_HEADER, settings.uploadTtl().toSeconds(), List.of("Content-MD5", "Content-Digest"),
+                settings.limits().maxActiveUploads());
     }
 }

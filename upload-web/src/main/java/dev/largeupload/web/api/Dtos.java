@@ -16,11 +16,11 @@ public final class Dtos {
     }
 
     public record ChunkResponse(int chunkIndex, String blockId, int receivedChunks, int totalChunks,
-                         double progressPercentage, String message) {
+                         double progressPercentage, String sha256, String message) {
     }
 
     public record CompleteResponse(String uploadId, String filename, long fileSize, int blocksCount, String sha256,
-                            String downloadUrl, String message) {
+                            String compositeSha256, String downloadUrl, String message) {
     }
 
     public record StatusResponse(String uploadId, String filename, String contentType, long fileSize, long chunkSize,
@@ -40,6 +40,6 @@ public final class Dtos {
 
     public record ConfigResponse(long chunkSize, long maxFileSize, int maxConcurrentChunks, long maxChunkSize, int maxBlocks,
                           boolean uploadTokenRequired, String uploadTokenHeader, long uploadTtlSeconds,
-                          List<String> chunkDigestHeaders) {
+                          List<String> chunkDigestHeaders, int maxActiveUploads) {
     }
 }

@@ -2,7 +2,9 @@ package dev.largeupload.web.api;
 
 import static dev.largeupload.web.api.RequestValues.TOKEN_HEADER;
 
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.service.CompletionRequest;
 import dev.largeupload.domain.service.InitiateRequest;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.service.Results.Initiated;
@@ -63,10 +65,12 @@ public class UploadResource {
         JsonFields json = JsonFields.of(body);
         var id = RequestValues.uploadId(json.requiredString("upload_id"));
         String token = tokenHeader != null ? tokenHeader : json.optionalString("upload_token").orElse(null);
-        Completed done = uploads.complete(id, token);
+        Completed done = uploads.complete(id, token, new CompletionRequest(
+                RequestValues.sha256Hex(json.optionalString("sha256"), "sha256"),
+                RequestValues.sha256Hex(json.optionalString("composite_sha256"), "composite_sha256")));
         UploadSession s = done.session();
         return new CompleteResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(), s.plan().chunkCount(),
-                done.blob().sha256().orElse(null),
+                done.blob().sha256().orElse(null), done.compositeSha256().map(Sha256::hex).orElse(null),
                 uri.getBaseUriBuilder().path("files/{id}").build(s.id().value()).getPath(),
                 "Upload completed successfully");
     }

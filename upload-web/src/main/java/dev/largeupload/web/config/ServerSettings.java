@@ -16,7 +16,21 @@ public record ServerSettings(
         Duration uploadTtl,
         boolean requireUploadToken,
         MetadataStoreKind metadataStore,
-        BlobStoreKind blobStore) {
+        BlobStoreKind blobStore,
+        Limits limits) {
+
+    /**
+     * The limits and clocks of the upload life cycle.
+     *
+     * @param maxChunkSize      the largest chunk a client may ask for (at most Azure's block cap)
+     * @param maxActiveUploads  how many uploads may be in progress at once, 0 for no limit
+     * @param completionLease   how long a completion may stay in progress before another server may take it over
+     * @param expiredRetention  how long an expired upload's record answers "expired" before it is removed
+     * @param sweepInterval     how often the expiry job runs
+     */
+    public record Limits(long maxChunkSize, int maxActiveUploads, Duration completionLease, Duration expiredRetention,
+                         Duration sweepInterval) {
+    }
 
     /** Which {@code MetadataStore} runs. */
     public enum MetadataStoreKind { H2, POSTGRESQL, REDIS, FILE }

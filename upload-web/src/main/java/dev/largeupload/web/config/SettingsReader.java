@@ -2,6 +2,7 @@ package dev.largeupload.web.config;
 
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.web.config.ServerSettings.BlobStoreKind;
+import dev.largeupload.web.config.ServerSettings.Limits;
 import dev.largeupload.web.config.ServerSettings.MetadataStoreKind;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -19,6 +21,8 @@ import java.util.stream.Collectors;
  * function, so it is tested without a container.
  */
 public final class SettingsReader {
+
+    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
 
     private final Function<String, Optional<String>> lookup;
     private final Path launchDirectory;
@@ -44,8 +48,30 @@ public final class SettingsReader {
         boolean azureConfigured = value("AZURE_STORAGE_CONNECTION_STRING").isPresent()
                 || value("AZURE_STORAGE_ACCOUNT_NAME").isPresent() || value("AZURE_STORAGE_ENDPOINT").isPresent();
         BlobStoreKind blob = choice("BLOB_STORE", azureConfigured ? "azure" : "filesystem", BlobStoreKind.class);
+        value("CORS_ALLOWED_ORIGINS").ifPresent(SettingsReader::checkOrigins);
+        long maxChunkSize = number("MAX_CHUNK_SIZE", Long.toString(ChunkPlan.MAX_CHUNK_SIZE), 1, ChunkPlan.MAX_CHUNK_SIZE);
+        if (chunkSize > maxChunkSize) {
+            throw new ConfigurationException("CHUNK_SIZE", "must not exceed MAX_CHUNK_SIZE (" + maxChunkSize + "), got " + chunkSize);
+        }
+        Limits limits = new Limits(maxChunkSize, (int) number("MAX_ACTIVE_UPLOADS", "10000", 0, Integer.MAX_VALUE),
+                duration("COMPLETION_LEASE", "PT15M"), duration("EXPIRED_RETENTION", "P7D"),
+                duration("EXPIRY_SWEEP_INTERVAL", "PT1M"));
         return new ServerSettings(port, dataDir, chunkSize, maxFileSize, maxConcurrentChunks, ttl, requireToken,
-                metadata, blob);
+                metadata, blob, limits);
+    }
+
+    /**
+     * Liberty's {@code <cors>} reads the list itself; this only refuses, at start, one it would misread:
+     * each entry is {@code *} or an origin such as {@code https://app.example.com:8443} (no path, no slash).
+     */
+    private static void checkOrigins(String list) {
+        for (String origin : list.split(",")) {
+            String o = origin.strip();
+            if (!o.equals("*") && !ORIGIN.matcher(o).matches()) {
+                throw new ConfigurationException("CORS_ALLOWED_ORIGINS",
+                        "must be a comma-separated list of origins such as https://app.example.com, got '" + o + "'");
+            }
+        }
     }
 
     /** The value of {@code key}, stripped, if set and not blank. */

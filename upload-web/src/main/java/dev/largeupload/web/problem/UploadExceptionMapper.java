@@ -11,6 +11,7 @@ import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
+import dev.largeupload.domain.error.UploadException.TooManyUploads;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -26,6 +27,8 @@ import java.util.logging.Logger;
 public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
 
     private static final Logger LOG = Logger.getLogger(UploadExceptionMapper.class.getName());
+    /** When a client refused for the active-upload cap may try again: uploads end by the minute, not the second. */
+    private static final int TOO_MANY_UPLOADS_RETRY_SECONDS = 60;
 
     @Context
     UriInfo uri;
@@ -44,6 +47,8 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             problem.with("expected_length", mismatch.expected());
         } else if (e instanceof TooLarge tooLarge) {
             problem.with("limit", tooLarge.limit());
+        } else if (e instanceof TooManyUploads) {
+            problem.retryAfter(TOO_MANY_UPLOADS_RETRY_SECONDS);
         }
         return problem.toResponse();
     }
@@ -63,6 +68,7 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             Map.entry(Expired.class, new Kind(410, "Upload expired")),
             Map.entry(TooLarge.class, new Kind(413, "Too large")),
             Map.entry(ChecksumMismatch.class, new Kind(422, "Checksum mismatch")),
+            Map.entry(TooManyUploads.class, new Kind(429, "Too many uploads in progress")),
             Map.entry(StoreUnavailable.class, new Kind(503, "Storage temporarily unavailable")));
 
     static int status(UploadException e) {

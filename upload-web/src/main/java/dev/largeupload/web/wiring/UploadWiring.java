@@ -9,14 +9,20 @@ import dev.largeupload.web.config.ConfigurationException;
 import dev.largeupload.web.config.LaunchDirectory;
 import dev.largeupload.web.config.ServerSettings;
 import dev.largeupload.web.config.SettingsReader;
+import dev.largeupload.web.config.ServerSettings.Limits;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -31,9 +37,15 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class UploadWiring {
 
     private static final Logger LOG = Logger.getLogger(UploadWiring.class.getName());
-    private static final Duration COMPLETION_LEASE = Duration.ofMinutes(15);
+
+    /** How many uploads one sweep round expires (and how many old records it removes) at most. */
+    private static final int SWEEP_BATCH = 500;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
 
     private final Resources resources = new Resources();
+    private ScheduledFuture<?> sweeps;
     private ServerSettings settings;
     private UploadService service;
 
@@ -45,8 +57,11 @@ public class UploadWiring {
             MetadataStore metadata = reachable(MetadataStores.key(settings),
                     () -> MetadataStores.create(settings, reader, resources));
             BlobStore blobs = reachable(BlobStores.key(settings), () -> BlobStores.create(settings, reader));
-            service = new UploadService(metadata, blobs, new UploadPolicy(settings.chunkSize(), settings.maxFileSize(),
-                    settings.uploadTtl(), settings.requireUploadToken(), COMPLETION_LEASE), Clock.systemUTC());
+            Limits limits = settings.limits();
+            service = new UploadService(metadata, blobs, new UploadPolicy(settings.chunkSize(), limits.maxChunkSize(),
+                    settings.maxFileSize(), settings.uploadTtl(), settings.requireUploadToken(), limits.completionLease(),
+                    limits.maxActiveUploads(), limits.expiredRetention()), Clock.systemUTC());
+            scheduleSweeps(limits.sweepInterval());
             LOG.info(() -> "Upload service ready: metadata=" + settings.metadataStore().name().toLowerCase()
                     + ", blobs=" + settings.blobStore().name().toLowerCase() + ", data=" + settings.dataDir()
                     + ", chunk size=" + settings.chunkSize() + ", upload token required=" + settings.requireUploadToken());
@@ -91,8 +106,33 @@ public class UploadWiring {
         return settings;
     }
 
+    /**
+     * Runs {@link UploadService#sweep} every {@code interval} on the container's managed scheduler. Every
+     * server of a deployment runs it; the stores' compare-and-set lets exactly one expire each upload.
+     */
+    private void scheduleSweeps(Duration interval) {
+        sweeps = scheduler.scheduleWithFixedDelay(this::sweepOnce, interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void sweepOnce() {
+        try {
+            UploadService.SweepResult result = service.sweep(SWEEP_BATCH);
+            if (result.expired() > 0 || result.removed() > 0) {
+                LOG.info(() -> "Expiry sweep: " + result.expired() + " idle upload(s) expired and their data discarded, "
+                        + result.removed() + " old record(s) removed");
+            }
+        } catch (RuntimeException e) {
+            // A failed round (a store briefly down) must not cancel the schedule; the next round retries.
+            LOG.log(Level.WARNING, "Expiry sweep failed; retrying at the next interval: " + e.getMessage(), e);
+        }
+    }
+
     @PreDestroy
     void stop() {
+        if (sweeps != null) {
+            sweeps.cancel(false);
+        }
         resources.close();
     }
 }

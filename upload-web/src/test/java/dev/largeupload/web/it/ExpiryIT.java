@@ -1,0 +1,105 @@
+package dev.largeupload.web.it;
+
+import static dev.largeupload.web.it.IntegrityIT.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.largeupload.web.it.UploadClient.Answer;
+import dev.largeupload.web.it.UploadClient.Upload;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The expiry job against the real server: an idle upload expires (its staged data discarded, later calls
+ * answer {@code upload.expired}), and its record is removed after the retention. Times are shortened by
+ * configuration; the test polls the server's state with a deadline instead of sleeping for a fixed time.
+ */
+class ExpiryIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    /** How often the server's state is asked for while waiting (a polling pace, not a timing assumption). */
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    @TempDir
+    static Path work;
+    static ServerProcess server;
+    static UploadClient client;
+
+    @BeforeAll
+    static void startServer() {
+        server = ServerProcess.start(work.resolve("server"), Map.of("UPLOAD_TTL", "PT5S",
+                "EXPIRY_SWEEP_INTERVAL", "PT1S", "EXPIRED_RETENTION", "PT4S"));
+        client = new UploadClient(server.base());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void anIdleUpload_expires_itsDataIsDiscarded_andItsRecordIsRemovedAfterTheRetention() {
+        Upload upload = client.start("idle.bin", 20, 10);
+        Answer chunk = client.send(client.request("/api/upload/" + upload.id() + "/chunks/0")
+                .header("Content-Type", "application/octet-stream").header("Upload-Token", upload.token())
+                .PUT(BodyPublishers.ofByteArray(new byte[10])));
+        assertEquals(200, chunk.status(), chunk.body());
+        assertTrue(stagedFilesOf(upload) > 0, "the chunk is staged under " + stagingRoot());
+
+        await("the upload expired", () -> client.status(upload.id()).status() == 410);
+
+        assertProblem(client.status(upload.id()), 410, "upload.expired");
+        assertProblem(client.resume(upload.id()), 410, "upload.expired");
+        assertEquals(0, stagedFilesOf(upload), "the expired upload's staged data was discarded");
+        Answer late = client.send(client.request("/api/upload/" + upload.id() + "/chunks/1")
+                .header("Content-Type", "application/octet-stream").header("Upload-Token", upload.token())
+                .PUT(BodyPublishers.ofByteArray(new byte[10])));
+        assertTrue(late.status() == 410 || late.status() == 404, late.toString());
+        assertTrue(server.logText().contains("Expiry sweep"), "the sweep logs what it did");
+
+        await("the expired record was removed", () -> client.status(upload.id()).status() == 404);
+        assertProblem(client.status(upload.id()), 404, "upload.not-found");
+    }
+
+    private static Path stagingRoot() {
+        return server.dataDir().resolve("blobs").resolve("staging");
+    }
+
+    private static long stagedFilesOf(Upload upload) {
+        Path dir = stagingRoot().resolve(upload.id());
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void await(String what, Supplier<Boolean> condition) {
+        Instant deadline = Instant.now().plus(DEADLINE);
+        while (!condition.get()) {
+            assertFalse(Instant.now().isAfter(deadline), "timed out waiting until " + what);
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
