@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.web.it.UploadClient.Download;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -139,6 +147,77 @@ class UploadPageIT {
             assertDownloadedExactly(file, id);
         }
     }
+
+    @Test
+    void everyChunkCarriesItsContentDigest_andCompleteCarriesTheCompositeDigest() throws Exception {
+        Path file = TestFiles.random(work, "page-digests.bin", 10 * MIB + 333, 67);
+        ((JavascriptExecutor) browser.driver()).executeScript(RECORD_REQUESTS);
+
+        select(file);
+        awaitState(file, "completed", Duration.ofMinutes(2));
+
+        JsonArray sent = Json.createReader(new StringReader((String) ((JavascriptExecutor) browser.driver())
+                .executeScript("return JSON.stringify(window.__sent);"))).readArray();
+        MessageDigest composite = MessageDigest.getInstance("SHA-256");
+        Map<Integer, String> digestPerChunk = new HashMap<>();
+        String completeBody = null;
+        for (JsonObject request : sent.getValuesAs(JsonObject.class)) {
+            Matcher chunk = Pattern.compile("/chunks/(\\d+)$").matcher(request.getString("url"));
+            if (request.getString("method").equals("PUT") && chunk.find()) {
+                digestPerChunk.put(Integer.parseInt(chunk.group(1)), request.getJsonObject("headers").getString("content-digest", null));
+            } else if (request.getString("url").endsWith("/api/upload/complete")) {
+                completeBody = request.getString("body");
+            }
+        }
+        assertEquals(3, digestPerChunk.size(), sent.toString());
+        for (int i = 0; i < 3; i++) {
+            long offset = i * 4 * MIB;
+            byte[] sha = HexFormat.of().parseHex(TestFiles.sha256(file, offset, Math.min(4 * MIB, Files.size(file) - offset)));
+            assertEquals("sha-256=:" + Base64.getEncoder().encodeToString(sha) + ":", digestPerChunk.get(i), "chunk " + i);
+            composite.update(sha);
+        }
+        JsonObject complete = Json.createReader(new StringReader(completeBody)).readObject();
+        assertEquals(HexFormat.of().formatHex(composite.digest()), complete.getString("composite_sha256"));
+    }
+
+    @Test
+    void onAPhoneWidthPage_nothingOverflowsSideways_andAnUploadIsReadable() {
+        browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(360, 740));
+        Path file = TestFiles.random(work, "a-rather-long-file-name-for-a-narrow-phone-screen.bin", 3 * MIB, 71);
+        select(file);
+        awaitState(file, "completed", Duration.ofMinutes(1));
+
+        JavascriptExecutor js = (JavascriptExecutor) browser.driver();
+        long scrollWidth = ((Number) js.executeScript("return document.documentElement.scrollWidth;")).longValue();
+        long viewport = ((Number) js.executeScript("return document.documentElement.clientWidth;")).longValue();
+        assertTrue(scrollWidth <= viewport, "the page is " + scrollWidth + " px wide in a " + viewport + " px viewport");
+        WebElement upload = item(file);
+        assertTrue(upload.getRect().getX() >= 0 && upload.getRect().getX() + upload.getRect().getWidth() <= viewport,
+                "the upload's row fits the screen: " + upload.getRect());
+        assertTrue(upload.findElement(By.cssSelector("a.download")).isDisplayed());
+        browser.screenshot(Path.of("target", "screenshots", "upload-page-phone-width.png"));
+    }
+
+    /** Records the method, URL, headers and string body of every XMLHttpRequest the page makes, in window.__sent. */
+    private static final String RECORD_REQUESTS = """
+            window.__sent = [];
+            const open = XMLHttpRequest.prototype.open;
+            const setHeader = XMLHttpRequest.prototype.setRequestHeader;
+            const send = XMLHttpRequest.prototype.send;
+            XMLHttpRequest.prototype.open = function (method, url) {
+              this.__request = { method, url: String(url), headers: {} };
+              window.__sent.push(this.__request);
+              return open.apply(this, arguments);
+            };
+            XMLHttpRequest.prototype.setRequestHeader = function (name, value) {
+              if (this.__request) this.__request.headers[name.toLowerCase()] = value;
+              return setHeader.apply(this, arguments);
+            };
+            XMLHttpRequest.prototype.send = function (body) {
+              if (this.__request && typeof body === 'string') this.__request.body = body;
+              return send.apply(this, arguments);
+            };
+            """;
 
     private void select(Path... files) {
         StringBuilder paths = new StringBuilder();
