@@ -7,6 +7,7 @@ import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -29,6 +30,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -36,27 +38,35 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * A {@link MetadataStore} in plain files under a root directory, for <b>one host</b>: one server, or
  * several processes on the same machine and local file system. Never on a network file system, and never
  * shared by servers on several hosts (use the Redis or PostgreSQL store for that).
  *
- * <p>Each upload is a directory {@code <root>/<id>/} holding one file, {@code session.properties}, with
- * every field of the session, its received chunks (a bitmap) included. Guarantees, beyond those of the port:
+ * <p>Each upload is a directory {@code <root>/<id>/} holding {@code session.properties}, with every field of
+ * the session, its received chunks (a bitmap) included, and {@code chunks.sha256}, the chunks' SHA-256: 32 raw
+ * bytes at offset {@code index * 32}, where a region that is missing or all zeros holds no digest. Guarantees,
+ * beyond those of the port:
  * <ul>
  *   <li><b>Atomic and durable after return</b>: every change writes a new version of that file to a
  *       temporary file, forces it to disk, renames it over the old one (an atomic replace) and forces the
  *       directory; a crash leaves the old version or the new one, never a mix, and at most a stray
- *       temporary file that readers ignore and {@link #delete} removes.</li>
+ *       temporary file that readers ignore and {@link #delete} removes. Recording a chunk first writes its
+ *       digest in place and forces it, then replaces the session file: a crash in between leaves a digest
+ *       of a chunk not recorded, which is ignored, never a recorded chunk without its digest.</li>
  *   <li><b>Serialised per upload</b>: every change to an upload takes an in-JVM lock (one of
  *       {@value #STRIPES}, chosen by the id, shared by every instance in the JVM) and then an exclusive
  *       {@link java.nio.channels.FileLock} on the matching file {@code <root>/.locks/<stripe>}, which
  *       keeps out other processes on the host. A chunk is therefore recorded before a state change or
- *       refused after it. Reads take no lock: the rename makes every read see one whole version.</li>
- *   <li>{@link #listExpired} reads every upload's file: fine for the thousands of uploads one host keeps,
- *       not for millions.</li>
+ *       refused after it. Reads take no lock (the rename makes every read see one whole version), except
+ *       {@link #chunkDigests}, as the digests are written in place.</li>
+ *   <li>{@link #listExpired}, {@link #listFinished} and {@link #countActive} read every upload's session file:
+ *       fine for the thousands of uploads one host keeps, not for millions.</li>
  *   <li>Instants are kept as UTC epoch milliseconds, so sub-millisecond precision is dropped.</li>
  * </ul>
  * Every {@link IOException} becomes {@link StoreUnavailable}.
@@ -65,8 +75,10 @@ public final class FileMetadataStore implements MetadataStore {
 
     static final int STRIPES = 64;
     private static final String SESSION_FILE = "session.properties";
+    private static final String DIGESTS_FILE = "chunks.sha256";
     private static final String TEMP_SUFFIX = ".tmp";
     private static final String LOCKS = ".locks";
+    private static final byte[] NO_DIGEST = new byte[Sha256.LENGTH];
     private static final ReentrantLock[] JVM_LOCKS = new ReentrantLock[STRIPES];
 
     static {
@@ -100,6 +112,9 @@ public final class FileMetadataStore implements MetadataStore {
             if (!Files.isDirectory(directory)) {
                 Files.createDirectories(directory);
                 forceDirectory(root);
+            } else if (Files.deleteIfExists(directory.resolve(DIGESTS_FILE))) {
+                // Left by a delete that crashed half-way: those digests belong to no chunk of this session.
+                forceDirectory(directory);
             }
             write(directory, toProperties(session));
             return null;
@@ -128,6 +143,7 @@ public final class FileMetadataStore implements MetadataStore {
             if (receipt.index() >= chunkCount) {
                 throw new ChunkOutOfRange(receipt.index(), chunkCount);
             }
+            writeDigest(directory, receipt.index(), receipt.sha256());
             BitSet received = received(properties);
             received.set(receipt.index());
             properties.setProperty("received", Base64.getEncoder().encodeToString(received.toByteArray()));
@@ -145,6 +161,28 @@ public final class FileMetadataStore implements MetadataStore {
         } catch (IOException e) {
             throw unavailable("read the chunks of upload " + id, e);
         }
+    }
+
+    @Override
+    public SortedMap<Integer, Sha256> chunkDigests(UploadId id) {
+        return locked(id, "read the chunk digests of upload " + id, directory -> {
+            BitSet received = received(read(directory).orElseThrow(() -> new NotFound(id.value())));
+            byte[] all;
+            try {
+                all = Files.readAllBytes(directory.resolve(DIGESTS_FILE));
+            } catch (NoSuchFileException none) {
+                all = new byte[0];
+            }
+            SortedMap<Integer, Sha256> digests = new TreeMap<>();
+            for (int index = received.nextSetBit(0); index >= 0 && index < all.length / Sha256.LENGTH;
+                    index = received.nextSetBit(index + 1)) {
+                byte[] digest = Arrays.copyOfRange(all, index * Sha256.LENGTH, (index + 1) * Sha256.LENGTH);
+                if (!Arrays.equals(digest, NO_DIGEST)) {
+                    digests.put(index, Sha256.of(digest));
+                }
+            }
+            return digests;
+        });
     }
 
     @Override
@@ -185,32 +223,65 @@ public final class FileMetadataStore implements MetadataStore {
 
     @Override
     public List<UploadId> listExpired(Instant now, int limit) {
+        return select("list expired uploads", limit,
+                upload -> upload.is(UploadState.ACTIVE) && upload.time("expires_at") <= now.toEpochMilli(), "expires_at");
+    }
+
+    @Override
+    public List<UploadId> listFinished(Instant changedBefore, int limit) {
+        return select("list finished uploads", limit,
+                upload -> (upload.is(UploadState.EXPIRED) || upload.is(UploadState.ABORTED))
+                        && upload.time("updated_at") <= changedBefore.toEpochMilli(), "updated_at");
+    }
+
+    @Override
+    public int countActive(Instant now) {
+        return (int) uploads("count active uploads").stream()
+                .filter(upload -> upload.is(UploadState.ACTIVE) && upload.time("expires_at") > now.toEpochMilli())
+                .count();
+    }
+
+    /** An upload's id and session file, as a scan found them. */
+    private record Stored(UploadId id, Properties properties) {
+
+        boolean is(UploadState state) {
+            return state.name().equals(properties.getProperty("state"));
+        }
+
+        long time(String field) {
+            return Long.parseLong(properties.getProperty(field));
+        }
+    }
+
+    /** Up to {@code limit} ids of the uploads that {@code filter} accepts, oldest {@code timeField} first. */
+    private List<UploadId> select(String what, int limit, Predicate<Stored> filter, String timeField) {
         if (limit < 0) {
             throw new IllegalArgumentException("negative limit " + limit);
         }
         if (limit == 0) {
             return List.of();
         }
-        record Expiring(UploadId id, long expiresAt) { }
-        List<Expiring> expired = new ArrayList<>();
+        return uploads(what).stream().filter(filter)
+                .sorted(Comparator.comparingLong(upload -> upload.time(timeField)))
+                .limit(limit).map(Stored::id).toList();
+    }
+
+    /** Every upload under the root; directories that are not uploads, or hold no session file, are skipped. */
+    private List<Stored> uploads(String what) {
+        List<Stored> uploads = new ArrayList<>();
         try (DirectoryStream<Path> directories = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path directory : directories) {
                 Optional<UploadId> id = uploadId(directory);
-                Optional<Properties> properties = id.isPresent() ? read(directory) : Optional.empty();
-                if (properties.isPresent() && UploadState.ACTIVE.name().equals(properties.get().getProperty("state"))) {
-                    long expiresAt = Long.parseLong(properties.get().getProperty("expires_at"));
-                    if (expiresAt <= now.toEpochMilli()) {
-                        expired.add(new Expiring(id.get(), expiresAt));
-                    }
+                if (id.isPresent()) {
+                    read(directory).ifPresent(properties -> uploads.add(new Stored(id.get(), properties)));
                 }
             }
         } catch (IOException e) {
-            throw unavailable("list expired uploads", e);
+            throw unavailable(what, e);
         } catch (DirectoryIteratorException e) {
-            throw unavailable("list expired uploads", e.getCause());
+            throw unavailable(what, e.getCause());
         }
-        return expired.stream().sorted(Comparator.comparingLong(Expiring::expiresAt)).limit(limit)
-                .map(Expiring::id).toList();
+        return uploads;
     }
 
     private Path directory(UploadId id) {
@@ -259,6 +330,23 @@ public final class FileMetadataStore implements MetadataStore {
         Properties properties = new Properties();
         properties.load(new ByteArrayInputStream(content));
         return Optional.of(properties);
+    }
+
+    /** Writes a chunk's digest in place and forces it to disk (and the directory, when the file is new). */
+    private static void writeDigest(Path directory, int index, Sha256 sha256) throws IOException {
+        Path file = directory.resolve(DIGESTS_FILE);
+        boolean isNew = !Files.exists(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(sha256.bytes());
+            long position = (long) index * Sha256.LENGTH;
+            while (buffer.hasRemaining()) {
+                position += channel.write(buffer, position);
+            }
+            channel.force(false);
+        }
+        if (isNew) {
+            forceDirectory(directory);
+        }
     }
 
     /** Replaces the session file atomically and durably: temporary file, force, rename, force the directory. */

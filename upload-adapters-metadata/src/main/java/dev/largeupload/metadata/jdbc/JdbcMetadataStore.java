@@ -6,6 +6,7 @@ import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -25,6 +26,8 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
@@ -39,7 +42,9 @@ import javax.sql.DataSource;
  *   <li><b>Multi-instance safe</b>: recording a chunk first updates the upload's row with
  *       {@code WHERE state = 'ACTIVE'}. That row lock serialises all recorders of one upload with
  *       every state change, on any number of servers: a chunk is recorded before a completion
- *       takes the row, or refused after it, never in between.</li>
+ *       takes the row, or refused after it, never in between. Under that lock it inserts the chunk's row
+ *       with its SHA-256 (or replaces the digest of a chunk staged again) and keeps {@code uploads.received_count},
+ *       so it costs the same for the first chunk and the 20,000th.</li>
  *   <li><b>Thread-safe</b>: it holds no state but the {@link DataSource}; connections come from the
  *       data source for each call (pooled by the application server, never here) and are always
  *       closed, with auto-commit set back.</li>
@@ -50,7 +55,7 @@ import javax.sql.DataSource;
 public final class JdbcMetadataStore implements MetadataStore {
 
     private static final String COLUMNS = "file_name, content_type, file_size, chunk_size, chunk_count, state, "
-            + "created_at, updated_at, expires_at, token_hash, expected_sha256";
+            + "created_at, updated_at, expires_at, token_hash, expected_sha256, received_count";
 
     private final DataSource dataSource;
 
@@ -72,11 +77,12 @@ public final class JdbcMetadataStore implements MetadataStore {
     public void create(UploadSession session) {
         inTransaction("save upload " + session.id(), connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO uploads (id, " + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 bind(insert, session.id().value(), session.fileName().value(), session.contentType(),
                         session.plan().fileSize(), session.plan().chunkSize(), session.plan().chunkCount(),
                         session.state().name(), millis(session.createdAt()), millis(session.updatedAt()),
-                        millis(session.expiresAt()), session.tokenHash(), session.expectedSha256().orElse(null));
+                        millis(session.expiresAt()), session.tokenHash(), session.expectedSha256().orElse(null),
+                        session.receivedCount());
                 insert.executeUpdate();
             } catch (SQLException e) {
                 if ("23505".equals(e.getSQLState())) {
@@ -127,12 +133,15 @@ public final class JdbcMetadataStore implements MetadataStore {
                                 + " and accepts no more chunks."))
                         .orElseGet(() -> new NotFound(id.value()));
             }
-            // Under the row lock no other transaction can insert this chunk between the check and the insert.
-            if (!isRecorded(connection, id, receipt.index())) {
-                update(connection, "INSERT INTO upload_chunks (upload_id, chunk_index, received_at) VALUES (?, ?, ?)",
-                        id.value(), receipt.index(), millis(receipt.receivedAt()));
+            // Under the row lock no other transaction can insert this chunk between the update and the insert,
+            // nor change the count. A chunk staged again keeps its row and gets its new digest.
+            if (update(connection, "UPDATE upload_chunks SET received_at = ?, sha256 = ? WHERE upload_id = ? AND chunk_index = ?",
+                    millis(receipt.receivedAt()), receipt.sha256().bytes(), id.value(), receipt.index()) == 0) {
+                update(connection, "INSERT INTO upload_chunks (upload_id, chunk_index, received_at, sha256) VALUES (?, ?, ?, ?)",
+                        id.value(), receipt.index(), millis(receipt.receivedAt()), receipt.sha256().bytes());
+                update(connection, "UPDATE uploads SET received_count = received_count + 1 WHERE id = ?", id.value());
             }
-            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM upload_chunks WHERE upload_id = ?")) {
+            try (PreparedStatement count = connection.prepareStatement("SELECT received_count FROM uploads WHERE id = ?")) {
                 bind(count, id.value());
                 try (ResultSet row = count.executeQuery()) {
                     row.next();
@@ -149,6 +158,30 @@ public final class JdbcMetadataStore implements MetadataStore {
                 throw new NotFound(id.value());
             }
             return chunksOf(connection, id);
+        });
+    }
+
+    @Override
+    public SortedMap<Integer, Sha256> chunkDigests(UploadId id) {
+        return inTransaction("read the chunk digests of upload " + id, connection -> {
+            // One query: no row at all means no upload, one row of NULLs an upload without digests.
+            try (PreparedStatement select = connection.prepareStatement("SELECT c.chunk_index, c.sha256 FROM uploads u"
+                    + " LEFT JOIN upload_chunks c ON c.upload_id = u.id AND c.sha256 IS NOT NULL WHERE u.id = ?")) {
+                bind(select, id.value());
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        throw new NotFound(id.value());
+                    }
+                    SortedMap<Integer, Sha256> digests = new TreeMap<>();
+                    do {
+                        byte[] sha256 = rows.getBytes(2);
+                        if (sha256 != null) {
+                            digests.put(rows.getInt(1), Sha256.of(sha256));
+                        }
+                    } while (rows.next());
+                    return digests;
+                }
+            }
         });
     }
 
@@ -171,16 +204,41 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public List<UploadId> listExpired(Instant now, int limit) {
+        return ids("list expired uploads", "SELECT id FROM uploads WHERE state = 'ACTIVE' AND expires_at <= ?"
+                + " ORDER BY expires_at FETCH FIRST ? ROWS ONLY", millis(now), limit);
+    }
+
+    @Override
+    public List<UploadId> listFinished(Instant changedBefore, int limit) {
+        return ids("list finished uploads", "SELECT id FROM uploads WHERE state IN ('EXPIRED', 'ABORTED')"
+                + " AND updated_at <= ? ORDER BY updated_at FETCH FIRST ? ROWS ONLY", millis(changedBefore), limit);
+    }
+
+    @Override
+    public int countActive(Instant now) {
+        return inTransaction("count active uploads", connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM uploads WHERE state = 'ACTIVE' AND expires_at > ?")) {
+                bind(select, millis(now));
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    return row.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** The ids that {@code sql} selects, given a time and then {@code limit} as its parameters. */
+    private List<UploadId> ids(String what, String sql, long millis, int limit) {
         if (limit < 0) {
             throw new IllegalArgumentException("negative limit " + limit);
         }
         if (limit == 0) {
             return List.of();
         }
-        return inTransaction("list expired uploads", connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT id FROM uploads"
-                    + " WHERE state = 'ACTIVE' AND expires_at <= ? ORDER BY expires_at FETCH FIRST ? ROWS ONLY")) {
-                bind(select, millis(now), limit);
+        return inTransaction(what, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                bind(select, millis, limit);
                 List<UploadId> ids = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
@@ -197,16 +255,6 @@ public final class JdbcMetadataStore implements MetadataStore {
             bind(select, id.value());
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? Optional.of(UploadState.valueOf(row.getString(1))) : Optional.empty();
-            }
-        }
-    }
-
-    private static boolean isRecorded(Connection connection, UploadId id, int index) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT 1 FROM upload_chunks WHERE upload_id = ? AND chunk_index = ?")) {
-            bind(select, id.value(), index);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next();
             }
         }
     }

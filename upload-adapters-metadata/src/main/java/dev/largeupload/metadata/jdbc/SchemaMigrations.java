@@ -25,7 +25,7 @@ import java.util.Set;
 final class SchemaMigrations {
 
     /** The scripts in the order they are applied; a new one is added at the end, never edited once released. */
-    static final List<String> SCRIPTS = List.of("V1__uploads.sql");
+    static final List<String> SCRIPTS = List.of("V1__uploads.sql", "V2__chunk_digests.sql");
 
     private static final int ATTEMPTS = 3;
     /** Duplicate key, duplicate table or object: another server created the same thing first. */
@@ -36,11 +36,16 @@ final class SchemaMigrations {
 
     /** Applies the scripts not applied yet, in transactions of its own; leaves auto-commit as it found it. */
     static void apply(Connection connection) throws SQLException {
+        apply(connection, SCRIPTS);
+    }
+
+    /** Applies those of {@code scripts} (a prefix of {@link #SCRIPTS}: a test builds an older schema) not applied yet. */
+    static void apply(Connection connection, List<String> scripts) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         try {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    applyPending(connection);
+                    applyPending(connection, scripts);
                     return;
                 } catch (SQLException e) {
                     if (attempt == ATTEMPTS || !COLLISIONS.contains(e.getSQLState())) {
@@ -53,13 +58,13 @@ final class SchemaMigrations {
         }
     }
 
-    private static void applyPending(Connection connection) throws SQLException {
+    private static void applyPending(Connection connection, List<String> scripts) throws SQLException {
         connection.setAutoCommit(true);
         execute(connection, "CREATE TABLE IF NOT EXISTS schema_version ("
                 + "version INT NOT NULL PRIMARY KEY, script VARCHAR(255) NOT NULL, applied_at BIGINT NOT NULL)");
         connection.setAutoCommit(false);
         try {
-            for (String script : SCRIPTS) {
+            for (String script : scripts) {
                 int version = versionOf(script);
                 if (!isApplied(connection, version)) {
                     for (String statement : statementsOf(script)) {

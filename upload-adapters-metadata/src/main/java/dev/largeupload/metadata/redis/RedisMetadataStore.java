@@ -6,6 +6,7 @@ import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -26,6 +27,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Function;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
@@ -40,19 +43,25 @@ import redis.clients.jedis.exceptions.JedisException;
  *       times as UTC epoch milliseconds, …);</li>
  *   <li>{@code <prefix>upload:<id>:chunks}: a bitmap of the received chunks, bit {@code i} for chunk {@code i}
  *       ({@code SETBIT}/{@code BITCOUNT});</li>
+ *   <li>{@code <prefix>upload:<id>:digests}: a hash of the received chunks' SHA-256, field the chunk index
+ *       in decimal, value the 32 raw bytes, which {@link #chunkDigests} reads with one {@code HGETALL};</li>
  *   <li>{@code <prefix>expiry}: a sorted set of the ids of <em>active</em> uploads scored by their expiry,
- *       which {@link #listExpired} reads with {@code ZRANGEBYSCORE … LIMIT}.</li>
+ *       which {@link #listExpired} reads with {@code ZRANGEBYSCORE … LIMIT} and {@link #countActive} from
+ *       the given instant on;</li>
+ *   <li>{@code <prefix>finished}: a sorted set of the ids of {@code EXPIRED} and {@code ABORTED} uploads scored
+ *       by the time of that change, which {@link #listFinished} reads. Its members outlive the upload's keys
+ *       (they expire, the member stays until {@link #delete}), so that a job still finds them.</li>
  * </ul>
  *
  * <p>Guarantees, beyond those of the port:
  * <ul>
  *   <li><b>Atomic</b>: every change is one Lua script, which Redis runs without interleaving any other
  *       command. Recording a chunk checks that the upload exists and is {@code ACTIVE}, sets its bit,
- *       pushes its expiry and counts the bits in one step, so it is serialised with every compare-and-set
+ *       stores its digest, pushes its expiry and counts the bits in one step, so it is serialised with every compare-and-set
  *       of the state: a chunk is recorded before a completion or refused after it, never in between.</li>
  *   <li><b>Multi-instance safe</b>: the scripts hold all the logic; no server keeps state of its own.</li>
  *   <li><b>Thread-safe</b>: connections are borrowed from a {@link JedisPool} for each call and returned.</li>
- *   <li><b>Self-cleaning</b>: both keys of an upload expire ({@code PEXPIREAT}) a grace period
+ *   <li><b>Self-cleaning</b>: the three keys of an upload expire ({@code PEXPIREAT}) a grace period
  *       (default {@value #DEFAULT_GRACE_DAYS} days) after its expiry, so that an expired upload still
  *       answers "expired" and the expiry job finds it, yet nothing is left behind for ever. A completed
  *       upload does not expire: its record serves downloads until it is deleted.</li>
@@ -71,7 +80,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * primary acknowledged but had not yet replicated.
  *
  * <p>For standalone Redis or Sentinel, not Redis Cluster: {@link #listExpired} touches keys of many
- * uploads in one script. Every {@link JedisException} becomes {@link StoreUnavailable}, without the
+ * uploads in one script, and so do {@link #countActive} and the keys of an upload with the shared sorted sets. Every {@link JedisException} becomes {@link StoreUnavailable}, without the
  * client's message.
  */
 public final class RedisMetadataStore implements MetadataStore {
@@ -89,22 +98,36 @@ public final class RedisMetadataStore implements MetadataStore {
             end
             local function expire_keys(expires_at, state)
               if state == 'COMPLETED' then
-                redis.call('PERSIST', KEYS[1])
-                redis.call('PERSIST', KEYS[2])
+                for i = 1, 3 do
+                  redis.call('PERSIST', KEYS[i])
+                end
               else
                 local at = deadline(expires_at)
-                redis.call('PEXPIREAT', KEYS[1], at)
-                redis.call('PEXPIREAT', KEYS[2], at)
+                for i = 1, 3 do
+                  redis.call('PEXPIREAT', KEYS[i], at)
+                end
+              end
+            end
+            local function index_state(id, state, expires_at, updated_at)
+              if state == 'ACTIVE' then
+                redis.call('ZADD', KEYS[4], expires_at, id)
+              else
+                redis.call('ZREM', KEYS[4], id)
+              end
+              if state == 'EXPIRED' or state == 'ABORTED' then
+                redis.call('ZADD', KEYS[5], updated_at, id)
+              else
+                redis.call('ZREM', KEYS[5], id)
               end
             end
             """;
 
-    /** KEYS: hash, chunks, expiry. ARGV: now, grace, id, bitmap, then field/value pairs. Returns 1, or 0 if the id exists. */
+    /** KEYS: {@link #keys}. ARGV: now, grace, id, bitmap, then field/value pairs. Returns 1, or 0 if the id exists. */
     private static final LuaScript CREATE = new LuaScript(DEADLINE + """
             if redis.call('EXISTS', KEYS[1]) == 1 then
               return 0
             end
-            redis.call('DEL', KEYS[2])
+            redis.call('DEL', KEYS[2], KEYS[3])
             local fields = {}
             for i = 5, #ARGV do
               fields[#fields + 1] = ARGV[i]
@@ -115,9 +138,7 @@ public final class RedisMetadataStore implements MetadataStore {
             end
             local state = redis.call('HGET', KEYS[1], 'state')
             local expires_at = redis.call('HGET', KEYS[1], 'expires_at')
-            if state == 'ACTIVE' then
-              redis.call('ZADD', KEYS[3], expires_at, ARGV[3])
-            end
+            index_state(ARGV[3], state, expires_at, redis.call('HGET', KEYS[1], 'updated_at'))
             expire_keys(expires_at, state)
             return 1
             """);
@@ -139,8 +160,16 @@ public final class RedisMetadataStore implements MetadataStore {
             return {1, redis.call('GET', KEYS[2]) or ''}
             """);
 
+    /** KEYS: hash, digests. Returns {0} if there is no such upload, else {1, digests hash as a flat list}. */
+    private static final LuaScript DIGESTS = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return {0}
+            end
+            return {1, redis.call('HGETALL', KEYS[2])}
+            """);
+
     /**
-     * KEYS: hash, chunks, expiry. ARGV: now, grace, id, index, received_at, expires_at.
+     * KEYS: {@link #keys}. ARGV: now, grace, id, index, received_at, expires_at, sha256 (32 bytes).
      * Returns {count}, {-1} for no such upload, {-2, state} when not active, {-3, chunk_count} when out of range.
      */
     private static final LuaScript RECORD_CHUNK = new LuaScript(DEADLINE + """
@@ -156,32 +185,30 @@ public final class RedisMetadataStore implements MetadataStore {
               return {-3, chunk_count}
             end
             redis.call('SETBIT', KEYS[2], ARGV[4], 1)
+            redis.call('HSET', KEYS[3], ARGV[4], ARGV[7])
             redis.call('HSET', KEYS[1], 'updated_at', ARGV[5], 'expires_at', ARGV[6])
-            redis.call('ZADD', KEYS[3], ARGV[6], ARGV[3])
+            redis.call('ZADD', KEYS[4], ARGV[6], ARGV[3])
             expire_keys(ARGV[6], state)
             return {redis.call('BITCOUNT', KEYS[2])}
             """);
 
-    /** KEYS: hash, chunks, expiry. ARGV: now, grace, id, expected, next, at. Returns 1 if this call changed the state. */
+    /** KEYS: {@link #keys}. ARGV: now, grace, id, expected, next, at. Returns 1 if this call changed the state. */
     private static final LuaScript COMPARE_AND_SET_STATE = new LuaScript(DEADLINE + """
             if redis.call('HGET', KEYS[1], 'state') ~= ARGV[4] then
               return 0
             end
             redis.call('HSET', KEYS[1], 'state', ARGV[5], 'updated_at', ARGV[6])
             local expires_at = redis.call('HGET', KEYS[1], 'expires_at')
-            if ARGV[5] == 'ACTIVE' then
-              redis.call('ZADD', KEYS[3], expires_at, ARGV[3])
-            else
-              redis.call('ZREM', KEYS[3], ARGV[3])
-            end
+            index_state(ARGV[3], ARGV[5], expires_at, ARGV[6])
             expire_keys(expires_at, ARGV[5])
             return 1
             """);
 
-    /** KEYS: hash, chunks, expiry. ARGV: id. */
+    /** KEYS: {@link #keys}. ARGV: id. */
     private static final LuaScript DELETE = new LuaScript("""
-            redis.call('DEL', KEYS[1], KEYS[2])
-            redis.call('ZREM', KEYS[3], ARGV[1])
+            redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+            redis.call('ZREM', KEYS[4], ARGV[1])
+            redis.call('ZREM', KEYS[5], ARGV[1])
             return 1
             """);
 
@@ -210,11 +237,29 @@ public final class RedisMetadataStore implements MetadataStore {
             return found
             """);
 
+    /**
+     * KEYS: expiry. ARGV: now, prefix. How many members expire after now and are active uploads; drops the
+     * others (an upload whose keys are gone), so the count is exact whatever happened to the keys. Reads every
+     * active upload's state: as many as the cap on active uploads allows.
+     */
+    private static final LuaScript COUNT_ACTIVE = new LuaScript("""
+            local count = 0
+            for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')) do
+              if redis.call('HGET', ARGV[2] .. 'upload:' .. id, 'state') == 'ACTIVE' then
+                count = count + 1
+              else
+                redis.call('ZREM', KEYS[1], id)
+              end
+            end
+            return count
+            """);
+
     private final JedisPool pool;
     private final String prefix;
     private final Duration grace;
     private final Clock clock;
     private final byte[] expiryKey;
+    private final byte[] finishedKey;
 
     /** A store on {@code pool} under the key prefix {@code keyPrefix}, with a grace period of 7 days. */
     public RedisMetadataStore(JedisPool pool, String keyPrefix) {
@@ -235,6 +280,7 @@ public final class RedisMetadataStore implements MetadataStore {
             throw new IllegalArgumentException("negative grace period " + grace);
         }
         this.expiryKey = bytes(prefix + "expiry");
+        this.finishedKey = bytes(prefix + "finished");
     }
 
     @Override
@@ -284,6 +330,7 @@ public final class RedisMetadataStore implements MetadataStore {
         args.add(bytes(receipt.index()));
         args.add(bytes(receipt.receivedAt().toEpochMilli()));
         args.add(bytes(receipt.expiresAt().toEpochMilli()));
+        args.add(receipt.sha256().bytes());
         List<?> reply = (List<?>) run("record chunk " + receipt.index() + " of upload " + id,
                 jedis -> RECORD_CHUNK.run(jedis, keys(id), args));
         long outcome = (Long) reply.get(0);
@@ -308,6 +355,22 @@ public final class RedisMetadataStore implements MetadataStore {
             throw new NotFound(id.value());
         }
         return fromRedisBitmap((byte[]) reply.get(1));
+    }
+
+    @Override
+    public SortedMap<Integer, Sha256> chunkDigests(UploadId id) {
+        List<byte[]> keys = keys(id);
+        List<?> reply = (List<?>) run("read the chunk digests of upload " + id,
+                jedis -> DIGESTS.run(jedis, List.of(keys.get(0), keys.get(2)), List.of()));
+        if ((Long) reply.get(0) == 0) {
+            throw new NotFound(id.value());
+        }
+        List<?> flat = (List<?>) reply.get(1);
+        SortedMap<Integer, Sha256> digests = new TreeMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            digests.put(Integer.parseInt(string(flat.get(i))), Sha256.of((byte[]) flat.get(i + 1)));
+        }
+        return digests;
     }
 
     @Override
@@ -342,6 +405,30 @@ public final class RedisMetadataStore implements MetadataStore {
         return ids;
     }
 
+    @Override
+    public List<UploadId> listFinished(Instant changedBefore, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("negative limit " + limit);
+        }
+        if (limit == 0) {
+            return List.of();
+        }
+        List<byte[]> reply = run("list finished uploads", jedis -> jedis.zrangeByScore(finishedKey, bytes("-inf"),
+                bytes(changedBefore.toEpochMilli()), 0, limit));
+        List<UploadId> ids = new ArrayList<>(reply.size());
+        for (byte[] id : reply) {
+            ids.add(new UploadId(string(id)));
+        }
+        return ids;
+    }
+
+    @Override
+    public int countActive(Instant now) {
+        long count = (Long) run("count active uploads", jedis -> COUNT_ACTIVE.run(jedis, List.of(expiryKey),
+                List.of(bytes(now.toEpochMilli()), bytes(prefix))));
+        return Math.toIntExact(count);
+    }
+
     /** Bit {@code i} of a Redis bitmap is bit {@code 7 - i % 8} of byte {@code i / 8}: big-endian within each byte. */
     static BitSet fromRedisBitmap(byte[] bitmap) {
         BitSet bits = new BitSet(bitmap.length * 8);
@@ -364,9 +451,10 @@ public final class RedisMetadataStore implements MetadataStore {
         return bitmap;
     }
 
+    /** The keys of upload {@code id}, in the order the scripts expect: hash, chunks, digests, expiry, finished. */
     private List<byte[]> keys(UploadId id) {
         String hash = prefix + "upload:" + id.value();
-        return List.of(bytes(hash), bytes(hash + ":chunks"), expiryKey);
+        return List.of(bytes(hash), bytes(hash + ":chunks"), bytes(hash + ":digests"), expiryKey, finishedKey);
     }
 
     /** The ARGV head that {@link #DEADLINE} expects, followed by the id. */

@@ -8,6 +8,7 @@ import java.util.List;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,14 @@ class H2JdbcMetadataStoreTest extends MetadataStoreContract {
     @Override
     protected MetadataStore secondStoreOnSameBackend() {
         return new JdbcMetadataStore(pool());
+    }
+
+    @Test
+    void schema_ofVersion1WithUploads_isUpgradedInPlace() throws Exception {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:" + directory.resolve("v1").toAbsolutePath());
+        dataSource.setUser("sa");
+        SchemaUpgradeCheck.upgradeFromVersion1(dataSource);
     }
 
     @AfterEach

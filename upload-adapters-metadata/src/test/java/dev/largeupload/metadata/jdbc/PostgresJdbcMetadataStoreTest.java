@@ -98,6 +98,21 @@ class PostgresJdbcMetadataStoreTest extends MetadataStoreContract {
         }
     }
 
+    @Test
+    void schema_ofVersion1WithUploads_isUpgradedInPlace() throws Exception {
+        String old = DATABASE + "_v1";
+        try (Connection connection = dataSource("test").getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + old);
+        }
+        try {
+            SchemaUpgradeCheck.upgradeFromVersion1(dataSource(old));
+        } finally {
+            try (Connection connection = dataSource("test").getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("DROP DATABASE IF EXISTS " + old + " WITH (FORCE)");
+            }
+        }
+    }
+
     @Override
     protected MetadataStore newStore() {
         return new JdbcMetadataStore(pool());

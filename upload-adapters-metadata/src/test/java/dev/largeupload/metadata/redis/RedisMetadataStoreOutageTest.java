@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.port.ChunkReceipt;
@@ -35,6 +36,7 @@ import redis.clients.jedis.JedisPool;
 class RedisMetadataStoreOutageTest {
 
     private static final Duration FAST = Duration.ofSeconds(3);
+    private static final Sha256 SOME_DIGEST = Sha256.fromHex("ab".repeat(32), "test digest");
 
     private int port;
     private Process server;
@@ -103,7 +105,7 @@ class RedisMetadataStoreOutageTest {
     }
 
     private static ChunkReceipt receipt(int index) {
-        return new ChunkReceipt(index, Instant.now(), Instant.now().plus(Duration.ofHours(1)));
+        return new ChunkReceipt(index, Instant.now(), Instant.now().plus(Duration.ofHours(1)), SOME_DIGEST);
     }
 
     private static void assertUnavailableQuickly(Executable call) {

@@ -1,10 +1,13 @@
 package dev.largeupload.metadata.redis;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -42,6 +45,7 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
     private static final RedisSettings SETTINGS = RedisSettings.of(env("REDIS_HOST", "127.0.0.1"),
             Integer.parseInt(env("REDIS_PORT", "6379")), 0, Optional.ofNullable(System.getenv("REDIS_PASSWORD")), false)
             .withKeyPrefix(PREFIX);
+    private static final Sha256 SOME_DIGEST = Sha256.fromHex("ab".repeat(32), "test digest");
 
     @BeforeAll
     static void requireRedis() {
@@ -96,9 +100,12 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
         long grace = Duration.ofDays(RedisMetadataStore.DEFAULT_GRACE_DAYS).toMillis();
         try (Jedis jedis = pools.get(0).getResource()) {
             assertEquals(expiresAt.toEpochMilli() + grace, jedis.pexpireTime(PREFIX + "upload:" + id));
-            store.recordChunk(id, new ChunkReceipt(3, expiresAt, expiresAt.plusSeconds(10)));
+            store.recordChunk(id, new ChunkReceipt(3, expiresAt, expiresAt.plusSeconds(10), SOME_DIGEST));
             assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id));
             assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id + ":chunks"));
+            assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id + ":digests"));
+            assertTrue(store.compareAndSetState(id, UploadState.ACTIVE, UploadState.ABORTED, Instant.now()));
+            assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id + ":digests"));
         }
     }
 
@@ -115,12 +122,13 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
     @Test
     void keys_ofACompletedUpload_doNotExpire() {
         UploadId id = createdExpiringAt(Instant.now().plusSeconds(60));
-        store.recordChunk(id, new ChunkReceipt(0, Instant.now(), Instant.now().plusSeconds(60)));
+        store.recordChunk(id, new ChunkReceipt(0, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST));
         assertTrue(store.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, Instant.now()));
         assertTrue(store.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, Instant.now()));
         try (Jedis jedis = pools.get(0).getResource()) {
             assertEquals(-1, jedis.pttl(PREFIX + "upload:" + id));
             assertEquals(-1, jedis.pttl(PREFIX + "upload:" + id + ":chunks"));
+            assertEquals(-1, jedis.pttl(PREFIX + "upload:" + id + ":digests"));
             assertEquals(null, jedis.zscore(PREFIX + "expiry", id.value()));
         }
     }
@@ -134,6 +142,44 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
             jedis.del(PREFIX + "upload:" + vanished, PREFIX + "upload:" + vanished + ":chunks");
             assertTrue(store.listExpired(past, 1000).contains(kept));
             assertEquals(null, jedis.zscore(PREFIX + "expiry", vanished.value()));
+        }
+    }
+
+    @Test
+    void countActive_ignoresAndDropsIdsWhoseKeysAreGone() {
+        Instant at = Instant.now().plus(Duration.ofDays(7300)).truncatedTo(ChronoUnit.MILLIS);
+        int before = store.countActive(at);
+        UploadId vanished = createdExpiringAt(at.plusSeconds(1));
+        createdExpiringAt(at.plusSeconds(2));
+        try (Jedis jedis = pools.get(0).getResource()) {
+            jedis.del(PREFIX + "upload:" + vanished, PREFIX + "upload:" + vanished + ":chunks");
+            assertEquals(before + 1, store.countActive(at));
+            assertEquals(null, jedis.zscore(PREFIX + "expiry", vanished.value()));
+        }
+    }
+
+    @Test
+    void listFinished_keepsListingAnIdWhoseKeysExpired_untilItIsDeleted() {
+        Instant cutOff = Instant.parse("2005-06-07T08:09:10.011Z");
+        UploadId id = createdExpiringAt(cutOff.plusSeconds(60));
+        assertTrue(store.compareAndSetState(id, UploadState.ACTIVE, UploadState.EXPIRED, cutOff));
+        try (Jedis jedis = pools.get(0).getResource()) {
+            jedis.del(PREFIX + "upload:" + id, PREFIX + "upload:" + id + ":chunks");
+            assertTrue(store.listFinished(cutOff, 100).contains(id));
+            store.delete(id);
+            assertFalse(store.listFinished(cutOff, 100).contains(id));
+            assertEquals(null, jedis.zscore(PREFIX + "finished", id.value()));
+        }
+    }
+
+    @Test
+    void delete_removesTheDigestsKey() {
+        UploadId id = createdExpiringAt(Instant.now().plusSeconds(60));
+        store.recordChunk(id, new ChunkReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST));
+        try (Jedis jedis = pools.get(0).getResource()) {
+            assertArrayEquals(SOME_DIGEST.bytes(), jedis.hget((PREFIX + "upload:" + id + ":digests").getBytes(), "1".getBytes()));
+            store.delete(id);
+            assertFalse(jedis.exists(PREFIX + "upload:" + id + ":digests"));
         }
     }
 

@@ -1,0 +1,81 @@
+package dev.largeupload.metadata.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.port.ChunkReceipt;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * An upgrade from the first schema, shared by the H2 and PostgreSQL tests: a database that a server of
+ * version 1 wrote (an upload with chunks 0 and 5, no digests, no counter) is migrated by a new store,
+ * which then counts on from 2 and keeps digests only for what it records.
+ */
+final class SchemaUpgradeCheck {
+
+    private SchemaUpgradeCheck() {
+    }
+
+    /** Runs the check on {@code dataSource}, an empty database. */
+    static void upgradeFromVersion1(DataSource dataSource) throws SQLException {
+        UploadId id = UploadId.random();
+        Instant now = Instant.now();
+        try (Connection connection = dataSource.getConnection()) {
+            SchemaMigrations.apply(connection, List.of(SchemaMigrations.SCRIPTS.get(0)));
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO uploads (id, file_name, content_type, file_size, chunk_size,"
+                        + " chunk_count, state, created_at, updated_at, expires_at, token_hash) VALUES ('" + id.value()
+                        + "', 'old.bin', 'application/octet-stream', 10485760, 1048576, 10, 'ACTIVE', 1, 2, "
+                        + now.plus(Duration.ofHours(1)).toEpochMilli() + ", '" + "00".repeat(32) + "')");
+                statement.executeUpdate("INSERT INTO upload_chunks (upload_id, chunk_index, received_at) VALUES ('"
+                        + id.value() + "', 0, 1), ('" + id.value() + "', 5, 2)");
+            }
+            assertEquals(1, count(connection, "SELECT COUNT(*) FROM schema_version"));
+        }
+
+        JdbcMetadataStore store = new JdbcMetadataStore(dataSource);
+
+        try (Connection connection = dataSource.getConnection()) {
+            assertEquals(SchemaMigrations.SCRIPTS.size(), count(connection, "SELECT COUNT(*) FROM schema_version"));
+            assertEquals(2, count(connection, "SELECT received_count FROM uploads WHERE id = '" + id.value() + "'"));
+        }
+        BitSet old = new BitSet();
+        old.set(0);
+        old.set(5);
+        assertEquals(old, store.receivedChunks(id));
+        assertTrue(store.chunkDigests(id).isEmpty(), "chunks of version 1 have no digest");
+        assertEquals(2, store.recordChunk(id, receipt(5, "five again", now)));
+        assertEquals(3, store.recordChunk(id, receipt(7, "seven", now)));
+        assertEquals(new TreeMap<>(Map.of(5, digestOf("five again"), 7, digestOf("seven"))), store.chunkDigests(id));
+        assertEquals(3, store.find(id).orElseThrow().receivedCount());
+        assertEquals(1, store.countActive(now));
+    }
+
+    private static ChunkReceipt receipt(int index, String content, Instant now) {
+        return new ChunkReceipt(index, now, now.plus(Duration.ofHours(2)), digestOf(content));
+    }
+
+    private static Sha256 digestOf(String text) {
+        return Sha256.of(Sha256.newDigest().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static int count(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            assertTrue(row.next(), sql);
+            return row.getInt(1);
+        }
+    }
+}
