@@ -143,7 +143,7 @@ public final class FileMetadataStore implements MetadataStore {
             if (receipt.index() >= chunkCount) {
                 throw new ChunkOutOfRange(receipt.index(), chunkCount);
             }
-            writeDigest(directory, receipt.index(), receipt.sha256());
+            writeDigest(directory, receipt.index(), receipt.sha256(), chunkCount);
             BitSet received = received(properties);
             received.set(receipt.index());
             properties.setProperty("received", Base64.getEncoder().encodeToString(received.toByteArray()));
@@ -332,20 +332,29 @@ public final class FileMetadataStore implements MetadataStore {
         return Optional.of(properties);
     }
 
-    /** Writes a chunk's digest in place and forces it to disk (and the directory, when the file is new). */
-    private static void writeDigest(Path directory, int index, Sha256 sha256) throws IOException {
+    /**
+     * Writes a chunk's digest in place and forces it to disk (and the directory, when the file is new). A new
+     * file is first filled with zeros for every chunk of the plan (at most 1.6 MB), so that later writes
+     * overwrite allocated blocks and their force flushes data only, not the file's size and extents.
+     */
+    private static void writeDigest(Path directory, int index, Sha256 sha256, int chunkCount) throws IOException {
         Path file = directory.resolve(DIGESTS_FILE);
         boolean isNew = !Files.exists(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(sha256.bytes());
-            long position = (long) index * Sha256.LENGTH;
-            while (buffer.hasRemaining()) {
-                position += channel.write(buffer, position);
+            if (isNew) {
+                writeFully(channel, ByteBuffer.allocate(chunkCount * Sha256.LENGTH), 0);
             }
+            writeFully(channel, ByteBuffer.wrap(sha256.bytes()), (long) index * Sha256.LENGTH);
             channel.force(false);
         }
         if (isNew) {
             forceDirectory(directory);
+        }
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            position += channel.write(buffer, position);
         }
     }
 

@@ -133,21 +133,30 @@ public final class JdbcMetadataStore implements MetadataStore {
                                 + " and accepts no more chunks."))
                         .orElseGet(() -> new NotFound(id.value()));
             }
-            // Under the row lock no other transaction can insert this chunk between the update and the insert,
-            // nor change the count. A chunk staged again keeps its row and gets its new digest.
-            if (update(connection, "UPDATE upload_chunks SET received_at = ?, sha256 = ? WHERE upload_id = ? AND chunk_index = ?",
-                    millis(receipt.receivedAt()), receipt.sha256().bytes(), id.value(), receipt.index()) == 0) {
-                update(connection, "INSERT INTO upload_chunks (upload_id, chunk_index, received_at, sha256) VALUES (?, ?, ?, ?)",
-                        id.value(), receipt.index(), millis(receipt.receivedAt()), receipt.sha256().bytes());
-                update(connection, "UPDATE uploads SET received_count = received_count + 1 WHERE id = ?", id.value());
-            }
-            try (PreparedStatement count = connection.prepareStatement("SELECT received_count FROM uploads WHERE id = ?")) {
-                bind(count, id.value());
-                try (ResultSet row = count.executeQuery()) {
+            // Under the row lock no other transaction can insert this chunk or change the count until this one
+            // commits, and a statement started now sees what the previous holders committed.
+            int count;
+            boolean recorded;
+            try (PreparedStatement select = connection.prepareStatement("SELECT u.received_count, c.chunk_index"
+                    + " FROM uploads u LEFT JOIN upload_chunks c ON c.upload_id = u.id AND c.chunk_index = ? WHERE u.id = ?")) {
+                bind(select, receipt.index(), id.value());
+                try (ResultSet row = select.executeQuery()) {
                     row.next();
-                    return row.getInt(1);
+                    count = row.getInt(1);
+                    row.getInt(2);
+                    recorded = !row.wasNull();
                 }
             }
+            if (recorded) {
+                // Staged again: counted once, with its new digest.
+                update(connection, "UPDATE upload_chunks SET received_at = ?, sha256 = ? WHERE upload_id = ? AND chunk_index = ?",
+                        millis(receipt.receivedAt()), receipt.sha256().bytes(), id.value(), receipt.index());
+                return count;
+            }
+            update(connection, "INSERT INTO upload_chunks (upload_id, chunk_index, received_at, sha256) VALUES (?, ?, ?, ?)",
+                    id.value(), receipt.index(), millis(receipt.receivedAt()), receipt.sha256().bytes());
+            update(connection, "UPDATE uploads SET received_count = ? WHERE id = ?", count + 1, id.value());
+            return count + 1;
         });
     }
 

@@ -27,7 +27,12 @@ final class SchemaMigrations {
     /** The scripts in the order they are applied; a new one is added at the end, never edited once released. */
     static final List<String> SCRIPTS = List.of("V1__uploads.sql", "V2__chunk_digests.sql");
 
-    private static final int ATTEMPTS = 3;
+    /**
+     * A collision means that another server has just done a step (created the version table or applied a
+     * script), so the steps bound the collisions one server can meet; with 4 servers and 2 scripts, 3 attempts
+     * were seen to run out. Retrying is cheap: the next attempt finds the work done.
+     */
+    private static final int ATTEMPTS = 10;
     /** Duplicate key, duplicate table or object: another server created the same thing first. */
     private static final Set<String> COLLISIONS = Set.of("23505", "42P07", "42710", "42S01", "42S11", "40001", "40P01");
 

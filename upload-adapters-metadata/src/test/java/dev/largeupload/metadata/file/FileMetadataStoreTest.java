@@ -12,11 +12,15 @@ import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.port.ChunkReceipt;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +92,10 @@ class FileMetadataStoreTest extends MetadataStoreContract {
 
         byte[] file = Files.readAllBytes(root.resolve(session.id().value()).resolve("chunks.sha256"));
 
-        assertEquals(4 * 32, file.length);
-        assertTrue(ZERO_FILE.matches(java.util.Arrays.copyOfRange(file, 96, 128)));
-        assertTrue(java.util.Arrays.equals(new byte[96], java.util.Arrays.copyOfRange(file, 0, 96)));
+        assertEquals(10 * 32, file.length, "one digest for each chunk of the plan");
+        assertTrue(ZERO_FILE.matches(Arrays.copyOfRange(file, 96, 128)));
+        assertTrue(Arrays.equals(new byte[96], Arrays.copyOfRange(file, 0, 96)));
+        assertTrue(Arrays.equals(new byte[6 * 32], Arrays.copyOfRange(file, 128, 320)));
     }
 
     @Test
@@ -99,9 +104,9 @@ class FileMetadataStoreTest extends MetadataStoreContract {
         store.create(session);
         store.recordChunk(session.id(), receipt(2, ZERO_FILE));
         // A crash after the digest of chunk 4 was written, before the session file recorded the chunk.
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
-                root.resolve(session.id().value()).resolve("chunks.sha256"), java.nio.file.StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(OTHER.bytes()), 4 * 32);
+        try (FileChannel channel = FileChannel.open(
+                root.resolve(session.id().value()).resolve("chunks.sha256"), StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(OTHER.bytes()), 4 * 32);
         }
 
         assertEquals(new TreeMap<>(Map.of(2, ZERO_FILE)), store.chunkDigests(session.id()));
