@@ -22,6 +22,12 @@ final class Charts {
     private Charts() {
     }
 
+    /** Three significant figures or so, so that the labels on the bars stay short. */
+    private static double rounded(double value) {
+        double scale = Math.abs(value) >= 100 ? 1 : Math.abs(value) >= 10 ? 10 : Math.abs(value) >= 1 ? 100 : 1000;
+        return Math.round(value * scale) / scale;
+    }
+
     /** A bar chart of named series over {@code categories}; each series has one value per category. */
     static Path bars(Path file, String title, String yTitle, List<String> categories, Map<String, List<Double>> series) {
         CategoryChart chart = new CategoryChartBuilder().width(Math.max(800, 110 * categories.size() + 300)).height(520)
@@ -37,7 +43,7 @@ final class Charts {
         chart.getStyler().setLabelsRotation(90);
         chart.getStyler().setYAxisMin(0.0);
         Map<String, List<Double>> ordered = new LinkedHashMap<>(series);
-        ordered.forEach((name, values) -> chart.addSeries(name, categories, values));
+        ordered.forEach((name, values) -> chart.addSeries(name, categories, values.stream().map(Charts::rounded).toList()));
         try {
             Files.createDirectories(file.getParent());
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);

@@ -27,11 +27,11 @@ record Mode(String name,
 
     static final Mode SMOKE = new Mode("smoke",
             List.of(8 * MIB), List.of(2), 64 * MIB,
-            List.of(8 * MIB), List.of(2), 32 * MIB,
-            2, 64 * MIB, 4, 8 * MIB,
-            List.of("h2"), 500, 8,
+            List.of(8 * MIB), List.of(2), 16 * MIB,
+            2, 32 * MIB, 4, 8 * MIB,
+            List.of("h2"), 200, 8,
             8 * MIB, 2, 32 * MIB, 1,
-            32 * MIB);
+            16 * MIB);
 
     /** Bytes for one measurement: at least {@code minimum}, at least one chunk per sender, whole chunks. */
     static long bytesFor(long minimum, long chunkSize, int inFlight) {

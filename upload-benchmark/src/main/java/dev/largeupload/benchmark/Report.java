@@ -34,8 +34,9 @@ final class Report {
         charts.add(png);
     }
 
-    List<Figure> figures() {
-        return List.copyOf(figures);
+    /** The figures in case order (1 to 5), each case's in the order measured. */
+    synchronized List<Figure> figures() {
+        return figures.stream().sorted(java.util.Comparator.comparing(Figure::section)).toList();
     }
 
     List<String> failures() {
@@ -50,7 +51,7 @@ final class Report {
     String table() {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
-        figures.forEach(f -> rows.add(cells(f)));
+        figures().forEach(f -> rows.add(cells(f)));
         int[] widths = new int[HEADER.length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
@@ -74,7 +75,7 @@ final class Report {
         try {
             Files.createDirectories(out);
             StringBuilder csv = new StringBuilder(String.join(",", HEADER).replace(' ', '_')).append('\n');
-            for (Figure f : figures) {
+            for (Figure f : figures()) {
                 String[] cells = cells(f);
                 cells[3] = raw(f.value());
                 cells[6] = raw(f.baselineValue());
@@ -94,7 +95,7 @@ final class Report {
             machine.facts().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
             md.append("\n| ").append(String.join(" | ", HEADER)).append(" |\n|");
             md.append("---|".repeat(HEADER.length)).append('\n');
-            for (Figure f : figures) {
+            for (Figure f : figures()) {
                 md.append("| ").append(String.join(" | ", cells(f))).append(" |\n");
             }
             failures.forEach(f -> md.append("\nFAILED: ").append(f).append('\n'));
