@@ -24,8 +24,9 @@ import java.util.Set;
  *   --out DIR             where results go (default docs/benchmark, or target/benchmark-smoke with --smoke)
  *   --cases LIST          any of filesystem,azure,memory,metadata,integrity (default: all)
  *   --stores LIST         metadata stores of case 4 (default: h2,postgresql,redis,file; smoke: h2)
+ *   --metadata-chunks N   chunks of the case 4 session (default 20,972: 1 TB at 50 MiB; smoke 200)
  *   --server-jar PATH     the runnable server (default: upload-web/target/upload-server.jar above the working directory)
- *   --jfr DIR             record every server JVM with JFR (settings=profile) into DIR/&lt;server&gt;.jfr
+ *   --jfr DIR             record every server JVM with JFR (settings=profile), from when it is ready until it stops, into DIR/&lt;server&gt;.jfr
  * </pre>
  * PostgreSQL ({@code 127.0.0.1:5432}, user postgres) and Redis ({@code 127.0.0.1:6379}) must be running for case 4.
  */
@@ -41,6 +42,7 @@ public final class Benchmark {
             Path out = null;
             Set<String> cases = new LinkedHashSet<>(CASES);
             List<String> stores = null;
+            Integer metadataChunks = null;
             Optional<Path> jar = Optional.empty();
             Optional<Path> jfr = Optional.empty();
             for (int i = 0; i < args.length; i++) {
@@ -49,13 +51,15 @@ public final class Benchmark {
                     case "--out" -> out = Path.of(value(args, ++i));
                     case "--cases" -> cases = new LinkedHashSet<>(list(value(args, ++i), CASES));
                     case "--stores" -> stores = list(value(args, ++i), List.of("h2", "postgresql", "redis", "file"));
+                    case "--metadata-chunks" -> metadataChunks = Integer.valueOf(value(args, ++i));
                     case "--server-jar" -> jar = Optional.of(Path.of(value(args, ++i)));
                     case "--jfr" -> jfr = Optional.of(Path.of(value(args, ++i)));
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see the class comment of Benchmark)");
                 }
             }
-            if (stores != null) {
-                mode = withStores(mode, stores);
+            if (stores != null || metadataChunks != null) {
+                mode = withMetadata(mode, stores != null ? stores : mode.metadataStores(),
+                        metadataChunks != null ? metadataChunks : mode.metadataChunks());
             }
             if (out == null) {
                 out = Path.of(mode == Mode.SMOKE ? "target/benchmark-smoke" : "docs/benchmark");
@@ -81,10 +85,10 @@ public final class Benchmark {
             return items;
         }
 
-        private static Mode withStores(Mode m, List<String> stores) {
+        private static Mode withMetadata(Mode m, List<String> stores, int chunks) {
             return new Mode(m.name(), m.filesystemChunkSizes(), m.filesystemInFlight(), m.filesystemBytes(), m.azureChunkSizes(),
                     m.azureInFlight(), m.azureBytes(), m.memoryLargeChunks(), m.memoryLargeSize(), m.memorySmallChunks(),
-                    m.memorySmallSize(), stores, m.metadataChunks(), m.metadataInFlight(), m.integrityChunkSize(),
+                    m.memorySmallSize(), stores, chunks, m.metadataInFlight(), m.integrityChunkSize(),
                     m.integrityInFlight(), m.integrityBytes(), m.integrityRounds(), m.warmUpBytes());
         }
     }

@@ -63,14 +63,17 @@ final class JvmProbe {
         throw new IllegalStateException("no " + field + " in /proc/" + pid + "/status");
     }
 
-    private static String jcmd(long pid, String command) {
+    /** Runs {@code jcmd <pid> <command...>} and returns its output. */
+    static String jcmd(long pid, String... command) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        List<String> line = new java.util.ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
+        line.addAll(List.of(command));
         try {
-            Process process = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), command))
+            Process process = new ProcessBuilder(line)
                     .redirectErrorStream(true).start();
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + new String(out, StandardCharsets.UTF_8));
+                throw new IllegalStateException("jcmd " + pid + " " + String.join(" ", command) + " failed: " + new String(out, StandardCharsets.UTF_8));
             }
             return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {

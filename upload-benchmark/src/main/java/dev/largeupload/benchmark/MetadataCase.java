@@ -47,8 +47,8 @@ final class MetadataCase {
         List<String> failures = new ArrayList<>();
         for (String store : mode.metadataStores()) {
             try {
-                Session session = store.equals("h2") && h2Server != null ? measure(context, h2Server, sink)
-                        : withServer(context, store, server -> measure(context, server, sink));
+                Session session = store.equals("h2") && h2Server != null ? measure(context, store, h2Server, sink)
+                        : withServer(context, store, server -> measure(context, store, server, sink));
                 stores.add(store);
                 perChunk.get("p50 per chunk").add(session.p50());
                 perChunk.get("p99 per chunk").add(session.p99());
@@ -74,7 +74,8 @@ final class MetadataCase {
     }
 
     /** The timings of one session. */
-    record Session(double p50, double p99, double chunksPerSecond, double statusMillis, double resumeMillis, double completeMillis) {
+    record Session(double p50, double p99, double firstTenthP50, double lastTenthP50, double chunksPerSecond,
+                   double statusMillis, double resumeMillis, double completeMillis) {
 
         List<Figure> figures(String store, Mode mode, Parallel.Timing sink) {
             String config = String.format(Locale.ROOT, "%s, %,d chunks × %d", store, mode.metadataChunks(), mode.metadataInFlight());
@@ -82,6 +83,8 @@ final class MetadataCase {
                     Figure.against(SECTION, config, "p50 per chunk", p50, "ms", "HTTP sink", sink.quantileMillis(0.5)),
                     Figure.against(SECTION, config, "p99 per chunk", p99, "ms", "HTTP sink", sink.quantileMillis(0.99))
                             .withGoal("< 5 ms", p99 < 5),
+                    Figure.against(SECTION, config, "p50 per chunk, last 10 % of chunks", lastTenthP50, "ms",
+                            "first 10 %", firstTenthP50),
                     Figure.against(SECTION, config, "chunks recorded", chunksPerSecond, "chunks/s", "HTTP sink",
                             mode.metadataChunks() / sink.seconds()),
                     Figure.plain(SECTION, config, "status", statusMillis, "ms"),
@@ -90,7 +93,7 @@ final class MetadataCase {
         }
     }
 
-    private static Session measure(Bench context, ServerProcess server, Parallel.Timing sink) {
+    private static Session measure(Bench context, String store, ServerProcess server, Parallel.Timing sink) {
         Mode mode = context.mode();
         UploadApi[] clients = Ingest.clients(server.base(), context.payload(), mode.metadataInFlight());
         int chunks = mode.metadataChunks();
@@ -106,10 +109,13 @@ final class MetadataCase {
                     json -> json.getJsonArray("missing_chunks").isEmpty() ? null : "missing chunks " + json.getJsonArray("missing_chunks").size());
             double complete = millis(() -> clients[0].complete(upload),
                     json -> json.getInt("blocks_count") == chunks ? null : "blocks_count " + json.getInt("blocks_count"));
-            Session session = new Session(put.quantileMillis(0.5), put.quantileMillis(0.99), chunks / put.seconds(), status, resume, complete);
+            int tenth = Math.max(1, chunks / 10);
+            Session session = new Session(put.quantileMillis(0.5), put.quantileMillis(0.99), put.quantileMillis(0.5, 0, tenth),
+                    put.quantileMillis(0.5, chunks - tenth, chunks), chunks / put.seconds(), status, resume, complete);
             Bench.log(String.format(Locale.ROOT, "  [metadata] %s: %,d chunks in %.1f s (%.0f/s), p50 %.2f ms, p99 %.2f ms "
-                    + "(sink p99 %.2f ms); status %.0f ms, resume %.0f ms, complete %.0f ms", server.name(), chunks, put.seconds(),
-                    session.chunksPerSecond(), session.p50(), session.p99(), sink.quantileMillis(0.99), status, resume, complete));
+                    + "(sink p99 %.2f ms), p50 of the first/last 10 %% %.2f/%.2f ms; status %.0f ms, resume %.0f ms, complete %.0f ms",
+                    store, chunks, put.seconds(), session.chunksPerSecond(), session.p50(), session.p99(),
+                    sink.quantileMillis(0.99), session.firstTenthP50(), session.lastTenthP50(), status, resume, complete));
             return session;
         } finally {
             clients[0].delete(upload);

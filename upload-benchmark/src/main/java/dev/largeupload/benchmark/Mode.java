@@ -19,7 +19,7 @@ record Mode(String name,
 
     static final Mode FULL = new Mode("full",
             List.of(8 * MIB, 50 * MIB, 256 * MIB), List.of(1, 2, 4, 8), GIB,
-            List.of(8 * MIB, 50 * MIB), List.of(1, 4), GIB,
+            List.of(8 * MIB, 50 * MIB), List.of(1, 4), 512 * MIB,
             8, 256 * MIB, 32, 50 * MIB,
             List.of("h2", "postgresql", "redis", "file"), 20_972, 8,
             50 * MIB, 4, GIB, 2,

@@ -30,7 +30,12 @@ final class Parallel {
 
         /** The {@code q}-quantile (0..1) of the task times, in milliseconds (nearest rank). */
         double quantileMillis(double q) {
-            long[] sorted = taskNanos.clone();
+            return quantileMillis(q, 0, taskNanos.length);
+        }
+
+        /** The {@code q}-quantile of the times of tasks {@code from..to-1} (tasks start in index order). */
+        double quantileMillis(double q, int from, int to) {
+            long[] sorted = Arrays.copyOfRange(taskNanos, from, to);
             Arrays.sort(sorted);
             int rank = (int) Math.ceil(q * sorted.length) - 1;
             return sorted[Math.max(0, Math.min(sorted.length - 1, rank))] / 1e6;

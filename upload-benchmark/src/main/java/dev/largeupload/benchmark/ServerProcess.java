@@ -30,6 +30,7 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final Process process;
     private final Path log;
+    private Path recording;
 
     private ServerProcess(String name, Path workDir, int port, Process process, Path log) {
         this.name = name;
@@ -91,6 +92,12 @@ final class ServerProcess implements AutoCloseable {
                 .orElse(process.pid());
     }
 
+    /** Starts a JFR recording (settings=profile) of the server JVM, written to {@code file} when the server is closed. */
+    void record(Path file) {
+        JvmProbe.jcmd(serverPid(), "JFR.start", "name=benchmark", "settings=profile", "filename=" + file);
+        recording = file;
+    }
+
     private void awaitReady() {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
@@ -131,9 +138,13 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, then SIGKILL after a minute; waits for the server JVM to end. */
+    /** Ends a JFR recording, then SIGTERM, then SIGKILL after a minute; waits for the server JVM to end. */
     @Override
     public void close() {
+        if (recording != null && process.isAlive()) {
+            JvmProbe.jcmd(serverPid(), "JFR.stop", "name=benchmark");
+            recording = null;
+        }
         List<ProcessHandle> children = process.toHandle().descendants().toList();
         process.destroy();
         try {
