@@ -93,7 +93,15 @@ final class Report {
 
             StringBuilder md = new StringBuilder("Measured ").append(machine.date()).append(" with `").append(command).append("`.\n\n");
             machine.facts().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
-            md.append("\n| ").append(String.join(" | ", HEADER)).append(" |\n|");
+            md.append("\nThe goals:\n\n| case | configuration | figure | baseline | ratio | goal | met |\n|---|---|---|---|---|---|---|\n");
+            for (Figure f : figures()) {
+                if (!f.goal().isEmpty()) {
+                    String[] c = cells(f);
+                    md.append("| ").append(String.join(" | ", c[0], c[1], c[2] + ": " + c[3] + " " + c[4],
+                            c[5].isEmpty() ? "" : c[5] + ": " + c[6] + " " + c[4], c[7], c[8], c[9])).append(" |\n");
+                }
+            }
+            md.append("\nEvery figure:\n\n| ").append(String.join(" | ", HEADER)).append(" |\n|");
             md.append("---|".repeat(HEADER.length)).append('\n');
             for (Figure f : figures()) {
                 md.append("| ").append(String.join(" | ", cells(f))).append(" |\n");
