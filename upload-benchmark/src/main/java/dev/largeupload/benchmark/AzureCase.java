@@ -1,0 +1,110 @@
+package dev.largeupload.benchmark;
+
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobContainerClientBuilder;
+import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
+import com.azure.storage.blob.specialized.BlockBlobClient;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+import dev.largeupload.azure.AzuriteServer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Case 2: ingest through the server on the Azure store (Azurite from the project's npm lock)
+ * against this process staging the same blocks straight into Azurite with the Azure SDK (Put Block
+ * from a stream of known length, JDK HTTP client, one try, as the adapter does), with the same
+ * chunk size and number in flight. Goal: at least 0.85 of direct.
+ */
+final class AzureCase {
+
+    static final String SECTION = "2 azure (Azurite)";
+    static final double GOAL = 0.85;
+
+    private AzureCase() {
+    }
+
+    static void run(Bench context) {
+        Mode mode = context.mode();
+        try (AzuriteServer azurite = AzuriteServer.start()) {
+            BlobContainerClient direct = directClient(azurite.connectionString());
+            Map<String, String> env = Map.of("BLOB_STORE", "azure",
+                    "AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(),
+                    "AZURE_STORAGE_CONTAINER_NAME", "bench-server");
+            try (ServerProcess server = context.startServer("azure", env, "256m")) {
+                int senders = mode.azureInFlight().stream().mapToInt(Integer::intValue).max().orElse(1);
+                UploadApi[] clients = Ingest.clients(server.base(), context.payload(), senders);
+                stageDirect(direct, context.payload(), mode.warmUpBytes(), 8 * Mode.MIB, 2);
+                Ingest.upload(clients, mode.warmUpBytes(), 8 * Mode.MIB, 2, false);
+                List<Figure> figures = new ArrayList<>();
+                List<String> labels = new ArrayList<>();
+                Map<String, List<Double>> series = new LinkedHashMap<>();
+                series.put("server (PUT, Azure store)", new ArrayList<>());
+                series.put("direct (Azure SDK stageBlock)", new ArrayList<>());
+                for (long chunk : mode.azureChunkSizes()) {
+                    for (int inFlight : mode.azureInFlight()) {
+                        long bytes = Mode.bytesFor(mode.azureBytes(), chunk, inFlight);
+                        double sdk = Bench.megabytesPerSecond(bytes,
+                                stageDirect(direct, context.payload(), bytes, chunk, inFlight));
+                        double ingest = Bench.megabytesPerSecond(bytes,
+                                Ingest.upload(clients, bytes, chunk, inFlight, false).seconds());
+                        String label = Mode.size(chunk) + " × " + inFlight;
+                        Bench.log(String.format("  [azure] %s (%s): server %.0f MB/s, direct SDK %.0f MB/s",
+                                label, Mode.size(bytes), ingest, sdk));
+                        figures.add(Figure.against(SECTION, label, "ingest vs direct SDK", ingest, "MB/s", "direct SDK", sdk)
+                                .withGoal("≥ 0.85", ingest / sdk >= GOAL));
+                        labels.add(label);
+                        series.get("server (PUT, Azure store)").add(ingest);
+                        series.get("direct (Azure SDK stageBlock)").add(sdk);
+                    }
+                }
+                context.report().add(figures);
+                context.report().chart(Charts.bars(context.chart("azure.png"),
+                        "Azure (Azurite): ingest through the server vs the SDK staging directly (chunk size × in flight)",
+                        "MB/s (10^6 bytes/s)", labels, series));
+            }
+        }
+    }
+
+    /** Stages {@code bytes} as blocks of {@code chunk} into a new blob, {@code inFlight} at once; returns seconds. Then discards them. */
+    private static double stageDirect(BlobContainerClient container, Payload payload, long bytes, long chunk, int inFlight) {
+        BlockBlobClient blob = container.getBlobClient("direct-" + UUID.randomUUID()).getBlockBlobClient();
+        int count = (int) (bytes / chunk);
+        Parallel.Timing timing = Parallel.run(count, inFlight, (worker, index) -> blob.stageBlockWithResponse(
+                new BlockBlobStageBlockOptions(blockId(index), BinaryData.fromStream(payload.stream(chunk), chunk)), null, Context.NONE));
+        // Committing and deleting frees Azurite's disk; not timed.
+        List<String> ids = new ArrayList<>();
+        for (int index = 0; index < count; index++) {
+            ids.add(blockId(index));
+        }
+        blob.commitBlockList(ids, true);
+        blob.delete();
+        return timing.seconds();
+    }
+
+    /** The same fixed-width ids the server's adapter uses. */
+    private static String blockId(int index) {
+        return Base64.getEncoder().encodeToString(String.format("block-%06d", index).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static BlobContainerClient directClient(String connectionString) {
+        HttpClient http = new JdkHttpClientBuilder().build();
+        BlobContainerClient container = new BlobContainerClientBuilder()
+                .httpClient(http)
+                .connectionString(connectionString)
+                .containerName("bench-direct")
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, (Integer) null, null, null, null))
+                .buildClient();
+        container.createIfNotExists();
+        return container;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.largeupload.benchmark;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The upload API as any client sees it, over HTTP/1.1 (the server speaks nothing else). One
+ * instance holds one {@link HttpClient}; give each sending thread its own so that no single
+ * selector thread of the client becomes the bottleneck.
+ */
+final class UploadApi {
+
+    /** An upload as init answered it. */
+    record Upload(String id, String token, long chunkSize, int totalChunks) {
+    }
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    private final URI base;
+    private final Payload payload;
+
+    UploadApi(URI base, Payload payload) {
+        this.base = base;
+        this.payload = payload;
+    }
+
+    Upload init(String filename, long fileSize, long chunkSize) {
+        String body = Json.createObjectBuilder().add("filename", filename).add("file_size", fileSize)
+                .add("chunk_size", chunkSize).add("content_type", "application/octet-stream").build().toString();
+        JsonObject json = expect(201, "init", send(request("/api/upload/init")
+                .header("Content-Type", "application/json").POST(BodyPublishers.ofString(body))));
+        Upload upload = new Upload(json.getString("upload_id"), json.getString("upload_token"),
+                json.getJsonNumber("chunk_size").longValue(), json.getInt("total_chunks"));
+        if (upload.chunkSize() != chunkSize) {
+            throw new IllegalStateException("the server chose chunks of " + upload.chunkSize() + " bytes, not " + chunkSize);
+        }
+        return upload;
+    }
+
+    /**
+     * PUTs chunk {@code index} of {@code length} bytes, with its digest headers when {@code withDigests}.
+     *
+     * @throws IllegalStateException unless the server answers 200
+     */
+    void putChunk(Upload upload, int index, long length, boolean withDigests) {
+        Map<String, String> headers = new HashMap<>();
+        if (withDigests) {
+            Payload.Digests digests = payload.digests(length);
+            headers.put("Content-MD5", digests.contentMd5());
+            headers.put("Content-Digest", digests.contentDigest());
+        }
+        HttpResponse<String> answer = put(upload, index, length, headers);
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("chunk " + index + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+    }
+
+    /** PUTs chunk {@code index} of {@code length} bytes with {@code headers} and returns the answer, whatever it is. */
+    HttpResponse<String> put(Upload upload, int index, long length, Map<String, String> headers) {
+        HttpRequest.Builder request = request("/api/upload/" + upload.id() + "/chunks/" + index)
+                .header("Content-Type", "application/octet-stream")
+                .header("Upload-Token", upload.token())
+                .PUT(payload.publisher(length));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
+    JsonObject status(Upload upload) {
+        return expect(200, "status", send(request("/api/upload/status/" + upload.id()).GET()));
+    }
+
+    JsonObject resume(Upload upload) {
+        return expect(200, "resume", send(request("/api/upload/resume/" + upload.id()).GET()));
+    }
+
+    JsonObject complete(Upload upload) {
+        String body = Json.createObjectBuilder().add("upload_id", upload.id()).build().toString();
+        return expect(200, "complete", send(request("/api/upload/complete").header("Upload-Token", upload.token())
+                .header("Content-Type", "application/json").POST(BodyPublishers.ofString(body))));
+    }
+
+    /** Aborts or deletes the upload, discarding its data. */
+    void delete(Upload upload) {
+        HttpResponse<String> answer = send(request("/api/upload/" + upload.id()).header("Upload-Token", upload.token()).DELETE());
+        if (answer.statusCode() / 100 != 2) {
+            throw new IllegalStateException("delete answered " + answer.statusCode() + ": " + answer.body());
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(10));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonObject expect(int status, String call, HttpResponse<String> answer) {
+        if (answer.statusCode() != status) {
+            throw new IllegalStateException(call + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(answer.body()))) {
+            return reader.readObject();
+        }
+    }
+}
