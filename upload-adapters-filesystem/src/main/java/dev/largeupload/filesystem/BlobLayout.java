@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  *   staging/&lt;blob&gt;/000042.chunk.&lt;uuid&gt;.tmp     chunk 42 still arriving (never counted as staged)
  *   committed/&lt;blob&gt;                          the committed blob
  *   committed/&lt;blob&gt;.&lt;uuid&gt;.tmp               a commit still being written
+ *   discarded/&lt;blob&gt;.&lt;uuid&gt;/                   staged chunks set aside by a commit or delete, being removed
  * </pre>
  * Every path is built from a {@link BlobName} (a safe path segment by construction), integers and
  * random UUIDs; nothing a user typed ever reaches a path. A blob name cannot contain a dot, so no
@@ -29,11 +30,22 @@ final class BlobLayout {
 
     private final Path stagingRoot;
     private final Path committedRoot;
+    private final Path discardedRoot;
 
     BlobLayout(Path root) {
         Path absolute = root.toAbsolutePath().normalize();
         this.stagingRoot = absolute.resolve("staging");
         this.committedRoot = absolute.resolve("committed");
+        this.discardedRoot = absolute.resolve("discarded");
+    }
+
+    Path discardedRoot() {
+        return discardedRoot;
+    }
+
+    /** A fresh name under {@link #discardedRoot()} to move the staging directory of {@code blob} to. */
+    Path newDiscarded(BlobName blob) {
+        return discardedRoot.resolve(blob.value() + "." + UUID.randomUUID());
     }
 
     Path stagingRoot() {

@@ -28,12 +28,17 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A {@link BlobStore} on a local or shared POSIX filesystem: the embedded default, for one host or
@@ -63,6 +68,15 @@ public final class FilesystemBlobStore implements BlobStore {
 
     static final int BUFFER_SIZE = 1024 * 1024;
 
+    private static final Logger LOG = Logger.getLogger(FilesystemBlobStore.class.getName());
+
+    /** One daemon thread for the whole JVM removes set-aside staging directories, one after another. */
+    private static final ExecutorService DISCARDER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "filesystem-blob-discarder");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     /** Bytes moved per read while joining chunks; one direct buffer per commit. */
     private static final int JOIN_BUFFER = 1 << 20;
 
@@ -83,6 +97,14 @@ public final class FilesystemBlobStore implements BlobStore {
             throw new UncheckedIOException("Cannot create the blob directories under " + root, e);
         }
         this.files = new DurableFiles(layout.committedRoot());
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(layout.discardedRoot())) {
+            // Set aside before a restart and not removed yet: remove them now, in the background.
+            leftovers.forEach(this::removeInBackground);
+        } catch (NoSuchFileException e) {
+            // Nothing was ever set aside.
+        } catch (IOException | DirectoryIteratorException e) {
+            LOG.log(Level.WARNING, "Cannot list " + layout.discardedRoot() + "; leftovers stay until the next start", e);
+        }
     }
 
     @Override
@@ -132,7 +154,7 @@ public final class FilesystemBlobStore implements BlobStore {
                 done = Optional.of(join(blob, plan, attributes.sha256()));
             }
             // Also finishes the clean-up of a commit that crashed after its rename.
-            files.deleteDirectory(layout.stagingDir(blob));
+            discardStaging(blob);
             return done.get();
         } catch (IOException e) {
             throw unavailable("commit " + blob, e);
@@ -167,10 +189,36 @@ public final class FilesystemBlobStore implements BlobStore {
         try {
             Files.deleteIfExists(layout.committed(blob));
             DurableFiles.deleteMatching(layout.committedRoot(), layout.commitTempGlob(blob));
-            files.deleteDirectory(layout.stagingDir(blob));
+            discardStaging(blob);
         } catch (IOException e) {
             throw unavailable("delete " + blob, e);
         }
+    }
+
+    /**
+     * Sets the staging directory of {@code blob} aside in one rename, so that it is gone for every reader
+     * at once, and removes its files on a background thread: a file per chunk, up to 50,000 of them,
+     * would otherwise be unlinked inside the client's request.
+     */
+    private void discardStaging(BlobName blob) throws IOException {
+        Path aside = layout.newDiscarded(blob);
+        try {
+            Files.createDirectories(layout.discardedRoot());
+            Files.move(layout.stagingDir(blob), aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        removeInBackground(aside);
+    }
+
+    private void removeInBackground(Path aside) {
+        DISCARDER.execute(() -> {
+            try {
+                files.deleteDirectory(aside);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "Cannot remove " + aside + "; it is removed at the next start", e);
+            }
+        });
     }
 
     /**

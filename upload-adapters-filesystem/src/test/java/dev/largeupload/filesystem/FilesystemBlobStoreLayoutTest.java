@@ -67,6 +67,38 @@ class FilesystemBlobStoreLayoutTest {
     }
 
     @Test
+    void commit_setsTheStagedChunksAsideAtOnce_andRemovesThemInTheBackground() throws Exception {
+        stageAll();
+
+        store.commit(blob, plan, attributes());
+
+        assertFalse(Files.exists(staging()), "no reader sees the chunks after the commit returned");
+        awaitEmpty(root.resolve("discarded"));
+    }
+
+    @Test
+    void aNewStore_removesWhatAnEarlierOneSetAsideButDidNotRemove() throws Exception {
+        Path leftover = root.resolve("discarded").resolve(blob.value() + ".0f8fad5b-d9cb-469f-a165-70867728950e");
+        Files.createDirectories(leftover);
+        Files.write(leftover.resolve("000000.chunk"), new byte[10]);
+
+        new FilesystemBlobStore(root);
+
+        awaitEmpty(root.resolve("discarded"));
+    }
+
+    /** Polls (with a deadline) until the background removal emptied {@code directory}. */
+    private static void awaitEmpty(Path directory) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!names(directory).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("still there after 30 s: " + names(directory));
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void commit_computesTheFilesSha256WhileJoining() throws Exception {
         stageAll();
 
