@@ -44,7 +44,7 @@ final class AzureCase {
                 int senders = mode.azureInFlight().stream().mapToInt(Integer::intValue).max().orElse(1);
                 UploadApi[] clients = Ingest.clients(server.base(), context.payload(), senders);
                 stageDirect(direct, context.payload(), mode.warmUpBytes(), 8 * Mode.MIB, 2);
-                Ingest.upload(clients, mode.warmUpBytes(), 8 * Mode.MIB, 2, false);
+                Ingest.upload(clients, mode.warmUpBytes(), 8 * Mode.MIB, 2, UploadApi.Digests.NONE);
                 List<Figure> figures = new ArrayList<>();
                 List<String> labels = new ArrayList<>();
                 Map<String, List<Double>> series = new LinkedHashMap<>();
@@ -56,7 +56,7 @@ final class AzureCase {
                         double sdk = Bench.megabytesPerSecond(bytes,
                                 stageDirect(direct, context.payload(), bytes, chunk, inFlight));
                         double ingest = Bench.megabytesPerSecond(bytes,
-                                Ingest.upload(clients, bytes, chunk, inFlight, false).seconds());
+                                Ingest.upload(clients, bytes, chunk, inFlight, UploadApi.Digests.NONE).seconds());
                         String label = Mode.size(chunk) + " × " + inFlight;
                         Bench.log(String.format("  [azure] %s (%s): server %.0f MB/s, direct SDK %.0f MB/s",
                                 label, Mode.size(bytes), ingest, sdk));

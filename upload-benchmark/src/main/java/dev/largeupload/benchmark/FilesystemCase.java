@@ -41,7 +41,7 @@ final class FilesystemCase {
                             (worker, index) -> disk.writeChunk(index, chunk)).seconds());
                     disk.clear();
                     double http = Bench.megabytesPerSecond(bytes, Ingest.discard(toSink, bytes, chunk, inFlight).seconds());
-                    double ingest = Bench.megabytesPerSecond(bytes, Ingest.upload(toServer, bytes, chunk, inFlight, false).seconds());
+                    double ingest = Bench.megabytesPerSecond(bytes, Ingest.upload(toServer, bytes, chunk, inFlight, UploadApi.Digests.NONE).seconds());
                     String label = Mode.size(chunk) + " × " + inFlight;
                     Bench.log(String.format("  [filesystem] %s (%s): server %.0f MB/s, raw disk %.0f MB/s, HTTP sink %.0f MB/s",
                             label, Mode.size(bytes), ingest, raw, http));
@@ -68,6 +68,6 @@ final class FilesystemCase {
         Parallel.run((int) (bytes / chunk), 2, (worker, index) -> disk.writeChunk(index, chunk));
         disk.clear();
         Ingest.discard(toSink, bytes, chunk, 2);
-        Ingest.upload(toServer, bytes, chunk, 2, false);
+        Ingest.upload(toServer, bytes, chunk, 2, UploadApi.Digests.NONE);
     }
 }

@@ -20,7 +20,7 @@ final class Ingest {
      * Starts an upload of {@code bytes} in chunks of {@code chunkSize}, sends every chunk with
      * {@code inFlight} at once (timed), then deletes the upload (not timed) so the disk stays free.
      */
-    static Parallel.Timing upload(UploadApi[] clients, long bytes, long chunkSize, int inFlight, boolean digests) {
+    static Parallel.Timing upload(UploadApi[] clients, long bytes, long chunkSize, int inFlight, UploadApi.Digests digests) {
         UploadApi.Upload upload = clients[0].init("benchmark.bin", bytes, chunkSize);
         try {
             return Parallel.run(upload.totalChunks(), inFlight,
@@ -34,6 +34,6 @@ final class Ingest {
     static Parallel.Timing discard(UploadApi[] sinkClients, long bytes, long chunkSize, int inFlight) {
         UploadApi.Upload any = new UploadApi.Upload("sink", "sink", chunkSize, (int) (bytes / chunkSize));
         return Parallel.run(any.totalChunks(), inFlight,
-                (worker, index) -> sinkClients[worker].putChunk(any, index, chunkSize, false));
+                (worker, index) -> sinkClients[worker].putChunk(any, index, chunkSize, UploadApi.Digests.NONE));
     }
 }

@@ -26,7 +26,7 @@ final class MemoryCase {
             long pid = server.serverPid();
             int senders = Math.max(mode.memoryLargeChunks(), mode.memorySmallChunks());
             UploadApi[] clients = Ingest.clients(server.base(), context.payload(), senders);
-            Ingest.upload(clients, mode.warmUpBytes(), 8 * Mode.MIB, 2, false);
+            Ingest.upload(clients, mode.warmUpBytes(), 8 * Mode.MIB, 2, UploadApi.Digests.NONE);
 
             long heapBefore = JvmProbe.heapAfterGc(pid);
             long rssBefore = JvmProbe.procStatus(pid, "VmRSS");
@@ -69,7 +69,7 @@ final class MemoryCase {
         try {
             Parallel.Timing timing = Parallel.run(count, count, (worker, index) -> {
                 try {
-                    clients[worker].putChunk(upload, index, size, false);
+                    clients[worker].putChunk(upload, index, size, UploadApi.Digests.NONE);
                     stored.incrementAndGet();
                 } catch (RuntimeException e) {
                     synchronized (errors) {

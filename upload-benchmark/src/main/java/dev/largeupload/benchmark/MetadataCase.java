@@ -103,7 +103,7 @@ final class MetadataCase {
         }
         try {
             Parallel.Timing put = Parallel.run(chunks, mode.metadataInFlight(),
-                    (worker, index) -> clients[worker].putChunk(upload, index, 1, false));
+                    (worker, index) -> clients[worker].putChunk(upload, index, 1, UploadApi.Digests.NONE));
             double status = millis(() -> clients[0].status(upload), json -> json.getBoolean("completed", true) ? "completed already" : null);
             double resume = millis(() -> clients[0].resume(upload),
                     json -> json.getJsonArray("missing_chunks").isEmpty() ? null : "missing chunks " + json.getJsonArray("missing_chunks").size());

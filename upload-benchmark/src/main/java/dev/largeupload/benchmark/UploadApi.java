@@ -57,12 +57,25 @@ final class UploadApi {
      *
      * @throws IllegalStateException unless the server answers 200
      */
-    void putChunk(Upload upload, int index, long length, boolean withDigests) {
+    /** Which digest headers a chunk is sent with. */
+    enum Digests {
+        NONE("no digest"), SHA256("Content-Digest (SHA-256)"), MD5_AND_SHA256("Content-MD5 + Content-Digest");
+
+        final String label;
+
+        Digests(String label) {
+            this.label = label;
+        }
+    }
+
+    void putChunk(Upload upload, int index, long length, Digests with) {
         Map<String, String> headers = new HashMap<>();
-        if (withDigests) {
+        if (with != Digests.NONE) {
             Payload.Digests digests = payload.digests(length);
-            headers.put("Content-MD5", digests.contentMd5());
             headers.put("Content-Digest", digests.contentDigest());
+            if (with == Digests.MD5_AND_SHA256) {
+                headers.put("Content-MD5", digests.contentMd5());
+            }
         }
         HttpResponse<String> answer = put(upload, index, length, headers);
         if (answer.statusCode() != 200) {
