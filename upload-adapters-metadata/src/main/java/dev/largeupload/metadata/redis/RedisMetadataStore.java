@@ -237,6 +237,12 @@ public final class RedisMetadataStore implements MetadataStore {
         this.expiryKey = bytes(prefix + "expiry");
     }
 
+    /** A PING on a pooled connection. */
+    @Override
+    public void checkAvailable() {
+        run("answer a ping", Jedis::ping);
+    }
+
     @Override
     public void create(UploadSession session) {
         List<byte[]> args = new ArrayList<>(expiryArgs(session.id()));

@@ -24,7 +24,15 @@ public final class Results {
         }
     }
 
-    /** A committed upload. */
-    public record Completed(UploadSession session, CommittedBlob blob) {
+    /**
+     * A committed upload. {@code committedNow} tells whether this call committed it, or found it
+     * committed by an earlier call (a client repeating {@code complete}).
+     */
+    public record Completed(UploadSession session, CommittedBlob blob, boolean committedNow) {
+
+        /** An upload this call committed. */
+        public Completed(UploadSession session, CommittedBlob blob) {
+            this(session, blob, true);
+        }
     }
 }

@@ -124,7 +124,7 @@ public final class UploadService {
         UploadSession session = owned(id, token);
         Instant now = clock.instant();
         if (session.state() == UploadState.COMPLETED) {
-            return new Completed(session, new CommittedBlob(session.plan().fileSize(), Optional.empty()));
+            return new Completed(session, new CommittedBlob(session.plan().fileSize(), Optional.empty()), false);
         }
         if (session.state() == UploadState.COMPLETING && isStale(session, now)) {
             // The server that began this completion stopped before finishing; committing is idempotent.
@@ -138,7 +138,7 @@ public final class UploadService {
         if (!metadata.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, now)) {
             UploadSession current = owned(id, token);
             if (current.state() == UploadState.COMPLETED) {
-                return new Completed(current, new CommittedBlob(current.plan().fileSize(), Optional.empty()));
+                return new Completed(current, new CommittedBlob(current.plan().fileSize(), Optional.empty()), false);
             }
             current.requireActive(now);
             throw new NotActive("Upload " + id + " changed while completing; try again.");

@@ -5,6 +5,7 @@ import static dev.largeupload.web.api.RequestValues.TOKEN_HEADER;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.UploadService;
 import dev.largeupload.web.api.Dtos.ChunkResponse;
+import dev.largeupload.web.observe.UploadMetrics;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,6 +37,9 @@ public class ChunkResource {
     @Inject
     MultipartChunkReader multipart;
 
+    @Inject
+    UploadMetrics metrics;
+
     @Context
     HttpServletRequest request;
 
@@ -45,8 +49,8 @@ public class ChunkResource {
     public ChunkResponse put(@PathParam("id") String id, @PathParam("index") String index,
                              @HeaderParam(TOKEN_HEADER) String token, @HeaderParam("Content-MD5") String md5,
                              InputStream body) {
-        ChunkAccepted accepted = uploads.acceptChunk(RequestValues.uploadId(id), token, RequestValues.chunkIndex(index),
-                body, request.getContentLengthLong(), RequestValues.contentMd5(md5));
+        ChunkAccepted accepted = metrics.chunk(() -> uploads.acceptChunk(RequestValues.uploadId(id), token,
+                RequestValues.chunkIndex(index), body, request.getContentLengthLong(), RequestValues.contentMd5(md5)));
         return answer(accepted);
     }
 
@@ -54,12 +58,12 @@ public class ChunkResource {
     @Path("/chunk")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public ChunkResponse post(@HeaderParam(TOKEN_HEADER) String token, @HeaderParam("Content-MD5") String md5) {
-        return answer(multipart.read(request, (fields, body) -> uploads.acceptChunk(
+        return answer(metrics.chunk(() -> multipart.read(request, (fields, body) -> uploads.acceptChunk(
                 RequestValues.uploadId(fields.required("upload_id")),
                 token != null ? token : fields.optional("upload_token").orElse(null),
                 RequestValues.chunkIndex(fields.required("chunk_index")),
                 body, -1,
-                RequestValues.contentMd5(Optional.ofNullable(md5).orElse(fields.optional("content_md5").orElse(null))))));
+                RequestValues.contentMd5(Optional.ofNullable(md5).orElse(fields.optional("content_md5").orElse(null)))))));
     }
 
     static ChunkResponse answer(ChunkAccepted a) {

@@ -9,6 +9,7 @@ import dev.largeupload.web.config.ConfigurationException;
 import dev.largeupload.web.config.LaunchDirectory;
 import dev.largeupload.web.config.ServerSettings;
 import dev.largeupload.web.config.SettingsReader;
+import dev.largeupload.web.observe.ConfiguredStores;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -36,6 +37,7 @@ public class UploadWiring {
     private final Resources resources = new Resources();
     private ServerSettings settings;
     private UploadService service;
+    private ConfiguredStores stores;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
@@ -45,6 +47,8 @@ public class UploadWiring {
             MetadataStore metadata = reachable(MetadataStores.key(settings),
                     () -> MetadataStores.create(settings, reader, resources));
             BlobStore blobs = reachable(BlobStores.key(settings), () -> BlobStores.create(settings, reader));
+            stores = new ConfiguredStores(settings.metadataStore().name().toLowerCase(), metadata,
+                    settings.blobStore().name().toLowerCase(), blobs);
             service = new UploadService(metadata, blobs, new UploadPolicy(settings.chunkSize(), settings.maxFileSize(),
                     settings.uploadTtl(), settings.requireUploadToken(), COMPLETION_LEASE), Clock.systemUTC());
             LOG.info(() -> "Upload service ready: metadata=" + settings.metadataStore().name().toLowerCase()
@@ -89,6 +93,12 @@ public class UploadWiring {
     @Produces
     public ServerSettings settings() {
         return settings;
+    }
+
+    /** The stores in use, for the readiness checks. */
+    @Produces
+    public ConfiguredStores stores() {
+        return stores;
     }
 
     @PreDestroy
