@@ -1,28 +1,26 @@
 package dev.largeupload.web.observe;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * MicroProfile Health checks. Liveness ({@code /health/live}): the application is running.
- * Readiness ({@code /health/ready}): the metadata store and the blob store each answer a trivial
- * request within {@link #TIMEOUT}. Each store is asked on a thread of its own, never the request's,
- * so a hung store makes readiness DOWN in two seconds instead of hanging the probe; while a hung
- * check is still waiting, later probes wait for that same check instead of starting more.
+ * MicroProfile Health checks. Liveness ({@code /health/live}): the application runs. Readiness
+ * ({@code /health/ready}): the metadata store and the blob store each answer a trivial request
+ * ({@code checkAvailable()} of their port) within {@link #TIMEOUT}, asked on a thread of their own,
+ * never the probe's, so a hung store turns readiness DOWN in two seconds instead of hanging the probe.
  */
 @ApplicationScoped
 public class StoreHealthChecks {
@@ -39,8 +37,14 @@ public class StoreHealthChecks {
         thread.setDaemon(true);
         return thread;
     });
-    private final Probe metadataProbe = new Probe();
-    private final Probe blobProbe = new Probe();
+    private StoreProbe metadataProbe;
+    private StoreProbe blobProbe;
+
+    @PostConstruct
+    void createProbes() {
+        metadataProbe = new StoreProbe(() -> stores.metadata().checkAvailable(), executor, TIMEOUT);
+        blobProbe = new StoreProbe(() -> stores.blobs().checkAvailable(), executor, TIMEOUT);
+    }
 
     @Produces
     @Liveness
@@ -51,47 +55,22 @@ public class StoreHealthChecks {
     @Produces
     @Readiness
     HealthCheck metadataStore() {
-        return () -> metadataProbe.check("metadata-store", stores.metadataKind(), () -> stores.metadata().checkAvailable());
+        return () -> answer("metadata-store", stores.metadataKind(), metadataProbe.probe());
     }
 
     @Produces
     @Readiness
     HealthCheck blobStore() {
-        return () -> blobProbe.check("blob-store", stores.blobKind(), () -> stores.blobs().checkAvailable());
+        return () -> answer("blob-store", stores.blobKind(), blobProbe.probe());
+    }
+
+    private static HealthCheckResponse answer(String name, String kind, Optional<String> failure) {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named(name).withData("store", kind);
+        return failure.map(error -> response.down().withData("error", error)).orElseGet(response::up).build();
     }
 
     @PreDestroy
     void stop() {
         executor.shutdownNow();
-    }
-
-    /** One store's check, shared by concurrent probes while it runs. */
-    private final class Probe {
-
-        private CompletableFuture<Void> running;
-
-        HealthCheckResponse check(String name, String kind, Runnable check) {
-            CompletableFuture<Void> answer = start(check);
-            var response = HealthCheckResponse.named(name).withData("store", kind);
-            try {
-                answer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                return response.up().build();
-            } catch (TimeoutException e) {
-                return response.down().withData("error", "no answer within " + TIMEOUT.toSeconds() + " s").build();
-            } catch (ExecutionException e) {
-                // The port's message names the store and the failure, never a secret.
-                return response.down().withData("error", String.valueOf(e.getCause().getMessage())).build();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return response.down().withData("error", "interrupted").build();
-            }
-        }
-
-        private synchronized CompletableFuture<Void> start(Runnable check) {
-            if (running == null || running.isDone()) {
-                running = CompletableFuture.runAsync(check, executor);
-            }
-            return running;
-        }
     }
 }
