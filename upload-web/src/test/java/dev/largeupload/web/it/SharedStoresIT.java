@@ -76,6 +76,12 @@ abstract class SharedStoresIT {
             throws Exception {
         UploadClient one = new UploadClient(first.base());
         UploadClient two = new UploadClient(second.base());
+        for (UploadClient client : List.of(one, two)) {
+            Answer ready = client.health("ready");
+            assertEquals(200, ready.status(), ready.body());
+            assertEquals("UP", UploadClient.checkStatus(ready, "blob-store"), "Azurite's container is not reachable: " + ready.body());
+            assertEquals("UP", UploadClient.checkStatus(ready, "metadata-store"), ready.body());
+        }
 
         Path shared = TestFiles.random(work, "shared.bin", 7 * MIB + 11, 61);
         Upload upload = one.start("shared.bin", Files.size(shared), MIB);
