@@ -84,6 +84,12 @@ public final class AzureBlobStore implements BlobStore {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
     }
 
+    /** Reads the container's properties through the one-try client: a missing container counts as unavailable. */
+    @Override
+    public void checkAvailable() {
+        call("read the container's properties", () -> staging.getPropertiesWithResponse(null, null, Context.NONE));
+    }
+
     @Override
     public void stage(BlobName blob, int index, ChunkData chunk) {
         InputStream body = new ExactLengthStream(chunk.data(), index, chunk.length());

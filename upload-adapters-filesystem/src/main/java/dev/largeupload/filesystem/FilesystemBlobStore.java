@@ -108,6 +108,15 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     @Override
+    public void checkAvailable() {
+        for (Path dir : List.of(layout.stagingRoot(), layout.committedRoot())) {
+            if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+                throw new StoreUnavailable("The blob directory " + dir + " is missing or not writable.", null);
+            }
+        }
+    }
+
+    @Override
     public void stage(BlobName blob, int index, ChunkData chunk) {
         Path temp = layout.newChunkTemp(blob, index);
         try {

@@ -50,6 +50,14 @@ class FilesystemBlobStoreLayoutTest {
     }
 
     @Test
+    void checkAvailable_withItsStagingDirectoryGone_isUnavailable() throws IOException {
+        store.checkAvailable();
+        Files.delete(root.resolve("staging"));
+
+        assertThrows(StoreUnavailable.class, store::checkAvailable);
+    }
+
+    @Test
     void stage_keepsEachChunkUnderAFixedWidthNameInTheBlobsStagingDirectory() {
         stage(2, filled(CHUNK, 7));
 

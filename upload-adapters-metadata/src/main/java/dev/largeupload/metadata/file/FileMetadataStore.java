@@ -104,6 +104,15 @@ public final class FileMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void checkAvailable() {
+        for (Path dir : List.of(root, root.resolve(LOCKS))) {
+            if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+                throw new StoreUnavailable("The metadata directory " + dir + " is missing or not writable.", null);
+            }
+        }
+    }
+
+    @Override
     public void create(UploadSession session) {
         locked(session.id(), "save upload " + session.id(), directory -> {
             if (Files.exists(directory.resolve(SESSION_FILE))) {

@@ -73,6 +73,17 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
+    /** One query on the uploads table: the database answers and the schema is there. */
+    @Override
+    public void checkAvailable() {
+        inTransaction("answer a check", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM uploads WHERE 1 = 0");
+                 ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        });
+    }
+
     @Override
     public void create(UploadSession session) {
         inTransaction("save upload " + session.id(), connection -> {

@@ -283,6 +283,12 @@ public final class RedisMetadataStore implements MetadataStore {
         this.finishedKey = bytes(prefix + "finished");
     }
 
+    /** A PING on a pooled connection. */
+    @Override
+    public void checkAvailable() {
+        run("answer a ping", Jedis::ping);
+    }
+
     @Override
     public void create(UploadSession session) {
         List<byte[]> args = new ArrayList<>(expiryArgs(session.id()));

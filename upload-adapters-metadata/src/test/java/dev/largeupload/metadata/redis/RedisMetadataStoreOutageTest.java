@@ -70,6 +70,7 @@ class RedisMetadataStoreOutageTest {
         try {
             assertUnavailableQuickly(() -> store.find(id));
             assertUnavailableQuickly(() -> store.recordChunk(id, receipt(1)));
+            assertUnavailableQuickly(store::checkAvailable);
         } finally {
             signal("CONT");
         }
@@ -84,10 +85,12 @@ class RedisMetadataStoreOutageTest {
         assertUnavailableQuickly(() -> store.find(id));
         assertUnavailableQuickly(() -> store.recordChunk(id, receipt(1)));
         assertUnavailableQuickly(() -> store.listExpired(Instant.now(), 10));
+        assertUnavailableQuickly(store::checkAvailable);
         StoreUnavailable failure = assertThrows(StoreUnavailable.class, () -> store.receivedChunks(id));
         assertEquals("store.unavailable", failure.code());
 
         startRedis();
+        store.checkAvailable();
         // This server keeps nothing on disk, so the upload is gone; what matters is that the store answers.
         assertEquals(Optional.empty(), store.find(id));
         UploadId again = created();

@@ -27,6 +27,15 @@ import java.util.BitSet;
 public interface BlobStore {
 
     /**
+     * Returns when the storage answers a trivial request (nothing written), for readiness checks. It may
+     * block as long as the storage's own timeouts allow; a caller that needs an answer sooner runs it on a
+     * thread of its own.
+     *
+     * @throws UploadException.StoreUnavailable if the storage cannot be reached, refuses access, or is missing
+     */
+    void checkAvailable();
+
+    /**
      * Stages chunk {@code index} of {@code blob} from {@code chunk.data()}, reading exactly
      * {@code chunk.length()} bytes. An MD5 in {@code chunk} is the client's; a store that can have
      * its backend verify it again (Azure's transactional MD5) passes it on.

@@ -29,6 +29,15 @@ import java.util.SortedMap;
  */
 public interface MetadataStore {
 
+    /**
+     * Returns when the store answers a trivial request (one round trip, nothing written), for readiness
+     * checks. It may block as long as the store's own timeouts allow; a caller that needs an answer
+     * sooner runs it on a thread of its own.
+     *
+     * @throws UploadException.StoreUnavailable if the store cannot be reached or refuses to answer
+     */
+    void checkAvailable();
+
     /** Saves a new session. @throws IllegalStateException if one with the same id exists */
     void create(UploadSession session);
 

@@ -30,9 +30,11 @@ public final class Results {
     }
 
     /**
-     * A committed upload; {@code compositeSha256} is the SHA-256 over its chunks' digests in order, when
-     * every chunk was recorded with one.
+     * A committed upload. {@code committedNow} tells whether this call committed it, or found it
+     * committed by an earlier call (a client repeating {@code complete}); {@code compositeSha256} is the
+     * SHA-256 over its chunks' digests in order, when every chunk was recorded with one.
      */
-    public record Completed(UploadSession session, CommittedBlob blob, Optional<Sha256> compositeSha256) {
+    public record Completed(UploadSession session, CommittedBlob blob, Optional<Sha256> compositeSha256,
+                            boolean committedNow) {
     }
 }

@@ -196,7 +196,7 @@ public final class UploadService {
             if (!metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, committedAt)) {
                 throw new NotActive("Upload " + id + " was taken over while completing; try again.");
             }
-            return new Completed(completing.transitionTo(UploadState.COMPLETED, committedAt), blob, composite);
+            return new Completed(completing.transitionTo(UploadState.COMPLETED, committedAt), blob, composite, true);
         } catch (RuntimeException e) {
             // Nothing was committed that a retry would not commit again; let the client fix and retry.
             metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.ACTIVE, clock.instant());
@@ -211,7 +211,7 @@ public final class UploadService {
 
     private Completed completedAgain(UploadSession session, CompletionRequest request) {
         Optional<Sha256> composite = verifiedComposite(session.id(), session, request);
-        return new Completed(session, new CommittedBlob(session.plan().fileSize(), Optional.empty()), composite);
+        return new Completed(session, new CommittedBlob(session.plan().fileSize(), Optional.empty()), composite, false);
     }
 
     /** The whole-file SHA-256 to check: the one given now or at initiation; both given must agree. */

@@ -44,6 +44,11 @@ public final class InMemoryBlobStore implements BlobStore {
     private int commitCalls;
 
     @Override
+    public void checkAvailable() {
+        // Always there: it lives in this JVM.
+    }
+
+    @Override
     public void stage(BlobName blob, int index, ChunkData chunk) {
         // Read outside the lock, as a real store streams; publish only a whole chunk.
         byte[] bytes;

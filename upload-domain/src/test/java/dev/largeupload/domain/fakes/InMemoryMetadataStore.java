@@ -30,6 +30,11 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<UploadId, SortedMap<Integer, Sha256>> digests = new HashMap<>();
 
     @Override
+    public void checkAvailable() {
+        // Always there: it lives in this JVM.
+    }
+
+    @Override
     public synchronized void create(UploadSession session) {
         if (sessions.putIfAbsent(session.id(), session) != null) {
             throw new IllegalStateException("an upload with id " + session.id() + " exists");

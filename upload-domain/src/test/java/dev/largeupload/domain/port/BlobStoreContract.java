@@ -53,6 +53,15 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void checkAvailable_onAWorkingStore_returnsAndChangesNothing() {
+        BlobName blob = blob();
+
+        store.checkAvailable();
+
+        assertEquals(new BitSet(), store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
+    }
+
+    @Test
     void commit_ofChunksStagedInRandomOrder_joinsThemInIndexOrder() throws IOException {
         BlobName blob = blob();
         byte[] file = bytes(10 * CHUNK + 123, 1);

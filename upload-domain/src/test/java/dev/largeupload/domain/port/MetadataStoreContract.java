@@ -67,6 +67,17 @@ public abstract class MetadataStoreContract {
         store = newStore();
     }
 
+    // --- availability ------------------------------------------------------------------------
+
+    @Test
+    void checkAvailable_onAWorkingStore_returnsAndCreatesNothing() {
+        UploadSession session = session(ChunkPlan.of(5 * MIB, MIB), Optional.empty());
+
+        store.checkAvailable();
+
+        assertTrue(store.find(session.id()).isEmpty());
+    }
+
     // --- create and find ---------------------------------------------------------------------
 
     @Test

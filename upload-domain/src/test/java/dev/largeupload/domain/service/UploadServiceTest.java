@@ -444,6 +444,8 @@ class UploadServiceTest {
         assertEquals(UploadState.COMPLETED, second.session().state());
         assertEquals(first.blob().size(), second.blob().size());
         assertEquals(1, blobs.commitCalls());
+        assertTrue(first.committedNow(), "the first call committed");
+        assertFalse(second.committedNow(), "the repeat found it committed");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.largeupload.domain.service.ClientDigests;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.UploadService;
 import dev.largeupload.web.api.Dtos.ChunkResponse;
+import dev.largeupload.web.observe.UploadMetrics;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,6 +40,9 @@ public class ChunkResource {
     @Inject
     MultipartChunkReader multipart;
 
+    @Inject
+    UploadMetrics metrics;
+
     @Context
     HttpServletRequest request;
 
@@ -48,9 +52,9 @@ public class ChunkResource {
     public ChunkResponse put(@PathParam("id") String id, @PathParam("index") String index,
                              @HeaderParam(TOKEN_HEADER) String token, @HeaderParam("Content-MD5") String md5,
                              @HeaderParam("Content-Digest") String digest, InputStream body) {
-        ChunkAccepted accepted = uploads.acceptChunk(RequestValues.uploadId(id), token, RequestValues.chunkIndex(index),
-                body, request.getContentLengthLong(),
-                new ClientDigests(RequestValues.contentMd5(md5), RequestValues.contentDigest(digest)));
+        ChunkAccepted accepted = metrics.chunk(() -> uploads.acceptChunk(RequestValues.uploadId(id), token,
+                RequestValues.chunkIndex(index), body, request.getContentLengthLong(),
+                new ClientDigests(RequestValues.contentMd5(md5), RequestValues.contentDigest(digest))));
         return answer(accepted);
     }
 
@@ -58,13 +62,13 @@ public class ChunkResource {
     @Path("/chunk")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public ChunkResponse post(@HeaderParam(TOKEN_HEADER) String token, @HeaderParam("Content-MD5") String md5) {
-        return answer(multipart.read(request, (fields, body) -> uploads.acceptChunk(
+        return answer(metrics.chunk(() -> multipart.read(request, (fields, body) -> uploads.acceptChunk(
                 RequestValues.uploadId(fields.required("upload_id")),
                 token != null ? token : fields.optional("upload_token").orElse(null),
                 RequestValues.chunkIndex(fields.required("chunk_index")),
                 body, -1, new ClientDigests(
                         RequestValues.contentMd5(Optional.ofNullable(md5).orElse(fields.optional("content_md5").orElse(null))),
-                        RequestValues.sha256Hex(fields.optional("chunk_sha256"), "chunk_sha256")))));
+                        RequestValues.sha256Hex(fields.optional("chunk_sha256"), "chunk_sha256"))))));
     }
 
     static ChunkResponse answer(ChunkAccepted a) {

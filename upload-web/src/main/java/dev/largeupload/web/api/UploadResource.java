@@ -14,6 +14,7 @@ import dev.largeupload.web.api.Dtos.DeleteResponse;
 import dev.largeupload.web.api.Dtos.InitResponse;
 import dev.largeupload.web.api.Dtos.ResumeResponse;
 import dev.largeupload.web.api.Dtos.StatusResponse;
+import dev.largeupload.web.observe.UploadMetrics;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -39,6 +40,9 @@ public class UploadResource {
     @Inject
     UploadService uploads;
 
+    @Inject
+    UploadMetrics metrics;
+
     @Context
     UriInfo uri;
 
@@ -50,6 +54,7 @@ public class UploadResource {
         Initiated started = uploads.initiate(new InitiateRequest(json.requiredString("filename"),
                 json.requiredLong("file_size"), json.optionalLong("chunk_size"), json.optionalString("content_type"),
                 json.optionalString("sha256")));
+        metrics.initiated(started);
         UploadSession s = started.session();
         InitResponse answer = new InitResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(),
                 s.plan().chunkSize(), s.plan().chunkCount(), started.uploadToken(), Views.iso(s.expiresAt()),
@@ -65,9 +70,9 @@ public class UploadResource {
         JsonFields json = JsonFields.of(body);
         var id = RequestValues.uploadId(json.requiredString("upload_id"));
         String token = tokenHeader != null ? tokenHeader : json.optionalString("upload_token").orElse(null);
-        Completed done = uploads.complete(id, token, new CompletionRequest(
+        Completed done = metrics.complete(() -> uploads.complete(id, token, new CompletionRequest(
                 RequestValues.sha256Hex(json.optionalString("sha256"), "sha256"),
-                RequestValues.sha256Hex(json.optionalString("composite_sha256"), "composite_sha256")));
+                RequestValues.sha256Hex(json.optionalString("composite_sha256"), "composite_sha256"))));
         UploadSession s = done.session();
         return new CompleteResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(), s.plan().chunkCount(),
                 done.blob().sha256().orElse(null), done.compositeSha256().map(Sha256::hex).orElse(null),
@@ -91,6 +96,7 @@ public class UploadResource {
     @Path("/{id}")
     public DeleteResponse delete(@PathParam("id") String id, @HeaderParam(TOKEN_HEADER) String token) {
         UploadSession s = uploads.abort(RequestValues.uploadId(id), token);
+        metrics.deleted(s);
         return new DeleteResponse(s.id().value(), "Upload deleted");
     }
 }

@@ -22,6 +22,11 @@ public final class RequestException extends RuntimeException {
         this.code = code;
     }
 
+    /** The stable code of the problem, such as {@code request.missing-field}. */
+    public String code() {
+        return code;
+    }
+
     /** Maps {@link RequestException} to its problem document. */
     @Provider
     public static class Mapper implements ExceptionMapper<RequestException> {

@@ -63,11 +63,13 @@ final class MetadataStores {
     /**
      * The embedded database lives in DATA_DIR, which only the application resolves, so it is pooled
      * by H2's own pool rather than a server-defined data source. WRITE_DELAY=0 writes each commit
-     * before the call returns, so an acknowledged chunk survives a killed server.
+     * before the call returns, so an acknowledged chunk survives a killed server. DB_CLOSE_ON_EXIT=FALSE:
+     * on SIGTERM, H2's own JVM shutdown hook would close the database at once, under the requests that
+     * Liberty's quiesce is letting finish; the pool is closed when the application stops instead.
      */
     private static DataSource embeddedH2(Path dir, Resources resources) {
         JdbcConnectionPool pool = JdbcConnectionPool.create(
-                "jdbc:h2:file:" + dir.resolve("uploads") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000", "sa", "");
+                "jdbc:h2:file:" + dir.resolve("uploads") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
         pool.setMaxConnections(32);
         pool.setLoginTimeout(10);
         resources.add(pool::dispose);

@@ -10,6 +10,8 @@ import dev.largeupload.web.config.LaunchDirectory;
 import dev.largeupload.web.config.ServerSettings;
 import dev.largeupload.web.config.SettingsReader;
 import dev.largeupload.web.config.ServerSettings.Limits;
+import dev.largeupload.web.observe.ConfiguredStores;
+import dev.largeupload.web.observe.UploadMetrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,8 +19,10 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -44,10 +48,14 @@ public class UploadWiring {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Inject
+    UploadMetrics metrics;
+
     private final Resources resources = new Resources();
     private ScheduledFuture<?> sweeps;
     private ServerSettings settings;
     private UploadService service;
+    private ConfiguredStores stores;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
@@ -57,10 +65,13 @@ public class UploadWiring {
             MetadataStore metadata = reachable(MetadataStores.key(settings),
                     () -> MetadataStores.create(settings, reader, resources));
             BlobStore blobs = reachable(BlobStores.key(settings), () -> BlobStores.create(settings, reader));
+            stores = new ConfiguredStores(settings.metadataStore().name().toLowerCase(), metadata,
+                    settings.blobStore().name().toLowerCase(), blobs);
             Limits limits = settings.limits();
             service = new UploadService(metadata, blobs, new UploadPolicy(settings.chunkSize(), limits.maxChunkSize(),
                     settings.maxFileSize(), settings.uploadTtl(), settings.requireUploadToken(), limits.completionLease(),
                     limits.maxActiveUploads(), limits.expiredRetention()), Clock.systemUTC());
+            metrics.countActiveWith(() -> metadata.countActive(Instant.now()));
             scheduleSweeps(limits.sweepInterval());
             LOG.info(() -> "Upload service ready: metadata=" + settings.metadataStore().name().toLowerCase()
                     + ", blobs=" + settings.blobStore().name().toLowerCase() + ", data=" + settings.dataDir()
@@ -118,14 +129,21 @@ public class UploadWiring {
     private void sweepOnce() {
         try {
             UploadService.SweepResult result = service.sweep(SWEEP_BATCH);
-            if (result.expired() > 0 || result.removed() > 0) {
-                LOG.info(() -> "Expiry sweep: " + result.expired() + " idle upload(s) expired and their data discarded, "
-                        + result.removed() + " old record(s) removed");
+            metrics.expired(result.expired());
+            if (result.removed() > 0) {
+                LOG.info(() -> "Expiry sweep: removed the records of " + result.removed()
+                        + " upload(s) that expired or were aborted more than the retention ago");
             }
         } catch (RuntimeException e) {
             // A failed round (a store briefly down) must not cancel the schedule; the next round retries.
             LOG.log(Level.WARNING, "Expiry sweep failed; retrying at the next interval: " + e.getMessage(), e);
         }
+    }
+
+    /** The stores in use, for the readiness checks. */
+    @Produces
+    public ConfiguredStores stores() {
+        return stores;
     }
 
     @PreDestroy

@@ -68,10 +68,11 @@ class ExpiryIT {
                 .header("Content-Type", "application/octet-stream").header("Upload-Token", upload.token())
                 .PUT(BodyPublishers.ofByteArray(new byte[10])));
         assertTrue(late.status() == 410 || late.status() == 404, late.toString());
-        assertTrue(server.logText().contains("Expiry sweep"), "the sweep logs what it did");
+        assertTrue(server.logText().contains("Uploads expired: count=1"), "the job logs what it expired");
 
         await("the expired record was removed", () -> client.status(upload.id()).status() == 404);
         assertProblem(client.status(upload.id()), 404, "upload.not-found");
+        assertTrue(server.logText().contains("Expiry sweep: removed the records of 1 upload(s)"), server.logText());
     }
 
     private static Path stagingRoot() {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A shared metadata store going away mid-upload (its connections cut by a {@link TcpProxy}): the
- * server answers 503 with Retry-After and commits nothing; when the store is back, the upload
+ * server answers 503 with Retry-After, commits nothing and reports itself not ready (but alive);
+ * when the store is back, it is ready again and the upload
  * resumes where it was and completes byte-exact. One subclass per networked store.
  */
 abstract class StoreOutageIT {
@@ -63,11 +64,28 @@ abstract class StoreOutageIT {
             assertTrue(Integer.parseInt(answer.header("Retry-After")) > 0);
         }
 
+        Answer ready = client.health("ready");
+        assertEquals(503, ready.status(), ready.body());
+        assertEquals("DOWN", UploadClient.checkStatus(ready, "metadata-store"), ready.body());
+        assertEquals("UP", UploadClient.checkStatus(ready, "blob-store"), ready.body());
+        assertEquals(200, client.health("live").status(), "a store outage is no reason to restart the server");
+
         proxy.restore();
+        awaitReady(client);
         List<Integer> missing = client.resume(upload.id()).json().getJsonArray("missing_chunks").getValuesAs(JsonNumber::intValue);
         assertEquals(List.of(2, 3, 4), missing);
         Transfers.sendInRandomOrder(client, upload, file, false, missing);
         assertEquals(200, client.complete(upload).status());
         Transfers.assertDownloadsExactly(client, upload, file);
+    }
+
+    /** Polls readiness until it is UP: a check that hung during the outage may still be running for a few seconds. */
+    static void awaitReady(UploadClient client) throws InterruptedException {
+        Answer ready = client.health("ready");
+        for (int i = 0; i < 120 && ready.status() != 200; i++) {
+            Thread.sleep(250);
+            ready = client.health("ready");
+        }
+        assertEquals(200, ready.status(), ready.body());
     }
 }

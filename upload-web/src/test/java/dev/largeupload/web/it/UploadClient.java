@@ -158,6 +158,17 @@ public final class UploadClient {
         return send(request("/api/upload/" + upload.id()).header("Upload-Token", upload.token()).DELETE());
     }
 
+    /** A MicroProfile Health endpoint: {@code /health/ready}, {@code /health/live} or {@code /health}. */
+    public Answer health(String which) {
+        return send(request("/health" + (which.isEmpty() ? "" : "/" + which)).GET());
+    }
+
+    /** The status ({@code UP}/{@code DOWN}) of the named check in a health answer, or null when it is absent. */
+    public static String checkStatus(Answer health, String name) {
+        return health.json().getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getString("name").equals(name)).map(c -> c.getString("status")).findFirst().orElse(null);
+    }
+
     /** Downloads the file (or one range of it) and answers its status and the hex SHA-256 of the body, streamed. */
     public Download download(String id, String range) {
         HttpRequest.Builder request = request("/api/files/" + id).GET();

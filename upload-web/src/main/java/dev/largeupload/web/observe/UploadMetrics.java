@@ -1,0 +1,194 @@
+package dev.largeupload.web.observe;
+
+import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.service.Results.ChunkAccepted;
+import dev.largeupload.domain.service.Results.Completed;
+import dev.largeupload.domain.service.Results.Initiated;
+import dev.largeupload.web.problem.RequestException;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
+
+/**
+ * The upload life cycle as operators see it: the web layer reports every event here once, and each is
+ * counted in MicroProfile Metrics ({@code /metrics}, application scope) and written as one log line
+ * with the upload id, sizes and durations. Neither ever holds a token, a file name or a byte of content.
+ *
+ * <p>Metrics (Prometheus names): {@code uploads_initiated_total}, {@code uploads_completed_total},
+ * {@code uploads_aborted_total}, {@code uploads_expired_total}, {@code upload_bytes_received_total}
+ * (bytes of accepted chunks), {@code upload_chunks_accepted_total}, {@code upload_chunks_refused_total{reason=<problem code>}},
+ * {@code upload_checksum_failures_total}, {@code uploads_active} (once a source is set with
+ * {@link #countActiveWith}), and the timer {@code upload_chunk_staging_seconds} (receiving, staging and
+ * recording one chunk). Counters count this server's events since it started; Prometheus sums servers.
+ *
+ * <p>Log lines (logger {@code dev.largeupload.web.observe.UploadMetrics}): initiated, completed,
+ * aborted, deleted and expired at INFO; every chunk, accepted or refused, at FINE.
+ */
+@ApplicationScoped
+public class UploadMetrics {
+
+    private static final Logger LOG = Logger.getLogger(UploadMetrics.class.getName());
+    private static final String CHECKSUM_MISMATCH = "upload.checksum-mismatch";
+
+    @Inject
+    MetricRegistry registry;
+
+    private Counter initiated;
+    private Counter completed;
+    private Counter aborted;
+    private Counter expired;
+    private Counter bytesReceived;
+    private Counter chunksAccepted;
+    private Counter checksumFailures;
+    private Timer chunkStaging;
+
+    @PostConstruct
+    void register() {
+        initiated = counter("uploads.initiated", "Uploads started (init answered 201)", MetricUnits.NONE);
+        completed = counter("uploads.completed", "Uploads committed (a repeated complete is not counted again)", MetricUnits.NONE);
+        aborted = counter("uploads.aborted", "Active uploads aborted by their owner (DELETE)", MetricUnits.NONE);
+        expired = counter("uploads.expired", "Idle uploads expired by the expiry job", MetricUnits.NONE);
+        bytesReceived = counter("upload.bytes.received", "Bytes of chunks accepted (staged and recorded)", MetricUnits.NONE);
+        chunksAccepted = counter("upload.chunks.accepted", "Chunks staged and recorded", MetricUnits.NONE);
+        checksumFailures = counter("upload.checksum.failures",
+                "Chunks or files refused because their bytes did not match a client's digest", MetricUnits.NONE);
+        chunkStaging = registry.timer(Metadata.builder().withName("upload.chunk.staging")
+                .withDescription("Time to receive, stage and record one accepted chunk").build());
+    }
+
+    private Counter counter(String name, String description, String unit) {
+        return registry.counter(Metadata.builder().withName(name).withDescription(description).withUnit(unit).build());
+    }
+
+    /**
+     * Publishes the number of active uploads as the gauge {@code uploads_active}, read from {@code source}
+     * at every scrape (for example the metadata store's count, which all servers share). A source that
+     * fails reports NaN for that scrape.
+     */
+    public void countActiveWith(IntSupplier source) {
+        registry.gauge(Metadata.builder().withName("uploads.active")
+                .withDescription("Uploads that are active and not expired, in the shared metadata store").build(),
+                () -> {
+                    try {
+                        return (double) source.getAsInt();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.FINE, "counting active uploads failed", e);
+                        return Double.NaN;
+                    }
+                });
+    }
+
+    /** An upload began. */
+    public void initiated(Initiated started) {
+        initiated.inc();
+        UploadSession s = started.session();
+        LOG.info(() -> "Upload initiated: id=" + s.id() + ", size=" + s.plan().fileSize() + " bytes, chunks="
+                + s.plan().chunkCount() + " of " + s.plan().chunkSize() + " bytes");
+    }
+
+    /**
+     * Runs {@code accept} (receiving, staging and recording one chunk) and counts what came of it:
+     * accepted with its bytes and time, or refused by its problem code. What {@code accept} throws
+     * is thrown on unchanged.
+     */
+    public ChunkAccepted chunk(Supplier<ChunkAccepted> accept) {
+        long started = System.nanoTime();
+        ChunkAccepted accepted;
+        try {
+            accepted = accept.get();
+        } catch (UploadException e) {
+            refused(e.code(), e);
+            throw e;
+        } catch (RequestException e) {
+            refused(e.code(), e);
+            throw e;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        long bytes = accepted.session().plan().lengthOf(accepted.index());
+        chunksAccepted.inc();
+        bytesReceived.inc(bytes);
+        chunkStaging.update(took);
+        LOG.fine(() -> "Chunk accepted: id=" + accepted.session().id() + ", index=" + accepted.index() + ", size="
+                + bytes + " bytes, took=" + took.toMillis() + " ms, received=" + accepted.receivedCount() + "/"
+                + accepted.session().plan().chunkCount());
+        return accepted;
+    }
+
+    private void refused(String code, RuntimeException e) {
+        registry.counter(Metadata.builder().withName("upload.chunks.refused")
+                .withDescription("Chunks refused, by the problem code of the answer").build(), new Tag("reason", code)).inc();
+        if (CHECKSUM_MISMATCH.equals(code)) {
+            checksumFailures.inc();
+        }
+        LOG.fine(() -> "Chunk refused: code=" + code + ", " + e.getMessage());
+    }
+
+    /**
+     * Runs {@code complete} and counts a commit (once: a repeated complete is not a new one) or a
+     * whole-file checksum failure. What {@code complete} throws is thrown on unchanged.
+     */
+    public Completed complete(Supplier<Completed> complete) {
+        Completed done;
+        try {
+            done = complete.get();
+        } catch (UploadException e) {
+            if (CHECKSUM_MISMATCH.equals(e.code())) {
+                checksumFailures.inc();
+                LOG.info(() -> "Upload refused at completion: code=" + e.code() + ", " + e.getMessage());
+            }
+            throw e;
+        }
+        if (done.committedNow()) {
+            completed.inc();
+            UploadSession s = done.session();
+            LOG.info(() -> "Upload completed: id=" + s.id() + ", size=" + s.plan().fileSize() + " bytes, chunks="
+                    + s.plan().chunkCount() + ", duration=" + seconds(Duration.between(s.createdAt(), s.updatedAt()))
+                    + " since initiated");
+        }
+        return done;
+    }
+
+    /** An upload was deleted by its owner; {@code before} is how it stood just before. */
+    public void deleted(UploadSession before) {
+        if (before.state() == UploadState.COMPLETED) {
+            LOG.info(() -> "Upload deleted: id=" + before.id() + ", size=" + before.plan().fileSize() + " bytes");
+        } else if (before.state() == UploadState.ACTIVE || before.state() == UploadState.COMPLETING) {
+            aborted.inc();
+            LOG.info(() -> "Upload aborted: id=" + before.id() + ", received=" + before.receivedCount() + "/"
+                    + before.plan().chunkCount() + " chunks (" + before.receivedBytes() + " of "
+                    + before.plan().fileSize() + " bytes)");
+        } else {
+            // Already aborted or expired: this call only finished removing it.
+            LOG.fine(() -> "Upload removed: id=" + before.id() + ", state was " + before.state());
+        }
+    }
+
+    /** The expiry job expired {@code count} idle uploads (and discarded their staged data). */
+    public void expired(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("negative count " + count);
+        }
+        if (count > 0) {
+            expired.inc(count);
+            LOG.info(() -> "Uploads expired: count=" + count);
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.3f s", d.toMillis() / 1000.0);
+    }
+}
