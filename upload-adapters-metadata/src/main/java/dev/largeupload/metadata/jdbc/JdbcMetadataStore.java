@@ -43,8 +43,12 @@ import javax.sql.DataSource;
  *       {@code WHERE state = 'ACTIVE'}. That row lock serialises all recorders of one upload with
  *       every state change, on any number of servers: a chunk is recorded before a completion
  *       takes the row, or refused after it, never in between. Under that lock it inserts the chunk's row
- *       with its SHA-256 (or replaces the digest of a chunk staged again) and keeps {@code uploads.received_count},
- *       so it costs the same for the first chunk and the 20,000th.</li>
+ *       with its SHA-256 (or replaces the digest of a chunk staged again) and keeps the set of received chunks
+ *       on the upload's row, as a bitmap ({@code uploads.received}, at most 6.25 KB) with its size
+ *       ({@code received_count}).</li>
+ *   <li><b>Flat cost</b>: {@link #find}, {@link #receivedChunks} and {@link #recordChunk} read the upload's row
+ *       and at most one chunk row, so they cost the same for the first chunk and the 20,000th; only
+ *       {@link #chunkDigests} (once, at completion) reads every chunk row.</li>
  *   <li><b>Thread-safe</b>: it holds no state but the {@link DataSource}; connections come from the
  *       data source for each call (pooled by the application server, never here) and are always
  *       closed, with auto-commit set back.</li>
@@ -55,7 +59,7 @@ import javax.sql.DataSource;
 public final class JdbcMetadataStore implements MetadataStore {
 
     private static final String COLUMNS = "file_name, content_type, file_size, chunk_size, chunk_count, state, "
-            + "created_at, updated_at, expires_at, token_hash, expected_sha256, received_count";
+            + "created_at, updated_at, expires_at, token_hash, expected_sha256, received_count, received";
 
     private final DataSource dataSource;
 
@@ -88,12 +92,12 @@ public final class JdbcMetadataStore implements MetadataStore {
     public void create(UploadSession session) {
         inTransaction("save upload " + session.id(), connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO uploads (id, " + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 bind(insert, session.id().value(), session.fileName().value(), session.contentType(),
                         session.plan().fileSize(), session.plan().chunkSize(), session.plan().chunkCount(),
                         session.state().name(), millis(session.createdAt()), millis(session.updatedAt()),
                         millis(session.expiresAt()), session.tokenHash(), session.expectedSha256().orElse(null),
-                        session.receivedCount());
+                        session.receivedCount(), bitmapOf(session.receivedChunks()));
                 insert.executeUpdate();
             } catch (SQLException e) {
                 if ("23505".equals(e.getSQLState())) {
@@ -125,7 +129,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                     return Optional.of(UploadSession.restore(id, new FileName(row.getString("file_name")),
                             row.getString("content_type"),
                             new ChunkPlan(row.getLong("file_size"), row.getLong("chunk_size"), row.getInt("chunk_count")),
-                            chunksOf(connection, id), UploadState.valueOf(row.getString("state")),
+                            chunksOf(row), UploadState.valueOf(row.getString("state")),
                             instant(row, "created_at"), instant(row, "updated_at"), instant(row, "expires_at"),
                             row.getString("token_hash"), Optional.ofNullable(row.getString("expected_sha256"))));
                 }
@@ -144,41 +148,29 @@ public final class JdbcMetadataStore implements MetadataStore {
                                 + " and accepts no more chunks."))
                         .orElseGet(() -> new NotFound(id.value()));
             }
-            // Under the row lock no other transaction can insert this chunk or change the count until this one
+            // Under the row lock no other transaction can insert this chunk or change the bitmap until this one
             // commits, and a statement started now sees what the previous holders committed.
-            int count;
-            boolean recorded;
-            try (PreparedStatement select = connection.prepareStatement("SELECT u.received_count, c.chunk_index"
-                    + " FROM uploads u LEFT JOIN upload_chunks c ON c.upload_id = u.id AND c.chunk_index = ? WHERE u.id = ?")) {
-                bind(select, receipt.index(), id.value());
-                try (ResultSet row = select.executeQuery()) {
-                    row.next();
-                    count = row.getInt(1);
-                    row.getInt(2);
-                    recorded = !row.wasNull();
+            BitSet received = receivedOf(connection, id).orElseThrow();
+            if (received.get(receipt.index())) {
+                // Staged again: counted once, with its new digest (and its row again, were it ever missing).
+                if (update(connection, "UPDATE upload_chunks SET received_at = ?, sha256 = ? WHERE upload_id = ? AND chunk_index = ?",
+                        millis(receipt.receivedAt()), receipt.sha256().bytes(), id.value(), receipt.index()) == 0) {
+                    insertChunk(connection, id, receipt);
                 }
+                return received.cardinality();
             }
-            if (recorded) {
-                // Staged again: counted once, with its new digest.
-                update(connection, "UPDATE upload_chunks SET received_at = ?, sha256 = ? WHERE upload_id = ? AND chunk_index = ?",
-                        millis(receipt.receivedAt()), receipt.sha256().bytes(), id.value(), receipt.index());
-                return count;
-            }
-            update(connection, "INSERT INTO upload_chunks (upload_id, chunk_index, received_at, sha256) VALUES (?, ?, ?, ?)",
-                    id.value(), receipt.index(), millis(receipt.receivedAt()), receipt.sha256().bytes());
-            update(connection, "UPDATE uploads SET received_count = ? WHERE id = ?", count + 1, id.value());
-            return count + 1;
+            insertChunk(connection, id, receipt);
+            received.set(receipt.index());
+            update(connection, "UPDATE uploads SET received = ?, received_count = ? WHERE id = ?",
+                    received.toByteArray(), received.cardinality(), id.value());
+            return received.cardinality();
         });
     }
 
     @Override
     public BitSet receivedChunks(UploadId id) {
-        return inTransaction("read the chunks of upload " + id, connection -> {
-            if (stateOf(connection, id).isEmpty()) {
-                throw new NotFound(id.value());
-            }
-            return chunksOf(connection, id);
-        });
+        return inTransaction("read the chunks of upload " + id,
+                connection -> receivedOf(connection, id).orElseThrow(() -> new NotFound(id.value())));
     }
 
     @Override
@@ -279,17 +271,32 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
-    private static BitSet chunksOf(Connection connection, UploadId id) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT chunk_index FROM upload_chunks WHERE upload_id = ?")) {
+    /** The received chunks of upload {@code id}, from its row alone; empty if there is no such upload. */
+    private static Optional<BitSet> receivedOf(Connection connection, UploadId id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT received FROM uploads WHERE id = ?")) {
             bind(select, id.value());
-            BitSet chunks = new BitSet();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    chunks.set(rows.getInt(1));
-                }
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(chunksOf(row)) : Optional.empty();
             }
-            return chunks;
         }
+    }
+
+    /** The bitmap in the {@code received} column of {@code row} (NULL, never written by this version, is none). */
+    private static BitSet chunksOf(ResultSet row) throws SQLException {
+        byte[] bitmap = row.getBytes("received");
+        return bitmap == null ? new BitSet() : BitSet.valueOf(bitmap);
+    }
+
+    /** The bitmap of {@code indexes}: bit i set for chunk i, as {@link BitSet#toByteArray()} lays it out. */
+    private static byte[] bitmapOf(List<Integer> indexes) {
+        BitSet chunks = new BitSet();
+        indexes.forEach(chunks::set);
+        return chunks.toByteArray();
+    }
+
+    private static void insertChunk(Connection connection, UploadId id, ChunkReceipt receipt) throws SQLException {
+        update(connection, "INSERT INTO upload_chunks (upload_id, chunk_index, received_at, sha256) VALUES (?, ?, ?, ?)",
+                id.value(), receipt.index(), millis(receipt.receivedAt()), receipt.sha256().bytes());
     }
 
     private static int update(Connection connection, String sql, Object... values) throws SQLException {

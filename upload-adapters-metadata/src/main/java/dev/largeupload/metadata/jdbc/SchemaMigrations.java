@@ -10,13 +10,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Brings the database schema of {@link JdbcMetadataStore} up to date: the scripts in
  * {@code db/migration}, applied in order, each once, each in its own transaction together with
- * its row in {@code schema_version}.
+ * its row in {@code schema_version}. A script may be followed, in its transaction, by a step in Java
+ * for what portable SQL cannot do (filling the bitmaps of received chunks after V2).
  *
  * <p>Several servers may start at once on one database. The scripts only create what does not
  * exist yet, and when two servers still collide (PostgreSQL reports a concurrent CREATE or the
@@ -35,6 +38,15 @@ final class SchemaMigrations {
     private static final int ATTEMPTS = 10;
     /** Duplicate key, duplicate table or object: another server created the same thing first. */
     private static final Set<String> COLLISIONS = Set.of("23505", "42P07", "42710", "42S01", "42S11", "40001", "40P01");
+    /** Run right after the script they are keyed by, in its transaction; like the scripts, safe to run again. */
+    private static final Map<String, Step> AFTER = Map.of("V2__chunk_digests.sql", SchemaMigrations::fillReceived);
+    /** Uploads updated per batch while filling their bitmaps. */
+    private static final int BATCH = 500;
+
+    @FunctionalInterface
+    private interface Step {
+        void run(Connection connection) throws SQLException;
+    }
 
     private SchemaMigrations() {
     }
@@ -75,6 +87,10 @@ final class SchemaMigrations {
                     for (String statement : statementsOf(script)) {
                         execute(connection, statement);
                     }
+                    Step after = AFTER.get(script);
+                    if (after != null) {
+                        after.run(connection);
+                    }
                     try (PreparedStatement insert = connection.prepareStatement(
                             "INSERT INTO schema_version (version, script, applied_at) VALUES (?, ?, ?)")) {
                         insert.setInt(1, version);
@@ -89,6 +105,54 @@ final class SchemaMigrations {
             connection.rollback();
             throw e;
         }
+    }
+
+    /**
+     * Sets {@code uploads.received} and {@code received_count} of every upload from its rows in
+     * {@code upload_chunks}: one pass over the chunk rows in upload order, one bitmap in memory at a time.
+     */
+    private static void fillReceived(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT u.id, c.chunk_index FROM uploads u"
+                + " LEFT JOIN upload_chunks c ON c.upload_id = u.id ORDER BY u.id");
+             PreparedStatement update = connection.prepareStatement(
+                     "UPDATE uploads SET received = ?, received_count = ? WHERE id = ?")) {
+            select.setFetchSize(10_000); // PostgreSQL streams the rows only with a fetch size (and no auto-commit)
+            try (ResultSet rows = select.executeQuery()) {
+                String upload = null;
+                BitSet received = new BitSet();
+                int batched = 0;
+                while (rows.next()) {
+                    String id = rows.getString(1);
+                    if (!id.equals(upload)) {
+                        if (upload != null) {
+                            batched = addFill(update, upload, received, batched);
+                        }
+                        upload = id;
+                        received = new BitSet();
+                    }
+                    int index = rows.getInt(2);
+                    if (!rows.wasNull()) {
+                        received.set(index);
+                    }
+                }
+                if (upload != null) {
+                    addFill(update, upload, received, batched);
+                }
+            }
+            update.executeBatch();
+        }
+    }
+
+    private static int addFill(PreparedStatement update, String upload, BitSet received, int batched) throws SQLException {
+        update.setBytes(1, received.toByteArray());
+        update.setInt(2, received.cardinality());
+        update.setString(3, upload);
+        update.addBatch();
+        if (batched + 1 < BATCH) {
+            return batched + 1;
+        }
+        update.executeBatch();
+        return 0;
     }
 
     private static boolean isApplied(Connection connection, int version) throws SQLException {

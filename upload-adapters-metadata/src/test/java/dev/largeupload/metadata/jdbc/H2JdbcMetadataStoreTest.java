@@ -40,6 +40,16 @@ class H2JdbcMetadataStoreTest extends MetadataStoreContract {
         SchemaUpgradeCheck.upgradeFromVersion1(dataSource);
     }
 
+    @Test
+    void receivedSet_isReadFromTheUploadRowAlone() throws Exception {
+        ReceivedBitmapCheck.receivedSet_isReadFromTheUploadRowAlone(pool());
+    }
+
+    @Test
+    void findBeforeEachOf20972Chunks_costsTheSameThroughout() throws Exception {
+        ReceivedBitmapCheck.findBeforeEachOf20972Chunks_printsItsCostByTenth(pool(), getClass().getSimpleName());
+    }
+
     @AfterEach
     void closePools() {
         pools.forEach(JdbcConnectionPool::dispose);

@@ -113,6 +113,16 @@ class PostgresJdbcMetadataStoreTest extends MetadataStoreContract {
         }
     }
 
+    @Test
+    void receivedSet_isReadFromTheUploadRowAlone() throws Exception {
+        ReceivedBitmapCheck.receivedSet_isReadFromTheUploadRowAlone(pool());
+    }
+
+    @Test
+    void findBeforeEachOf20972Chunks_costsTheSameThroughout() throws Exception {
+        ReceivedBitmapCheck.findBeforeEachOf20972Chunks_printsItsCostByTenth(pool(), getClass().getSimpleName());
+    }
+
     @Override
     protected MetadataStore newStore() {
         return new JdbcMetadataStore(pool());

@@ -1,5 +1,6 @@
 package dev.largeupload.metadata.jdbc;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,8 +22,9 @@ import javax.sql.DataSource;
 
 /**
  * An upgrade from the first schema, shared by the H2 and PostgreSQL tests: a database that a server of
- * version 1 wrote (an upload with chunks 0 and 5, no digests, no counter) is migrated by a new store,
- * which then counts on from 2 and keeps digests only for what it records.
+ * version 1 wrote (an upload with chunks 0 and 5 and one without chunks, no digests, no counter, no bitmap)
+ * is migrated by a new store, which fills the bitmaps and counters from the chunk rows, then counts on from 2
+ * and keeps digests only for what it records.
  */
 final class SchemaUpgradeCheck {
 
@@ -32,6 +34,7 @@ final class SchemaUpgradeCheck {
     /** Runs the check on {@code dataSource}, an empty database. */
     static void upgradeFromVersion1(DataSource dataSource) throws SQLException {
         UploadId id = UploadId.random();
+        UploadId empty = UploadId.random();
         Instant now = Instant.now();
         try (Connection connection = dataSource.getConnection()) {
             SchemaMigrations.apply(connection, List.of(SchemaMigrations.SCRIPTS.get(0)));
@@ -39,6 +42,10 @@ final class SchemaUpgradeCheck {
                 statement.executeUpdate("INSERT INTO uploads (id, file_name, content_type, file_size, chunk_size,"
                         + " chunk_count, state, created_at, updated_at, expires_at, token_hash) VALUES ('" + id.value()
                         + "', 'old.bin', 'application/octet-stream', 10485760, 1048576, 10, 'ACTIVE', 1, 2, "
+                        + now.plus(Duration.ofHours(1)).toEpochMilli() + ", '" + "00".repeat(32) + "')");
+                statement.executeUpdate("INSERT INTO uploads (id, file_name, content_type, file_size, chunk_size,"
+                        + " chunk_count, state, created_at, updated_at, expires_at, token_hash) VALUES ('" + empty.value()
+                        + "', 'new.bin', 'application/octet-stream', 3, 1048576, 1, 'ACTIVE', 1, 1, "
                         + now.plus(Duration.ofHours(1)).toEpochMilli() + ", '" + "00".repeat(32) + "')");
                 statement.executeUpdate("INSERT INTO upload_chunks (upload_id, chunk_index, received_at) VALUES ('"
                         + id.value() + "', 0, 1), ('" + id.value() + "', 5, 2)");
@@ -51,17 +58,24 @@ final class SchemaUpgradeCheck {
         try (Connection connection = dataSource.getConnection()) {
             assertEquals(SchemaMigrations.SCRIPTS.size(), count(connection, "SELECT COUNT(*) FROM schema_version"));
             assertEquals(2, count(connection, "SELECT received_count FROM uploads WHERE id = '" + id.value() + "'"));
+            assertEquals(0, count(connection, "SELECT received_count FROM uploads WHERE id = '" + empty.value() + "'"));
         }
         BitSet old = new BitSet();
         old.set(0);
         old.set(5);
+        assertArrayEquals(new byte[] {0b0010_0001}, ReceivedBitmapCheck.bitmapOf(dataSource, id), "chunks 0 and 5");
+        assertArrayEquals(new byte[0], ReceivedBitmapCheck.bitmapOf(dataSource, empty), "no chunk, and not NULL");
         assertEquals(old, store.receivedChunks(id));
+        assertEquals(new BitSet(), store.receivedChunks(empty));
         assertTrue(store.chunkDigests(id).isEmpty(), "chunks of version 1 have no digest");
         assertEquals(2, store.recordChunk(id, receipt(5, "five again", now)));
         assertEquals(3, store.recordChunk(id, receipt(7, "seven", now)));
         assertEquals(new TreeMap<>(Map.of(5, digestOf("five again"), 7, digestOf("seven"))), store.chunkDigests(id));
         assertEquals(3, store.find(id).orElseThrow().receivedCount());
-        assertEquals(1, store.countActive(now));
+        old.set(7);
+        assertEquals(old, store.receivedChunks(id));
+        assertArrayEquals(old.toByteArray(), ReceivedBitmapCheck.bitmapOf(dataSource, id));
+        assertEquals(2, store.countActive(now));
     }
 
     private static ChunkReceipt receipt(int index, String content, Instant now) {
