@@ -8,6 +8,7 @@ import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.InvalidArgument.Field;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.model.BlockId;
 import dev.largeupload.domain.model.ChunkPlan;
@@ -108,7 +109,11 @@ public final class UploadService {
         if (md5.isPresent() && md5.get().length != 16) {
             throw new InvalidArgument(Field.CHECKSUM, "Content-MD5 must be the Base64 of 16 bytes.");
         }
-        blobs.stage(session.blobName(), chunk, new ChunkData(new VerifiedChunkStream(body, chunk, length, md5), length, md5));
+        try {
+            blobs.stage(session.blobName(), chunk, new ChunkData(new VerifiedChunkStream(body, chunk, length, md5), length, md5));
+        } catch (StoreUnavailable e) {
+            throw movedOnOr(id, e);
+        }
         Instant done = clock.instant();
         int receivedCount = metadata.recordChunk(id, new ChunkReceipt(chunk, done, done.plus(policy.uploadTtl())));
         return new ChunkAccepted(session, chunk, BlockId.of(chunk), receivedCount);
@@ -229,6 +234,29 @@ public final class UploadService {
                     + "; only a completed upload can be downloaded.");
         }
         return new Download(session, blobs);
+    }
+
+    /**
+     * A chunk whose staging failed because the upload was completed or deleted meanwhile (which
+     * removes its staging area): the answer is that the upload accepts no more chunks, not that the
+     * store is unavailable, which would have the client retry in vain. Otherwise the store's failure.
+     */
+    private UploadException movedOnOr(UploadId id, StoreUnavailable failure) {
+        Optional<UploadSession> now;
+        try {
+            now = metadata.find(id);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            return failure;
+        }
+        if (now.isEmpty()) {
+            return new NotFound(id.value());
+        }
+        if (now.get().state() != UploadState.ACTIVE) {
+            return new NotActive("Upload " + id + " is " + now.get().state().name().toLowerCase(Locale.ROOT)
+                    + " and accepts no more chunks.");
+        }
+        return failure;
     }
 
     private boolean isStale(UploadSession session, Instant now) {
