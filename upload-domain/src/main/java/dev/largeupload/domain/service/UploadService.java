@@ -1,6 +1,7 @@
 package dev.largeupload.domain.service;
 
 import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
 import dev.largeupload.domain.error.UploadException.ChunkLengthMismatch;
 import dev.largeupload.domain.error.UploadException.Expired;
 import dev.largeupload.domain.error.UploadException.Incomplete;
@@ -8,7 +9,7 @@ import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.InvalidArgument.Field;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
-import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
+import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.error.UploadException.TooManyUploads;
 import dev.largeupload.domain.model.BlobName;
@@ -125,7 +126,11 @@ public final class UploadService {
             throw new ChunkLengthMismatch(chunk, length, "the request announced " + declaredLength + " bytes");
         }
         VerifiedChunkStream verified = new VerifiedChunkStream(body, chunk, length, digests);
-        blobs.stage(session.blobName(), chunk, new ChunkData(verified, length, digests.md5()));
+        try {
+            blobs.stage(session.blobName(), chunk, new ChunkData(verified, length, digests.md5()));
+        } catch (StoreUnavailable e) {
+            throw movedOnOr(id, e);
+        }
         Sha256 sha256 = verified.sha256();
         Instant done = clock.instant();
         int receivedCount;
@@ -340,6 +345,29 @@ public final class UploadService {
                     + "; only a completed upload can be downloaded.");
         }
         return new Download(session, blobs);
+    }
+
+    /**
+     * A chunk whose staging failed because the upload was completed or deleted meanwhile (which
+     * removes its staging area): the answer is that the upload accepts no more chunks, not that the
+     * store is unavailable, which would have the client retry in vain. Otherwise the store's failure.
+     */
+    private UploadException movedOnOr(UploadId id, StoreUnavailable failure) {
+        Optional<UploadSession> now;
+        try {
+            now = metadata.find(id);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            return failure;
+        }
+        if (now.isEmpty()) {
+            return new NotFound(id.value());
+        }
+        if (now.get().state() != UploadState.ACTIVE) {
+            return new NotActive("Upload " + id + " is " + now.get().state().name().toLowerCase(Locale.ROOT)
+                    + " and accepts no more chunks.");
+        }
+        return failure;
     }
 
     private boolean isStale(UploadSession session, Instant now) {

@@ -30,7 +30,7 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         Response original = e.getResponse();
         int status = original.getStatus();
         if (status >= 500) {
-            return FallbackExceptionMapper.internalError(e);
+            return thrownByTheJsonParser(e) ? JsonExceptionMapper.malformed() : FallbackExceptionMapper.internalError(e);
         }
         if (status == 400 && causedByJson(e)) {
             return JsonExceptionMapper.malformed();
@@ -55,6 +55,21 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
     private static boolean causedByJson(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof jakarta.json.JsonException || t instanceof jakarta.json.bind.JsonbException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Liberty's JSON-P body reader wraps the parser's refusals that are not {@code JsonException}s
+     * (Parsson's nesting limit: "Input is too deeply nested") in a 500; they are bad input all the same.
+     */
+    private static boolean thrownByTheJsonParser(WebApplicationException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            StackTraceElement[] trace = t.getStackTrace();
+            if (t instanceof jakarta.json.JsonException
+                    || trace.length > 0 && trace[0].getClassName().startsWith("org.eclipse.parsson.")) {
                 return true;
             }
         }

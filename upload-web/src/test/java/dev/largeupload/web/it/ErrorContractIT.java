@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -45,10 +46,14 @@ class ErrorContractIT {
     static Upload active;
     static Upload completed;
     static String activeBefore;
+    static List<String> statusBefore;
+    static List<String> uploadsBefore;
 
     @BeforeAll
     static void startServerWithUploads() throws Exception {
-        server = ServerProcess.start(work.resolve("server"), java.util.Map.of("MAX_FILE_SIZE", Long.toString(MAX_FILE_SIZE)));
+        // The file metadata store keeps one directory per upload: the test can count them.
+        server = ServerProcess.start(work.resolve("server"), java.util.Map.of("MAX_FILE_SIZE", Long.toString(MAX_FILE_SIZE),
+                "METADATA_STORE", "file"));
         client = new UploadClient(server.base());
         file = TestFiles.random(work, "ref.bin", 3 * MIB, 21);
         active = client.start("active.bin", Files.size(file), MIB);
@@ -57,6 +62,8 @@ class ErrorContractIT {
         Transfers.sendInRandomOrder(client, completed, file, false, Transfers.allChunks(completed));
         assertEquals(200, client.complete(completed).status());
         activeBefore = stateOf(active);
+        statusBefore = List.of(client.status(active.id()).body(), client.status(completed.id()).body());
+        uploadsBefore = storedUploads();
     }
 
     @AfterAll
@@ -131,12 +138,165 @@ class ErrorContractIT {
         cases.add(new Case("delete of a malformed id", 400, "upload.invalid-id", () -> client.send(client.request("/api/upload/not-an-id").DELETE())));
         cases.add(new Case("a path with an encoded slash", 400, "request.malformed", () -> client.send(client.request("/api/upload/..%2Fetc").DELETE())));
 
-        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+        // ---- hostile requests ----
+        String other = completed.id();
+        // ids: traversal, encodings, case, length
+        cases.add(new Case("status of ..%2F..%2Fetc%2Fpasswd", 400, "request.malformed", () -> get("/api/upload/status/..%2F..%2Fetc%2Fpasswd")));
+        cases.add(new Case("status of %2e%2e", 400, "request.malformed", () -> get("/api/upload/status/%2e%2e")));
+        cases.add(new Case("status of %2e%2e%2f%2e%2e%2fconfig", 400, "request.malformed", () -> get("/api/upload/status/%2e%2e%2f%2e%2e%2fconfig")));
+        cases.add(new Case("download of %2e%2e%2f%2e%2e%2fetc%2fpasswd", 400, "request.malformed", () -> get("/api/files/%2e%2e%2f%2e%2e%2fetc%2fpasswd")));
+        cases.add(new Case("download of ..%5c..%5cwindows (encoded backslashes)", 400, "request.malformed", () -> get("/api/files/..%5c..%5cwindows")));
+        cases.add(new Case("chunk for the id %2e%2e", 400, "request.malformed", () -> put("%2e%2e", token, "0", MIB)));
+        cases.add(new Case("chunk index %2e%2e", 400, "request.malformed", () -> put(id, token, "%2e%2e", MIB)));
+        cases.add(new Case("status of an upper-case id", 400, "upload.invalid-id", () -> client.status(id.toUpperCase(java.util.Locale.ROOT))));
+        cases.add(new Case("status of an id with a space", 400, "upload.invalid-id", () -> client.status("%20" + id)));
+        cases.add(new Case("status of a 4,000-character id", 400, "upload.invalid-id", () -> client.status("a".repeat(4000))));
+        cases.add(new Case("status of a fullwidth-digit id", 400, "upload.invalid-id", () -> client.status("%EF%BC%91%EF%BC%92%EF%BC%93")));
+        cases.add(new Case("complete of upload_id ../x", 400, "upload.invalid-id", () -> client.send(client.request("/api/upload/complete")
+                .header("Content-Type", "application/json").header("Upload-Token", token).POST(BodyPublishers.ofString("{\"upload_id\":\"../x\"}")))));
+        cases.add(new Case("multipart chunk for upload_id ../../etc", 400, "upload.invalid-id", () -> multipart(
+                List.of(Map.entry("upload_id", "../../etc"), Map.entry("chunk_index", "1")), true)));
+        // indexes
+        cases.add(new Case("chunk index 99999999999999999999", 400, "upload.invalid-chunk-index", () -> put(id, token, "99999999999999999999", MIB)));
+        cases.add(new Case("chunk index 2147483648", 400, "upload.chunk-out-of-range", () -> put(id, token, "2147483648", MIB)));
+        cases.add(new Case("chunk index +1", 400, "upload.invalid-chunk-index", () -> put(id, token, "+1", MIB)));
+        cases.add(new Case("chunk index 1e3", 400, "upload.invalid-chunk-index", () -> put(id, token, "1e3", MIB)));
+        cases.add(new Case("chunk index 0x1", 400, "upload.invalid-chunk-index", () -> put(id, token, "0x1", MIB)));
+        cases.add(new Case("chunk index in fullwidth digits", 400, "upload.invalid-chunk-index", () -> put(id, token, "%EF%BC%91", MIB)));
+        cases.add(new Case("multipart chunk_index -5", 400, "upload.invalid-chunk-index", () -> multipart(
+                List.of(Map.entry("upload_id", id), Map.entry("chunk_index", "-5")), true)));
+        // sizes and lengths
+        cases.add(new Case("Content-Length of 1 TiB, answered before any body byte", 400, "upload.chunk-length-mismatch", () -> {
+            try (RawHttp raw = new RawHttp(server.base())) {
+                return raw.head("PUT /api/upload/" + id + "/chunks/1 HTTP/1.1", "Upload-Token: " + token,
+                        "Content-Type: application/octet-stream", "Content-Length: " + (1L << 40)).answer();
+            }
+        }));
+        cases.add(new Case("chunked body longer than the plan, answered while the client holds the rest", 400, "upload.chunk-length-mismatch", () -> {
+            try (RawHttp raw = new RawHttp(server.base())) {
+                raw.head("PUT /api/upload/" + id + "/chunks/1 HTTP/1.1", "Upload-Token: " + token,
+                        "Content-Type: application/octet-stream", "Transfer-Encoding: chunked");
+                raw.sendChunk(new byte[(int) MIB]).sendChunk(new byte[64 * 1024]);
+                // No more is sent and the body is not ended: the server must answer from what it has.
+                return raw.answer();
+            }
+        }));
+        cases.add(new Case("chunked body shorter than the plan", 400, "upload.chunk-length-mismatch", () -> {
+            try (RawHttp raw = new RawHttp(server.base())) {
+                raw.head("PUT /api/upload/" + id + "/chunks/1 HTTP/1.1", "Upload-Token: " + token,
+                        "Content-Type: application/octet-stream", "Transfer-Encoding: chunked");
+                return raw.sendChunk(new byte[1000]).send("0\r\n\r\n".getBytes()).answer();
+            }
+        }));
+        cases.add(new Case("chunk with an empty body", 400, "upload.chunk-length-mismatch", () -> client.send(client.request("/api/upload/" + id + "/chunks/1")
+                .header("Content-Type", "application/octet-stream").header("Upload-Token", token).PUT(BodyPublishers.noBody()))));
+        cases.add(new Case("init with file_size 2^63-1", 413, "upload.too-large", () -> init("{\"filename\":\"a\",\"file_size\":" + Long.MAX_VALUE + "}")));
+        cases.add(new Case("init with a negative chunk_size", 400, "upload.invalid-chunk-size", () -> init("{\"filename\":\"a\",\"file_size\":5,\"chunk_size\":-1}")));
+        cases.add(new Case("init with a fractional chunk_size", 400, "request.invalid-field", () -> init("{\"filename\":\"a\",\"file_size\":5,\"chunk_size\":1024.5}")));
+        // JSON: types, nesting, huge strings, duplicate keys
+        cases.add(new Case("init with a numeric filename", 400, "request.invalid-field", () -> init("{\"filename\":5,\"file_size\":5}")));
+        cases.add(new Case("init with a null filename", 400, "request.missing-field", () -> init("{\"filename\":null,\"file_size\":5}")));
+        cases.add(new Case("init with chunk_size as a string", 400, "request.invalid-field", () -> init("{\"filename\":\"a\",\"file_size\":5,\"chunk_size\":\"1\"}")));
+        cases.add(new Case("init with file_size true", 400, "request.invalid-field", () -> init("{\"filename\":\"a\",\"file_size\":true}")));
+        cases.add(new Case("init with a JSON string body", 400, "request.malformed-json", () -> init("\"filename\"")));
+        cases.add(new Case("init with a JSON null body", 400, "request.malformed-json", () -> init("null")));
+        cases.add(new Case("init with arrays nested 100,000 deep", 400, "request.malformed-json", () -> init("[".repeat(100_000) + "]".repeat(100_000))));
+        cases.add(new Case("init with objects nested 10,000 deep", 400, "request.malformed-json", () -> init("{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000))));
+        cases.add(new Case("init with an 8 MiB string", 400, "request.missing-field", () -> init("{\"filename\":\"a\",\"junk\":\"" + "x".repeat(8 << 20) + "\"}")));
+        cases.add(new Case("init with a 1 MiB content type", 400, "upload.invalid-content-type", () -> init("{\"filename\":\"a\",\"file_size\":5,\"content_type\":\"a/" + "b".repeat(1 << 20) + "\"}")));
+        cases.add(new Case("init with a duplicate key, the second one bad", 400, "upload.invalid-file-size", () -> init("{\"filename\":\"a\",\"file_size\":5,\"file_size\":-5}")));
+        cases.add(new Case("init with invalid UTF-8 in a key", 400, "request.missing-field", () -> client.send(client.request("/api/upload/init")
+                .header("Content-Type", "application/json").POST(BodyPublishers.ofByteArray(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'})))));
+        cases.add(new Case("complete with a numeric upload_id", 400, "request.invalid-field", () -> client.postJson("/api/upload/complete", "{\"upload_id\":123}")));
+        // content types
+        cases.add(new Case("init without a content type", 415, "request.unsupported-media-type", () -> client.send(client.request("/api/upload/init")
+                .POST(BodyPublishers.ofString("{\"filename\":\"a\",\"file_size\":5}")))));
+        cases.add(new Case("init as application/x-www-form-urlencoded", 415, "request.unsupported-media-type", () -> client.send(client.request("/api/upload/init")
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(BodyPublishers.ofString("filename=a&file_size=5")))));
+        cases.add(new Case("chunk PUT as multipart/form-data", 415, "request.unsupported-media-type", () -> client.send(client.request("/api/upload/" + id + "/chunks/1")
+                .header("Upload-Token", token).header("Content-Type", "multipart/form-data; boundary=x").PUT(BodyPublishers.ofString("--x--")))));
+        cases.add(new Case("multipart POST as application/octet-stream", 415, "request.unsupported-media-type", () -> client.send(client.request("/api/upload/chunk")
+                .header("Upload-Token", token).header("Content-Type", "application/octet-stream").POST(BodyPublishers.ofString("abc")))));
+        cases.add(new Case("multipart without a boundary", 400, "request.malformed-multipart", () -> client.send(client.request("/api/upload/chunk")
+                .header("Upload-Token", token).header("Content-Type", "multipart/form-data").POST(BodyPublishers.ofString("abc")))));
+        // headers
+        cases.add(new Case("Content-MD5 of 15 bytes", 400, "upload.invalid-checksum", () -> client.send(chunkRequest(id, token, "1", MIB)
+                .header("Content-MD5", Base64.getEncoder().encodeToString(new byte[15])))));
+        cases.add(new Case("Content-MD5 in hex instead of Base64", 400, "upload.invalid-checksum", () -> client.send(chunkRequest(id, token, "1", MIB)
+                .header("Content-MD5", "d41d8cd98f00b204e9800998ecf8427e"))));
+        cases.add(new Case("Content-MD5 of 6,000 characters", 400, "upload.invalid-checksum", () -> client.send(chunkRequest(id, token, "1", MIB)
+                .header("Content-MD5", "A".repeat(6000)))));
+        // tokens
+        String wrong = token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A");
+        cases.add(new Case("chunk with a token one character off", 404, "upload.not-found", () -> put(id, wrong, "1", MIB)));
+        cases.add(new Case("chunk with an empty token", 404, "upload.not-found", () -> put(id, "", "1", MIB)));
+        cases.add(new Case("chunk with a 6,000-character token", 404, "upload.not-found", () -> put(id, "t".repeat(6000), "1", MIB)));
+        cases.add(new Case("complete with a wrong token in the body", 404, "upload.not-found", () -> client.postJson("/api/upload/complete",
+                "{\"upload_id\":\"" + id + "\",\"upload_token\":\"" + wrong + "\"}")));
+        cases.add(new Case("delete with a wrong token", 404, "upload.not-found", () -> client.send(client.request("/api/upload/" + id).header("Upload-Token", wrong).DELETE())));
+        cases.add(new Case("delete of the completed upload with the active one's token", 404, "upload.not-found", () -> client.send(client.request("/api/upload/" + other)
+                .header("Upload-Token", token).DELETE())));
+        cases.add(new Case("multipart chunk with a wrong upload_token field", 404, "upload.not-found", () -> multipart(
+                List.of(Map.entry("upload_id", id), Map.entry("chunk_index", "1"), Map.entry("upload_token", wrong)), true)));
+        // methods
+        cases.add(new Case("PATCH on a chunk", 405, "request.method-not-allowed", () -> client.send(client.request("/api/upload/" + id + "/chunks/1")
+                .header("Upload-Token", token).method("PATCH", BodyPublishers.ofString("x")))));
+        cases.add(new Case("TRACE on a chunk", 405, "request.method-not-allowed", () -> {
+            try (RawHttp raw = new RawHttp(server.base())) {
+                return raw.head("TRACE /api/upload/" + id + "/chunks/1 HTTP/1.1", "Upload-Token: " + token).answer();
+            }
+        }));
+        cases.add(new Case("DELETE on init (taken for an upload id)", 400, "upload.invalid-id", () -> client.send(client.request("/api/upload/init").DELETE())));
+        cases.add(new Case("PUT on status", 405, "request.method-not-allowed", () -> client.send(client.request("/api/upload/status/" + id)
+                .PUT(BodyPublishers.ofString("{}")))));
+        cases.add(new Case("POST on a download", 405, "request.method-not-allowed", () -> client.send(client.request("/api/files/" + other)
+                .header("Content-Type", "application/octet-stream").POST(BodyPublishers.ofString("x")))));
+        // multipart forms with parts missing or too many
+        cases.add(new Case("multipart without chunk_index", 400, "request.missing-field", () -> multipart(List.of(Map.entry("upload_id", id)), true)));
+        cases.add(new Case("multipart without the file part", 400, "request.missing-field", () -> multipart(
+                List.of(Map.entry("upload_id", id), Map.entry("chunk_index", "1")), false)));
+        cases.add(new Case("multipart with only the closing boundary", 400, "request.malformed-multipart", () -> client.send(client.request("/api/upload/chunk")
+                .header("Upload-Token", token).header("Content-Type", "multipart/form-data; boundary=b0undary").POST(BodyPublishers.ofString("--b0undary--\r\n")))));
+        cases.add(new Case("multipart with nine parts", 400, "request.malformed-multipart", () -> multipart(
+                java.util.stream.IntStream.range(0, 9).mapToObj(i -> Map.entry("f" + i, "v")).toList(), false)));
+        cases.add(new Case("multipart with a 2,000-byte field", 400, "request.invalid-field", () -> multipart(
+                List.of(Map.entry("upload_id", "x".repeat(2000))), true)));
+
+        assertTrue(cases.size() >= 60, "the table holds " + cases.size() + " cases");
+        assertEquals(cases.size(), cases.stream().map(Case::name).distinct().count(), "two cases share a name");
+        Stream<DynamicTest> each = cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             Answer answer = c.request().get();
             assertProblem(answer, c.status(), c.code());
             assertEquals(activeBefore, stateOf(active), "the active upload changed");
-            Transfers.assertDownloadsExactly(client, completed, file);
         }));
+        return Stream.concat(each, Stream.of(DynamicTest.dynamicTest("afterwards: nothing changed and the server is healthy",
+                ErrorContractIT::nothingChangedAndTheServerIsHealthy)));
+    }
+
+    /**
+     * After the whole table: both reference uploads answer exactly the status they answered before
+     * (times included), no upload was created or staged, the completed file still downloads
+     * byte-exact, and a new upload still goes all the way through.
+     */
+    static void nothingChangedAndTheServerIsHealthy() throws Exception {
+        assertEquals(statusBefore, List.of(client.status(active.id()).body(), client.status(completed.id()).body()));
+        assertEquals(uploadsBefore, storedUploads(), "an upload was created or removed");
+        try (Stream<Path> staged = Files.list(server.dataDir().resolve("blobs/staging"))) {
+            assertEquals(List.of(active.id()), staged.map(p -> p.getFileName().toString()).toList(), "something else was staged");
+        }
+        Transfers.assertDownloadsExactly(client, completed, file);
+        assertEquals(200, client.send(client.request("/api/config").GET()).status());
+        Upload fresh = client.start("after.bin", Files.size(file), MIB);
+        Transfers.sendInRandomOrder(client, fresh, file, false, Transfers.allChunks(fresh));
+        assertEquals(200, client.complete(fresh).status());
+        Transfers.assertDownloadsExactly(client, fresh, file);
+    }
+
+    /** The ids of the uploads the file metadata store holds (one directory each). */
+    static List<String> storedUploads() throws Exception {
+        try (Stream<Path> dirs = Files.list(server.dataDir().resolve("metadata-files"))) {
+            return dirs.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        }
     }
 
     @Test
@@ -185,6 +345,26 @@ class ErrorContractIT {
 
     private static Answer put(String id, String token, String index, long length) {
         return client.send(chunkRequest(id, token, index, length));
+    }
+
+    private static Answer get(String rawPath) {
+        return client.send(client.request(rawPath).GET());
+    }
+
+    /** A multipart chunk form with the given text fields in order, then (or not) a 3-byte file part. */
+    private static Answer multipart(List<Map.Entry<String, String>> fields, boolean withFile) {
+        String boundary = "b0undary";
+        StringBuilder body = new StringBuilder();
+        for (Map.Entry<String, String> field : fields) {
+            body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(field.getKey())
+                    .append("\"\r\n\r\n").append(field.getValue()).append("\r\n");
+        }
+        if (withFile) {
+            body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\nabc\r\n");
+        }
+        body.append("--").append(boundary).append("--\r\n");
+        return client.send(client.request("/api/upload/chunk").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(BodyPublishers.ofString(body.toString())));
     }
 
     private static Answer multipart(String name, String value) {
