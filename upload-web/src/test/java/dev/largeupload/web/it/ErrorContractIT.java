@@ -198,6 +198,8 @@ class ErrorContractIT {
         cases.add(new Case("init with a null filename", 400, "request.missing-field", () -> init("{\"filename\":null,\"file_size\":5}")));
         cases.add(new Case("init with chunk_size as a string", 400, "request.invalid-field", () -> init("{\"filename\":\"a\",\"file_size\":5,\"chunk_size\":\"1\"}")));
         cases.add(new Case("init with file_size true", 400, "request.invalid-field", () -> init("{\"filename\":\"a\",\"file_size\":true}")));
+        cases.add(new Case("init with content after the JSON object", 400, "request.malformed-json", () -> init("{\"filename\":\"a\",\"file_size\":5} xyz")));
+        cases.add(new Case("init with two JSON objects", 400, "request.malformed-json", () -> init("{\"filename\":\"a\",\"file_size\":5}{}")));
         cases.add(new Case("init with a JSON string body", 400, "request.malformed-json", () -> init("\"filename\"")));
         cases.add(new Case("init with a JSON null body", 400, "request.malformed-json", () -> init("null")));
         cases.add(new Case("init with arrays nested 100,000 deep", 400, "request.malformed-json", () -> init("[".repeat(100_000) + "]".repeat(100_000))));

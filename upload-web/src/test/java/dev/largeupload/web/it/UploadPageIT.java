@@ -19,10 +19,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,27 +46,42 @@ class UploadPageIT {
     private static final long MIB = 1024 * 1024;
     private static final Pattern CHUNK_PUT = Pattern.compile("\"PUT /api/upload/([0-9a-f-]{36})/chunks/(\\d+) HTTP/1\\.1\" (\\d{3})");
 
+    /** One server for the class (a start costs CI time); each test has its own browser and files. */
+    @TempDir
+    static Path serverDir;
+    static ServerProcess server;
+    static UploadClient client;
+
     @TempDir
     Path work;
-    ServerProcess server;
     Browser browser;
-    UploadClient client;
+    /** Uploads an earlier test left staged, so that this test finds its own. */
+    Set<String> stagedBefore;
+
+    @BeforeAll
+    static void startServer() {
+        server = ServerProcess.start(serverDir.resolve("server"), Map.of("CHUNK_SIZE", Long.toString(4 * MIB)));
+        client = new UploadClient(server.base());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.stop();
+        }
+    }
 
     @BeforeEach
-    void start() {
-        server = ServerProcess.start(work.resolve("server"), Map.of("CHUNK_SIZE", Long.toString(4 * MIB)));
-        client = new UploadClient(server.base());
+    void openPage() {
+        stagedBefore = stagedUploads();
         browser = Browser.start(work);
         browser.driver().get(server.base() + "/");
     }
 
     @AfterEach
-    void stop() {
+    void closeBrowser() {
         if (browser != null) {
             browser.close();
-        }
-        if (server != null) {
-            server.stop();
         }
     }
 
@@ -238,21 +257,25 @@ class UploadPageIT {
         }, timeout, file.getFileName() + " " + state);
     }
 
-    /** The id of the (single) upload staged on the server, as the filesystem store names its directory. */
+    /** The id of this test's (single) upload staged on the server, as the filesystem store names its directory. */
     private String awaitUploadId() {
-        Path staging = server.dataDir().resolve("blobs").resolve("staging");
-        await(() -> stagedUpload(staging).isPresent(), Duration.ofSeconds(60), "an upload staged on the server");
-        return stagedUpload(staging).orElseThrow();
+        await(() -> stagedUpload().isPresent(), Duration.ofSeconds(60), "an upload staged on the server");
+        return stagedUpload().orElseThrow();
     }
 
-    private static Optional<String> stagedUpload(Path staging) {
+    private Optional<String> stagedUpload() {
+        return stagedUploads().stream().filter(id -> !stagedBefore.contains(id)).findFirst();
+    }
+
+    private static Set<String> stagedUploads() {
+        Path staging = server.dataDir().resolve("blobs").resolve("staging");
         if (!Files.isDirectory(staging)) {
-            return Optional.empty();
+            return Set.of();
         }
         try (var dirs = Files.list(staging)) {
-            return dirs.map(p -> p.getFileName().toString()).filter(n -> n.length() == 36).findFirst();
+            return dirs.map(p -> p.getFileName().toString()).filter(n -> n.length() == 36).collect(Collectors.toSet());
         } catch (IOException e) {
-            return Optional.empty();
+            return Set.of();
         }
     }
 
