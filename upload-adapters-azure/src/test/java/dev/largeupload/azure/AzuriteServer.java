@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +57,11 @@ public final class AzuriteServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The running Azurite process (for CPU accounting); empty while it is stopped. */
+    public synchronized Optional<ProcessHandle> process() {
+        return process == null ? Optional.empty() : Optional.of(process.toHandle());
     }
 
     /** Starts Azurite again (after {@link #stop()}) on the same port and data directory. */

@@ -23,7 +23,9 @@ import java.util.UUID;
  * Case 2: ingest through the server on the Azure store (Azurite from the project's npm lock)
  * against this process staging the same blocks straight into Azurite with the Azure SDK (Put Block
  * from a stream of known length, JDK HTTP client, one try, as the adapter does), with the same
- * chunk size and number in flight. Goal: at least 0.85 of direct.
+ * chunk size and number in flight. Goal: at least 0.85 of direct. Beside each pair it reports the
+ * cores the machine and each process kept busy (Azurite, the server, this benchmark): Azurite is
+ * one Node process sharing the machine's cores with the other two.
  */
 final class AzureCase {
 
@@ -44,24 +46,31 @@ final class AzureCase {
                 int senders = mode.azureInFlight().stream().mapToInt(Integer::intValue).max().orElse(1);
                 UploadApi[] clients = Ingest.clients(server.base(), context.payload(), senders);
                 stageDirect(direct, context.payload(), mode.warmUpBytes(), 8 * Mode.MIB, 2);
-                Ingest.upload(clients, mode.warmUpBytes(), 8 * Mode.MIB, 2, UploadApi.Digests.NONE);
+                Ingest.warmUp(clients, mode.warmUpBytes(), UploadApi.Digests.NONE);
                 List<Figure> figures = new ArrayList<>();
                 List<String> labels = new ArrayList<>();
                 Map<String, List<Double>> series = new LinkedHashMap<>();
                 series.put("server (PUT, Azure store)", new ArrayList<>());
                 series.put("direct (Azure SDK stageBlock)", new ArrayList<>());
+                CpuMeter cpu = new CpuMeter(processes(azurite, server));
                 for (long chunk : mode.azureChunkSizes()) {
                     for (int inFlight : mode.azureInFlight()) {
                         long bytes = Mode.bytesFor(mode.azureBytes(), chunk, inFlight);
+                        cpu.start();
                         double sdk = Bench.megabytesPerSecond(bytes,
                                 stageDirect(direct, context.payload(), bytes, chunk, inFlight));
+                        Map<String, Double> sdkCores = cpu.coresBusy();
+                        cpu.start();
                         double ingest = Bench.megabytesPerSecond(bytes,
                                 Ingest.upload(clients, bytes, chunk, inFlight, UploadApi.Digests.NONE).seconds());
+                        Map<String, Double> serverCores = cpu.coresBusy();
                         String label = Mode.size(chunk) + " × " + inFlight;
-                        Bench.log(String.format("  [azure] %s (%s): server %.0f MB/s, direct SDK %.0f MB/s",
-                                label, Mode.size(bytes), ingest, sdk));
+                        Bench.log(String.format("  [azure] %s (%s): server %.0f MB/s, direct SDK %.0f MB/s; cores busy: %s; direct: %s",
+                                label, Mode.size(bytes), ingest, sdk, CpuMeter.format(serverCores), CpuMeter.format(sdkCores)));
                         figures.add(Figure.against(SECTION, label, "ingest vs direct SDK", ingest, "MB/s", "direct SDK", sdk)
                                 .withGoal("≥ 0.85", ingest / sdk >= GOAL));
+                        figures.addAll(CpuMeter.figures(SECTION, label, "through the server", serverCores));
+                        figures.addAll(CpuMeter.figures(SECTION, label, "direct", sdkCores));
                         labels.add(label);
                         series.get("server (PUT, Azure store)").add(ingest);
                         series.get("direct (Azure SDK stageBlock)").add(sdk);
@@ -73,6 +82,18 @@ final class AzureCase {
                         "MB/s (10^6 bytes/s)", labels, series));
             }
         }
+    }
+
+    /**
+     * The processes sharing the machine's cores in this case: Azurite (one Node process), the server
+     * JVM and this benchmark (which sends, or stages directly).
+     */
+    private static Map<String, ProcessHandle> processes(AzuriteServer azurite, ServerProcess server) {
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        processes.put("Azurite", azurite.process().orElseThrow());
+        processes.put("server", ProcessHandle.of(server.serverPid()).orElseThrow());
+        processes.put("benchmark", ProcessHandle.current());
+        return processes;
     }
 
     /** Stages {@code bytes} as blocks of {@code chunk} into a new blob, {@code inFlight} at once; returns seconds. Then discards them. */

@@ -9,7 +9,8 @@ import java.util.Map;
  * Case 1: ingest through the server on the filesystem store against a raw durable write of the
  * same chunks to the same disk ({@link RawDisk}) and against an HTTP server that discards them
  * ({@link HttpSink}), for every chunk size and number of chunks in flight. Goal: at least 0.70 of
- * the raw disk.
+ * the raw disk. Beside each it reports the cores the machine, the server and this benchmark kept
+ * busy, through the server and while the benchmark wrote the raw disk.
  */
 final class FilesystemCase {
 
@@ -33,21 +34,32 @@ final class FilesystemCase {
         try (HttpSink sink = new HttpSink()) {
             UploadApi[] toSink = Ingest.clients(sink.base(), context.payload(), senders);
             warmUp(context, toServer, toSink, disk);
+            Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+            processes.put("server", ProcessHandle.of(server.serverPid()).orElseThrow());
+            processes.put("benchmark", ProcessHandle.current());
+            CpuMeter cpu = new CpuMeter(processes);
             for (long chunk : mode.filesystemChunkSizes()) {
                 for (int inFlight : mode.filesystemInFlight()) {
                     long bytes = Mode.bytesFor(mode.filesystemBytes(), chunk, inFlight);
                     int count = (int) (bytes / chunk);
+                    cpu.start();
                     double raw = Bench.megabytesPerSecond(bytes, Parallel.run(count, inFlight,
                             (worker, index) -> disk.writeChunk(index, chunk)).seconds());
+                    Map<String, Double> rawCores = cpu.coresBusy();
                     disk.clear();
                     double http = Bench.megabytesPerSecond(bytes, Ingest.discard(toSink, bytes, chunk, inFlight).seconds());
+                    cpu.start();
                     double ingest = Bench.megabytesPerSecond(bytes, Ingest.upload(toServer, bytes, chunk, inFlight, UploadApi.Digests.NONE).seconds());
+                    Map<String, Double> serverCores = cpu.coresBusy();
                     String label = Mode.size(chunk) + " × " + inFlight;
-                    Bench.log(String.format("  [filesystem] %s (%s): server %.0f MB/s, raw disk %.0f MB/s, HTTP sink %.0f MB/s",
-                            label, Mode.size(bytes), ingest, raw, http));
+                    Bench.log(String.format("  [filesystem] %s (%s): server %.0f MB/s, raw disk %.0f MB/s, HTTP sink %.0f MB/s;"
+                                    + " cores busy: %s; raw disk: %s", label, Mode.size(bytes), ingest, raw, http,
+                            CpuMeter.format(serverCores), CpuMeter.format(rawCores)));
                     figures.add(Figure.against(SECTION, label, "ingest vs raw disk", ingest, "MB/s", "raw disk", raw)
                             .withGoal("≥ 0.70", ingest / raw >= GOAL));
                     figures.add(Figure.against(SECTION, label, "ingest vs HTTP sink", ingest, "MB/s", "HTTP sink", http));
+                    figures.addAll(CpuMeter.figures(SECTION, label, "through the server", serverCores));
+                    figures.addAll(CpuMeter.figures(SECTION, label, "raw disk", rawCores));
                     labels.add(label);
                     series.get("server (PUT, filesystem store)").add(ingest);
                     series.get("raw disk (FileChannel + fsync)").add(raw);
@@ -61,13 +73,13 @@ final class FilesystemCase {
                 "MB/s (10^6 bytes/s)", labels, series));
     }
 
-    /** JIT and page cache: one small round of each path before anything is timed. */
+    /** JIT and page cache: a round of each path before anything is timed. */
     private static void warmUp(Bench context, UploadApi[] toServer, UploadApi[] toSink, RawDisk disk) {
         long bytes = context.mode().warmUpBytes();
         long chunk = 8 * Mode.MIB;
         Parallel.run((int) (bytes / chunk), 2, (worker, index) -> disk.writeChunk(index, chunk));
         disk.clear();
         Ingest.discard(toSink, bytes, chunk, 2);
-        Ingest.upload(toServer, bytes, chunk, 2, UploadApi.Digests.NONE);
+        Ingest.warmUp(toServer, bytes, UploadApi.Digests.NONE);
     }
 }
