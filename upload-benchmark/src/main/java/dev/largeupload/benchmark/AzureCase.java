@@ -46,7 +46,7 @@ final class AzureCase {
                 int senders = mode.azureInFlight().stream().mapToInt(Integer::intValue).max().orElse(1);
                 UploadApi[] clients = Ingest.clients(server.base(), context.payload(), senders);
                 stageDirect(direct, context.payload(), mode.warmUpBytes(), 8 * Mode.MIB, 2);
-                Ingest.warmUp(clients, mode.warmUpBytes(), UploadApi.Digests.NONE);
+                context.warmUp(server, () -> Ingest.warmUp(clients, mode.warmUpBytes(), UploadApi.Digests.NONE));
                 List<Figure> figures = new ArrayList<>();
                 List<String> labels = new ArrayList<>();
                 Map<String, List<Double>> series = new LinkedHashMap<>();

@@ -33,7 +33,8 @@ final class FilesystemCase {
         series.put("HTTP sink (discards)", new ArrayList<>());
         try (HttpSink sink = new HttpSink()) {
             UploadApi[] toSink = Ingest.clients(sink.base(), context.payload(), senders);
-            warmUp(context, toServer, toSink, disk);
+            warmUp(context, toSink, disk);
+            context.warmUp(server, () -> Ingest.warmUp(toServer, mode.warmUpBytes(), UploadApi.Digests.NONE));
             Map<String, ProcessHandle> processes = new LinkedHashMap<>();
             processes.put("server", ProcessHandle.of(server.serverPid()).orElseThrow());
             processes.put("benchmark", ProcessHandle.current());
@@ -73,13 +74,12 @@ final class FilesystemCase {
                 "MB/s (10^6 bytes/s)", labels, series));
     }
 
-    /** JIT and page cache: a round of each path before anything is timed. */
-    private static void warmUp(Bench context, UploadApi[] toServer, UploadApi[] toSink, RawDisk disk) {
+    /** JIT and page cache of the baselines: a round of each before anything is timed. */
+    private static void warmUp(Bench context, UploadApi[] toSink, RawDisk disk) {
         long bytes = context.mode().warmUpBytes();
         long chunk = 8 * Mode.MIB;
         Parallel.run((int) (bytes / chunk), 2, (worker, index) -> disk.writeChunk(index, chunk));
         disk.clear();
         Ingest.discard(toSink, bytes, chunk, 2);
-        Ingest.warmUp(toServer, bytes, UploadApi.Digests.NONE);
     }
 }

@@ -12,10 +12,9 @@ final class Ingest {
     }
 
     /**
-     * Warms a server's JIT before anything is timed: {@code bytes / 128 KiB} chunks of 64 KiB, 4 in
-     * flight (the per-request code of Liberty and the service is compiled after thousands of calls, not
-     * dozens: a profile of the first measurement found a third of the server's CPU in the JIT
-     * compilers), then {@code bytes} in 8 MiB chunks, 2 in flight (the per-byte loops).
+     * One warm-up round for a server's JIT ({@link Bench#warmUp} repeats it until the JIT is steady):
+     * {@code bytes / 128 KiB} chunks of 64 KiB, 4 in flight (per-request code compiles after thousands
+     * of calls, not dozens), then {@code bytes} in 8 MiB chunks, 2 in flight (the per-byte loops).
      */
     static void warmUp(UploadApi[] clients, long bytes, UploadApi.Digests digests) {
         long requests = Math.max(1, bytes / (2 * WARM_UP_CHUNK));

@@ -29,7 +29,7 @@ final class IntegrityCase {
         long bytes = Mode.bytesFor(mode.integrityBytes(), chunk, inFlight);
         UploadApi[] clients = Ingest.clients(server.base(), context.payload(), inFlight);
         String checked = verifiesContentDigest(clients[0], context.payload()) ? "checked by the server" : "Content-Digest ignored by this server";
-        Ingest.warmUp(clients, context.mode().warmUpBytes(), UploadApi.Digests.MD5_AND_SHA256);
+        context.warmUp(server, () -> Ingest.warmUp(clients, context.mode().warmUpBytes(), UploadApi.Digests.MD5_AND_SHA256));
         UploadApi.Digests[] variants = UploadApi.Digests.values();
         double[] seconds = new double[variants.length];
         for (int round = 0; round < mode.integrityRounds(); round++) {

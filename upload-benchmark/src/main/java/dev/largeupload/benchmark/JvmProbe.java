@@ -63,6 +63,21 @@ final class JvmProbe {
         throw new IllegalStateException("no " + field + " in /proc/" + pid + "/status");
     }
 
+    /** Seconds the JIT compilers of JVM {@code pid} have spent so far ({@code jcmd PerfCounter.print}: java.ci.totalTime). */
+    static double compileSeconds(long pid) {
+        String counters = jcmd(pid, "PerfCounter.print");
+        return counter(counters, "java.ci.totalTime") / counter(counters, "sun.os.hrt.frequency");
+    }
+
+    private static double counter(String counters, String name) {
+        for (String line : counters.split("\\R")) {
+            if (line.startsWith(name + "=")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new IllegalStateException("no " + name + " in jcmd PerfCounter.print");
+    }
+
     /** Runs {@code jcmd <pid> <command...>} and returns its output. */
     static String jcmd(long pid, String... command) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");

@@ -96,6 +96,7 @@ final class MetadataCase {
     private static Session measure(Bench context, String store, ServerProcess server, Parallel.Timing sink) {
         Mode mode = context.mode();
         UploadApi[] clients = Ingest.clients(server.base(), context.payload(), mode.metadataInFlight());
+        context.warmUp(server, () -> Ingest.warmUp(clients, mode.warmUpBytes(), UploadApi.Digests.NONE));
         int chunks = mode.metadataChunks();
         UploadApi.Upload upload = clients[0].init("metadata.bin", chunks, 1);
         if (upload.totalChunks() != chunks) {
