@@ -1,6 +1,8 @@
 package dev.largeupload.web.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.web.it.UploadClient.Download;
@@ -9,10 +11,17 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -38,12 +47,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The upload page in real headless Chromium against the real server: uploads byte-exact, resumes
  * by itself after the server restarts, sends only the missing chunks after a reload, pauses and
- * resumes, and takes two files at once. Uploads are throttled in the browser so that the test can
- * act while one is under way; every wait is for a condition, never a fixed time.
+ * resumes, and takes two files at once. The page and its files come with a strict
+ * Content-Security-Policy and frame protection, the browser enforces them, and an upload under
+ * them logs no error. Uploads are throttled in the browser so that the test can act while one is
+ * under way; every wait is for a condition, never a fixed time.
  */
 class UploadPageIT {
 
     private static final long MIB = 1024 * 1024;
+    /** The page's own files: the HTML, its style sheet, each ES module and the icons. */
+    private static final List<String> PAGE_FILES = List.of("/", "/index.html", "/app.css", "/js/main.js", "/js/upload.js",
+            "/js/transport.js", "/js/api.js", "/js/digest.js", "/js/memory.js", "/js/view.js", "/js/remembered.js",
+            "/favicon.svg", "/favicon.ico");
+    private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Pattern CHUNK_PUT = Pattern.compile("\"PUT /api/upload/([0-9a-f-]{36})/chunks/(\\d+) HTTP/1\\.1\" (\\d{3})");
 
     /** One server for the class (a start costs CI time); each test has its own browser and files. */
@@ -217,6 +235,70 @@ class UploadPageIT {
         browser.screenshot(Path.of("target", "screenshots", "upload-page-phone-width.png"));
     }
 
+    @Test
+    void thePageAndEachOfItsFiles_comeWithAStrictCsp_frameProtection_noReferrer_andNosniff() {
+        for (String path : PAGE_FILES) {
+            HttpResponse<byte[]> answer = get(path);
+            assertEquals(200, answer.statusCode(), path);
+            assertEquals(CSP, header(answer, "Content-Security-Policy"), path);
+            assertEquals("DENY", header(answer, "X-Frame-Options"), path);
+            assertEquals("no-referrer", header(answer, "Referrer-Policy"), path);
+            assertEquals("nosniff", header(answer, "X-Content-Type-Options"), path);
+        }
+        assertTrue(header(get("/js/main.js"), "Content-Type").contains("javascript"), "modules need a JavaScript type under nosniff");
+    }
+
+    @Test
+    void underItsContentSecurityPolicy_thePageUploadsWithoutAConsoleErrorOrViolation() {
+        Path file = TestFiles.random(work, "page-csp.bin", 5 * MIB + 7, 72);
+        select(file);
+        awaitState(file, "completed", Duration.ofMinutes(1));
+
+        String href = item(file).findElement(By.cssSelector("a.download")).getAttribute("href");
+        assertDownloadedExactly(file, href.substring(href.lastIndexOf('/') + 1));
+        assertEquals(List.of(), browser.consoleErrorsSinceLastCall(), "the browser's console");
+    }
+
+    @Test
+    void theBrowserEnforcesThePolicy_refusingInlineScriptAndFraming_andItsConsoleShowsEachViolation() {
+        JavascriptExecutor js = (JavascriptExecutor) browser.driver();
+        js.executeScript("const s = document.createElement('script'); s.textContent = 'window.inlineRan = true;'; document.head.append(s);");
+        assertNull(js.executeScript("return window.inlineRan === true ? 'ran' : null;"), "an inline script ran");
+
+        js.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const frame = document.createElement('iframe');
+                frame.id = 'framed';
+                frame.addEventListener('load', () => done(), { once: true });
+                frame.src = '/';
+                document.body.append(frame);
+                """);
+        assertNull(js.executeScript("""
+                const d = document.getElementById('framed').contentDocument;
+                return d && d.getElementById('drop-zone') ? 'framed' : null;
+                """), "the page was shown inside a frame");
+
+        List<String> errors = new ArrayList<>();
+        await(() -> {
+            errors.addAll(browser.consoleErrorsSinceLastCall());
+            return errors.stream().anyMatch(e -> e.contains("inline script") && e.contains("Content Security Policy"))
+                    && errors.stream().anyMatch(e -> e.contains("frame-ancestors"));
+        }, Duration.ofSeconds(10), "both violations in the console, so far: " + errors);
+    }
+
+    @Test
+    void faviconIco_answers200WithAnIcon_andThePageLinksItsSvgIcon() {
+        HttpResponse<byte[]> ico = get("/favicon.ico");
+        assertEquals(200, ico.statusCode());
+        assertTrue(header(ico, "Content-Type").startsWith("image/"), header(ico, "Content-Type"));
+        assertArrayEquals(new byte[] {0, 0, 1, 0}, Arrays.copyOf(ico.body(), 4), "an ICO file's header");
+
+        String href = browser.driver().findElement(By.cssSelector("link[rel='icon']")).getAttribute("href");
+        HttpResponse<byte[]> svg = get(URI.create(href).getPath());
+        assertEquals(200, svg.statusCode(), href);
+        assertTrue(header(svg, "Content-Type").startsWith("image/svg+xml"), header(svg, "Content-Type"));
+    }
+
     /** Records the method, URL, headers and string body of every XMLHttpRequest the page makes, in window.__sent. */
     private static final String RECORD_REQUESTS = """
             window.__sent = [];
@@ -237,6 +319,22 @@ class UploadPageIT {
               return send.apply(this, arguments);
             };
             """;
+
+    private static HttpResponse<byte[]> get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + path)).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String header(HttpResponse<?> answer, String name) {
+        return answer.headers().firstValue(name).orElse(null);
+    }
 
     private void select(Path... files) {
         StringBuilder paths = new StringBuilder();

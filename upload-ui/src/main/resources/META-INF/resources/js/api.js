@@ -1,0 +1,66 @@
+// The service's HTTP API as the page uses it: one function per call, each one request (the caller decides
+// about retries). The page only ever calls its own origin.
+import { request, withRetry, jsonHeaders, jsonBodyHeaders, Refused, Transient, sleep, backoffMs, RESPONSE_MS } from './transport.js';
+
+const DEFAULT_CONFIG = { chunk_size: null, max_concurrent_chunks: 3, upload_token_header: 'Upload-Token' };
+let config = null;
+
+const uploadPath = (id) => `/api/upload/${encodeURIComponent(id)}`;
+const tokenHeader = () => (config && config.upload_token_header) || DEFAULT_CONFIG.upload_token_header;
+
+/** GET /api/config once per page (retried through the observer); an old server without it gets the defaults. */
+export async function loadConfig(observer, signal) {
+  if (config) return config;
+  try {
+    const { data } = await withRetry(observer, signal, () => request('GET', '/api/config', { headers: jsonHeaders(), signal }));
+    config = { ...DEFAULT_CONFIG, ...(data || {}) };
+  } catch (e) {
+    if (!(e instanceof Refused)) throw e;
+    config = { ...DEFAULT_CONFIG }; // the server's defaults apply
+  }
+  return config;
+}
+
+/** POST /api/upload/init with {filename, file_size, content_type?}. */
+export function initUpload(file, signal) {
+  const body = { filename: file.name, file_size: file.size };
+  if (file.type) body.content_type = file.type;
+  return request('POST', '/api/upload/init', { headers: jsonBodyHeaders(), body: JSON.stringify(body), signal });
+}
+
+/** PUT one chunk's bytes (a Blob: a slice of the file, never its bytes in memory) with an optional Content-Digest. */
+export function putChunk(id, token, index, blob, contentDigest, signal, onProgress) {
+  const headers = { 'Content-Type': 'application/octet-stream', [tokenHeader()]: token };
+  if (contentDigest) headers['Content-Digest'] = contentDigest;
+  return request('PUT', `${uploadPath(id)}/chunks/${index}`, { body: blob, headers, signal, onProgress });
+}
+
+/** POST /api/upload/complete, with the composite SHA-256 (hex) when the page has it. */
+export function completeUpload(id, token, compositeSha256, signal) {
+  const body = { upload_id: id };
+  if (compositeSha256) body.composite_sha256 = compositeSha256;
+  return request('POST', '/api/upload/complete', {
+    headers: jsonBodyHeaders({ [tokenHeader()]: token }), body: JSON.stringify(body), signal, stallMs: RESPONSE_MS,
+  });
+}
+
+/** GET /api/upload/resume/{id}: what the server has of an upload. */
+export function resumeInfo(id, token, signal) {
+  return request('GET', `/api/upload/resume/${encodeURIComponent(id)}`, { headers: jsonHeaders({ [tokenHeader()]: token }), signal });
+}
+
+/** DELETE the upload on the server, best effort (a few tries); true when it is gone. */
+export async function deleteUpload(id, token) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await request('DELETE', uploadPath(id), { headers: jsonHeaders({ [tokenHeader()]: token }) });
+      return true;
+    } catch (e) {
+      if (!(e instanceof Transient)) return false; // already gone, or refused: nothing more to do
+      await sleep(backoffMs(attempt, e.retryAfterMs));
+    }
+  }
+  return false;
+}
+
+export const downloadPath = (id) => `/api/files/${encodeURIComponent(id)}`;
