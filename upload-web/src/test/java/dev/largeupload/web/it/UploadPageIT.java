@@ -218,6 +218,35 @@ class UploadPageIT {
     }
 
     @Test
+    void aFileDroppedOnTheDropZone_uploadsByteExact() throws Exception {
+        int size = (int) (4 * MIB + 5);
+        JavascriptExecutor js = (JavascriptExecutor) browser.driver();
+        js.executeScript("""
+                const bytes = new Uint8Array(arguments[0]);
+                for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31) % 251;
+                const transfer = new DataTransfer();
+                transfer.items.add(new File([bytes], 'page-dropped.bin', { type: 'application/octet-stream' }));
+                const zone = document.getElementById('drop-zone');
+                zone.dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+                window.highlighted = zone.classList.contains('dragover');
+                zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+                """, size);
+        assertEquals(Boolean.TRUE, js.executeScript("return window.highlighted;"), "the zone shows that it takes the file");
+        Path dropped = work.resolve("page-dropped.bin");
+        awaitState(dropped, "completed", Duration.ofMinutes(1));
+
+        byte[] expected = new byte[size];
+        for (int i = 0; i < size; i++) {
+            expected[i] = (byte) ((i * 31L) % 251);
+        }
+        String href = item(dropped).findElement(By.cssSelector("a.download")).getAttribute("href");
+        Download download = client.download(href.substring(href.lastIndexOf('/') + 1), null);
+        assertEquals(200, download.status());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(expected)), download.sha256());
+        assertTrue(browser.driver().findElements(By.cssSelector("#drop-zone.dragover")).isEmpty(), "the highlight is gone after the drop");
+    }
+
+    @Test
     void onAPhoneWidthPage_nothingOverflowsSideways_andAnUploadIsReadable() {
         browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(360, 740));
         Path file = TestFiles.random(work, "a-rather-long-file-name-for-a-narrow-phone-screen.bin", 3 * MIB, 71);
