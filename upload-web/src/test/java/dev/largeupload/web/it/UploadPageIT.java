@@ -143,7 +143,13 @@ class UploadPageIT {
         await(() -> receivedChunks(id) >= 4, Duration.ofSeconds(60), "four chunks received");
 
         browser.driver().navigate().refresh();
+        String remembered = "li.remembered-item[data-name='" + file.getFileName() + "'] .detail";
+        await(() -> browser.driver().findElements(By.cssSelector(remembered)).stream()
+                .anyMatch(detail -> detail.getText().matches(".*\\d+\\.\\d % uploaded.*")), Duration.ofSeconds(30),
+                "the unfinished upload listed with how much of it the server has");
         select(file);
+        await(() -> browser.driver().findElements(By.cssSelector(remembered)).isEmpty(), Duration.ofSeconds(10),
+                "the file leaving the list of unfinished uploads once selected again");
         awaitState(file, "completed", Duration.ofMinutes(3));
 
         assertDownloadedExactly(file, id);
