@@ -183,12 +183,12 @@ public final class FileMetadataStore implements MetadataStore {
     public boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at) {
         return locked(id, "change the state of upload " + id, directory -> {
             Optional<Properties> found = read(directory);
-            if (found.isEmpty() || !expected.name().equals(found.get().getProperty("state"))) {
+            if (found.isEmpty() || !expected.name().equals(found.get().getProperty(SessionField.STATE.key()))) {
                 return false;
             }
             Properties properties = found.get();
-            properties.setProperty("state", next.name());
-            properties.setProperty("updated_at", Long.toString(at.toEpochMilli()));
+            properties.setProperty(SessionField.STATE.key(), next.name());
+            properties.setProperty(SessionField.UPDATED_AT.key(), Long.toString(at.toEpochMilli()));
             write(directory, properties);
             return true;
         });
