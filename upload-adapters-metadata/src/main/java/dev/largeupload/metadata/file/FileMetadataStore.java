@@ -1,47 +1,37 @@
 package dev.largeupload.metadata.file;
 
+import static dev.largeupload.metadata.file.SessionFiles.DIGESTS_FILE;
+import static dev.largeupload.metadata.file.SessionFiles.SESSION_FILE;
+import static dev.largeupload.metadata.file.SessionFiles.forceDirectory;
+import static dev.largeupload.metadata.file.SessionFiles.read;
+import static dev.largeupload.metadata.file.SessionFiles.received;
+import static dev.largeupload.metadata.file.SessionFiles.write;
+import static dev.largeupload.metadata.file.SessionFiles.writeDigest;
+
 import dev.largeupload.domain.error.UploadException.ChunkOutOfRange;
-import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
-import dev.largeupload.domain.model.ChunkPlan;
-import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.ChunkReceipt;
 import dev.largeupload.domain.port.MetadataStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.largeupload.metadata.common.SessionField;
+import dev.largeupload.metadata.common.StoreCalls;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLockInterruptionException;
-import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 
 /**
  * A {@link MetadataStore} in plain files under a root directory, for <b>one host</b>: one server, or
@@ -50,8 +40,8 @@ import java.util.function.Predicate;
  *
  * <p>Each upload is a directory {@code <root>/<id>/} holding {@code session.properties}, with every field of
  * the session, its received chunks (a bitmap) included, and {@code chunks.sha256}, the chunks' SHA-256: 32 raw
- * bytes at offset {@code index * 32}, where a region that is missing or all zeros holds no digest. Guarantees,
- * beyond those of the port:
+ * bytes at offset {@code index * 32}, where a region that is missing or all zeros holds no digest
+ * ({@link SessionFiles}). Guarantees, beyond those of the port:
  * <ul>
  *   <li><b>Atomic and durable after return</b>: every change writes a new version of that file to a
  *       temporary file, forces it to disk, renames it over the old one (an atomic replace) and forces the
@@ -60,34 +50,25 @@ import java.util.function.Predicate;
  *       digest in place and forces it, then replaces the session file: a crash in between leaves a digest
  *       of a chunk not recorded, which is ignored, never a recorded chunk without its digest.</li>
  *   <li><b>Serialised per upload</b>: every change to an upload takes an in-JVM lock (one of
- *       {@value #STRIPES}, chosen by the id, shared by every instance in the JVM) and then an exclusive
+ *       {@value UploadLocks#STRIPES}, chosen by the id, shared by every instance in the JVM) and then an exclusive
  *       {@link java.nio.channels.FileLock} on the matching file {@code <root>/.locks/<stripe>}, which
- *       keeps out other processes on the host. A chunk is therefore recorded before a state change or
- *       refused after it. Reads take no lock (the rename makes every read see one whole version), except
+ *       keeps out other processes on the host ({@link UploadLocks}). A chunk is therefore recorded before a state
+ *       change or refused after it. Reads take no lock (the rename makes every read see one whole version), except
  *       {@link #chunkDigests}, as the digests are written in place.</li>
- *   <li>{@link #listExpired}, {@link #listFinished} and {@link #countActive} read every upload's session file:
- *       fine for the thousands of uploads one host keeps, not for millions.</li>
+ *   <li><b>Exact cap</b>: {@link #createWithinLimit} holds the admission lock ({@code <root>/.locks/admission}, in
+ *       the JVM and on the host) while it counts the active uploads and creates the new one.</li>
+ *   <li>{@link #listExpired}, {@link #listFinished}, {@link #countActive} and {@link #createWithinLimit} read every
+ *       upload's session file ({@link UploadScan}): fine for the thousands of uploads one host keeps, not for
+ *       millions.</li>
  *   <li>Instants are kept as UTC epoch milliseconds, so sub-millisecond precision is dropped.</li>
  * </ul>
  * Every {@link IOException} becomes {@link StoreUnavailable}.
  */
 public final class FileMetadataStore implements MetadataStore {
 
-    static final int STRIPES = 64;
-    private static final String SESSION_FILE = "session.properties";
-    private static final String DIGESTS_FILE = "chunks.sha256";
-    private static final String TEMP_SUFFIX = ".tmp";
-    private static final String LOCKS = ".locks";
-    private static final byte[] NO_DIGEST = new byte[Sha256.LENGTH];
-    private static final ReentrantLock[] JVM_LOCKS = new ReentrantLock[STRIPES];
-
-    static {
-        for (int i = 0; i < STRIPES; i++) {
-            JVM_LOCKS[i] = new ReentrantLock();
-        }
-    }
-
     private final Path root;
+    private final UploadLocks locks;
+    private final UploadScan scan;
 
     /**
      * A store in {@code root}, created if missing.
@@ -97,15 +78,16 @@ public final class FileMetadataStore implements MetadataStore {
     public FileMetadataStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
         try {
-            Files.createDirectories(this.root.resolve(LOCKS));
+            this.locks = new UploadLocks(this.root);
         } catch (IOException e) {
             throw unavailable("create their directory", e);
         }
+        this.scan = new UploadScan(this.root);
     }
 
     @Override
     public void checkAvailable() {
-        for (Path dir : List.of(root, root.resolve(LOCKS))) {
+        for (Path dir : List.of(root, locks.directory())) {
             if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
                 throw new StoreUnavailable("The metadata directory " + dir + " is missing or not writable.", null);
             }
@@ -125,15 +107,34 @@ public final class FileMetadataStore implements MetadataStore {
                 // Left by a delete that crashed half-way: those digests belong to no chunk of this session.
                 forceDirectory(directory);
             }
-            write(directory, toProperties(session));
+            write(directory, SessionFiles.toProperties(session));
             return null;
         });
     }
 
     @Override
+    public boolean createWithinLimit(UploadSession session, int limit, Instant now) {
+        StoreCalls.requireRoom(limit);
+        try {
+            return locks.admission(() -> {
+                if (Files.exists(directory(session.id()).resolve(SESSION_FILE))) {
+                    throw new IllegalStateException("an upload with id " + session.id() + " exists already");
+                }
+                if (scan.countActive(now) >= limit) {
+                    return false;
+                }
+                create(session);
+                return true;
+            });
+        } catch (IOException e) {
+            throw unavailable("save upload " + session.id(), e);
+        }
+    }
+
+    @Override
     public Optional<UploadSession> find(UploadId id) {
         try {
-            return read(directory(id)).map(properties -> toSession(id, properties));
+            return read(directory(id)).map(properties -> SessionFiles.toSession(id, properties));
         } catch (IOException e) {
             throw unavailable("read upload " + id, e);
         }
@@ -174,36 +175,20 @@ public final class FileMetadataStore implements MetadataStore {
 
     @Override
     public SortedMap<Integer, Sha256> chunkDigests(UploadId id) {
-        return locked(id, "read the chunk digests of upload " + id, directory -> {
-            BitSet received = received(read(directory).orElseThrow(() -> new NotFound(id.value())));
-            byte[] all;
-            try {
-                all = Files.readAllBytes(directory.resolve(DIGESTS_FILE));
-            } catch (NoSuchFileException none) {
-                all = new byte[0];
-            }
-            SortedMap<Integer, Sha256> digests = new TreeMap<>();
-            for (int index = received.nextSetBit(0); index >= 0 && index < all.length / Sha256.LENGTH;
-                    index = received.nextSetBit(index + 1)) {
-                byte[] digest = Arrays.copyOfRange(all, index * Sha256.LENGTH, (index + 1) * Sha256.LENGTH);
-                if (!Arrays.equals(digest, NO_DIGEST)) {
-                    digests.put(index, Sha256.of(digest));
-                }
-            }
-            return digests;
-        });
+        return locked(id, "read the chunk digests of upload " + id, directory -> SessionFiles.readDigests(directory,
+                received(read(directory).orElseThrow(() -> new NotFound(id.value())))));
     }
 
     @Override
     public boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at) {
         return locked(id, "change the state of upload " + id, directory -> {
             Optional<Properties> found = read(directory);
-            if (found.isEmpty() || !expected.name().equals(found.get().getProperty("state"))) {
+            if (found.isEmpty() || !expected.name().equals(found.get().getProperty(SessionField.STATE.key()))) {
                 return false;
             }
             Properties properties = found.get();
-            properties.setProperty("state", next.name());
-            properties.setProperty("updated_at", Long.toString(at.toEpochMilli()));
+            properties.setProperty(SessionField.STATE.key(), next.name());
+            properties.setProperty(SessionField.UPDATED_AT.key(), Long.toString(at.toEpochMilli()));
             write(directory, properties);
             return true;
         });
@@ -232,78 +217,42 @@ public final class FileMetadataStore implements MetadataStore {
 
     @Override
     public List<UploadId> listExpired(Instant now, int limit) {
-        return select("list expired uploads", limit,
-                upload -> upload.is(UploadState.ACTIVE) && upload.time("expires_at") <= now.toEpochMilli(), "expires_at");
+        if (!StoreCalls.wantsAny(limit)) {
+            return List.of();
+        }
+        try {
+            return scan.select(limit, upload -> upload.is(UploadState.ACTIVE)
+                    && upload.time(SessionField.EXPIRES_AT) <= now.toEpochMilli(), SessionField.EXPIRES_AT);
+        } catch (IOException e) {
+            throw unavailable("list expired uploads", e);
+        }
     }
 
     @Override
     public List<UploadId> listFinished(Instant changedBefore, int limit) {
-        return select("list finished uploads", limit,
-                upload -> (upload.is(UploadState.EXPIRED) || upload.is(UploadState.ABORTED))
-                        && upload.time("updated_at") <= changedBefore.toEpochMilli(), "updated_at");
+        if (!StoreCalls.wantsAny(limit)) {
+            return List.of();
+        }
+        try {
+            return scan.select(limit, upload -> (upload.is(UploadState.EXPIRED) || upload.is(UploadState.ABORTED))
+                    && upload.time(SessionField.UPDATED_AT) <= changedBefore.toEpochMilli(), SessionField.UPDATED_AT);
+        } catch (IOException e) {
+            throw unavailable("list finished uploads", e);
+        }
     }
 
     @Override
     public int countActive(Instant now) {
-        return (int) uploads("count active uploads").stream()
-                .filter(upload -> upload.is(UploadState.ACTIVE) && upload.time("expires_at") > now.toEpochMilli())
-                .count();
-    }
-
-    /** An upload's id and session file, as a scan found them. */
-    private record Stored(UploadId id, Properties properties) {
-
-        boolean is(UploadState state) {
-            return state.name().equals(properties.getProperty("state"));
-        }
-
-        long time(String field) {
-            return Long.parseLong(properties.getProperty(field));
-        }
-    }
-
-    /** Up to {@code limit} ids of the uploads that {@code filter} accepts, oldest {@code timeField} first. */
-    private List<UploadId> select(String what, int limit, Predicate<Stored> filter, String timeField) {
-        if (limit < 0) {
-            throw new IllegalArgumentException("negative limit " + limit);
-        }
-        if (limit == 0) {
-            return List.of();
-        }
-        return uploads(what).stream().filter(filter)
-                .sorted(Comparator.comparingLong(upload -> upload.time(timeField)))
-                .limit(limit).map(Stored::id).toList();
-    }
-
-    /** Every upload under the root; directories that are not uploads, or hold no session file, are skipped. */
-    private List<Stored> uploads(String what) {
-        List<Stored> uploads = new ArrayList<>();
-        try (DirectoryStream<Path> directories = Files.newDirectoryStream(root, Files::isDirectory)) {
-            for (Path directory : directories) {
-                Optional<UploadId> id = uploadId(directory);
-                if (id.isPresent()) {
-                    read(directory).ifPresent(properties -> uploads.add(new Stored(id.get(), properties)));
-                }
-            }
+        try {
+            return scan.countActive(now);
         } catch (IOException e) {
-            throw unavailable(what, e);
-        } catch (DirectoryIteratorException e) {
-            throw unavailable(what, e.getCause());
+            throw unavailable("count active uploads", e);
         }
-        return uploads;
     }
 
     private Path directory(UploadId id) {
         // An UploadId is a canonical UUID, so it cannot name anything outside the root.
         return root.resolve(id.value());
-    }
-
-    private static Optional<UploadId> uploadId(Path directory) {
-        try {
-            return Optional.of(new UploadId(directory.getFileName().toString()));
-        } catch (InvalidArgument notAnUpload) {
-            return Optional.empty();
-        }
     }
 
     @FunctionalInterface
@@ -313,137 +262,15 @@ public final class FileMetadataStore implements MetadataStore {
 
     /** Runs {@code work} on the upload's directory while holding the upload's in-JVM lock and file lock. */
     private <T> T locked(UploadId id, String what, Work<T> work) {
-        int stripe = Math.floorMod(id.value().hashCode(), STRIPES);
-        ReentrantLock jvmLock = JVM_LOCKS[stripe];
-        jvmLock.lock();
-        // A channel of its own for each call: an interrupt closes only it, and since the JVM lock
-        // admits one thread per lock file, closing it cannot drop a lock another thread holds.
-        try (FileChannel lockFile = FileChannel.open(root.resolve(LOCKS).resolve(Integer.toString(stripe)),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            lockFile.lock(); // released when the channel closes
-            return work.in(directory(id));
+        try {
+            return locks.stripe(id.value(), () -> work.in(directory(id)));
         } catch (IOException e) {
             throw unavailable(what, e);
-        } finally {
-            jvmLock.unlock();
         }
-    }
-
-    private static Optional<Properties> read(Path directory) throws IOException {
-        byte[] content;
-        try {
-            content = Files.readAllBytes(directory.resolve(SESSION_FILE));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
-        Properties properties = new Properties();
-        properties.load(new ByteArrayInputStream(content));
-        return Optional.of(properties);
-    }
-
-    /**
-     * Writes a chunk's digest in place and forces it to disk (and the directory, when the file is new). A new
-     * file is first filled with zeros for every chunk of the plan (at most 1.6 MB), so that later writes
-     * overwrite allocated blocks and their force flushes data only, not the file's size and extents.
-     */
-    private static void writeDigest(Path directory, int index, Sha256 sha256, int chunkCount) throws IOException {
-        Path file = directory.resolve(DIGESTS_FILE);
-        boolean isNew = !Files.exists(file);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            if (isNew) {
-                writeFully(channel, ByteBuffer.allocate(chunkCount * Sha256.LENGTH), 0);
-            }
-            writeFully(channel, ByteBuffer.wrap(sha256.bytes()), (long) index * Sha256.LENGTH);
-            channel.force(false);
-        }
-        if (isNew) {
-            forceDirectory(directory);
-        }
-    }
-
-    private static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        while (buffer.hasRemaining()) {
-            position += channel.write(buffer, position);
-        }
-    }
-
-    /** Replaces the session file atomically and durably: temporary file, force, rename, force the directory. */
-    private static void write(Path directory, Properties properties) throws IOException {
-        ByteArrayOutputStream content = new ByteArrayOutputStream(4096);
-        properties.store(content, null);
-        Path temp = Files.createTempFile(directory, SESSION_FILE + ".", TEMP_SUFFIX);
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content.toByteArray());
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, directory.resolve(SESSION_FILE), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
-        forceDirectory(directory);
-    }
-
-    /** Makes a directory's entries (a rename, a new or deleted file) durable. */
-    private static void forceDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Windows cannot open a directory; NTFS journals its metadata instead. Elsewhere it is a real failure.
-            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
-                throw e;
-            }
-        }
-    }
-
-    private static Properties toProperties(UploadSession session) {
-        Properties properties = new Properties();
-        properties.setProperty("file_name", session.fileName().value());
-        properties.setProperty("content_type", session.contentType());
-        properties.setProperty("file_size", Long.toString(session.plan().fileSize()));
-        properties.setProperty("chunk_size", Long.toString(session.plan().chunkSize()));
-        properties.setProperty("chunk_count", Integer.toString(session.plan().chunkCount()));
-        properties.setProperty("received", Base64.getEncoder().encodeToString(session.received().toByteArray()));
-        properties.setProperty("state", session.state().name());
-        properties.setProperty("created_at", Long.toString(session.createdAt().toEpochMilli()));
-        properties.setProperty("updated_at", Long.toString(session.updatedAt().toEpochMilli()));
-        properties.setProperty("expires_at", Long.toString(session.expiresAt().toEpochMilli()));
-        properties.setProperty("token_hash", session.tokenHash());
-        session.expectedSha256().ifPresent(sha256 -> properties.setProperty("expected_sha256", sha256));
-        return properties;
-    }
-
-    private static UploadSession toSession(UploadId id, Properties properties) {
-        return UploadSession.restore(id, new FileName(properties.getProperty("file_name")),
-                properties.getProperty("content_type"),
-                new ChunkPlan(Long.parseLong(properties.getProperty("file_size")),
-                        Long.parseLong(properties.getProperty("chunk_size")),
-                        Integer.parseInt(properties.getProperty("chunk_count"))),
-                received(properties), UploadState.valueOf(properties.getProperty("state")),
-                instant(properties, "created_at"), instant(properties, "updated_at"), instant(properties, "expires_at"),
-                properties.getProperty("token_hash"), Optional.ofNullable(properties.getProperty("expected_sha256")));
-    }
-
-    private static BitSet received(Properties properties) {
-        return BitSet.valueOf(Base64.getDecoder().decode(properties.getProperty("received", "")));
-    }
-
-    private static Instant instant(Properties properties, String name) {
-        return Instant.ofEpochMilli(Long.parseLong(properties.getProperty(name)));
     }
 
     private static StoreUnavailable unavailable(String what, IOException e) {
-        // An interrupted thread must keep its interrupt, whatever form the file system reported it in.
-        if (e instanceof ClosedByInterruptException || e instanceof FileLockInterruptionException
-                || e instanceof InterruptedIOException) {
-            Thread.currentThread().interrupt();
-        }
         // The message names no path: it may reach a client.
-        return new StoreUnavailable("The metadata files could not " + what + "; try again shortly.", e);
+        return StoreCalls.unavailable("metadata files", what, "", e);
     }
 }

@@ -1,30 +1,32 @@
 package dev.largeupload.metadata.jdbc;
 
+import static dev.largeupload.metadata.jdbc.JdbcTransactions.bind;
+import static dev.largeupload.metadata.jdbc.JdbcTransactions.update;
+
 import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
-import dev.largeupload.domain.model.ChunkPlan;
-import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.ChunkReceipt;
 import dev.largeupload.domain.port.MetadataStore;
-import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
-import java.nio.channels.ClosedByInterruptException;
+import dev.largeupload.metadata.common.SessionCodec;
+import dev.largeupload.metadata.common.SessionField;
+import dev.largeupload.metadata.common.StoreCalls;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -52,16 +54,22 @@ import javax.sql.DataSource;
  *   <li><b>Thread-safe</b>: it holds no state but the {@link DataSource}; connections come from the
  *       data source for each call (pooled by the application server, never here) and are always
  *       closed, with auto-commit set back.</li>
+ *   <li><b>Exact cap</b>: {@link #createWithinLimit} first updates the one row of {@code upload_admission}, whose
+ *       lock it holds until it commits, then counts the active uploads and inserts the new one: creations within a
+ *       limit count one after the other on any number of servers (each count sees the inserts committed before it).
+ *       Other changes take no part in that lock.</li>
+ *   <li>The session's columns are those of {@link SessionField}, mapped by {@link SessionCodec}.</li>
  *   <li>Instants are stored as UTC epoch milliseconds, so sub-millisecond precision is dropped.</li>
  * </ul>
  * Every {@link SQLException} becomes {@link StoreUnavailable}, without the driver's message.
  */
 public final class JdbcMetadataStore implements MetadataStore {
 
-    private static final String COLUMNS = "file_name, content_type, file_size, chunk_size, chunk_count, state, "
-            + "created_at, updated_at, expires_at, token_hash, expected_sha256, received_count, received";
+    /** The session's columns, then the received set's: the order of {@link #insertSession}'s parameters. */
+    private static final String COLUMNS = String.join(", ", Arrays.stream(SessionField.values()).map(SessionField::key)
+            .toList()) + ", received_count, received";
 
-    private final DataSource dataSource;
+    private final JdbcTransactions transactions;
 
     /**
      * A store on {@code dataSource}, whose schema is brought up to date first.
@@ -69,11 +77,11 @@ public final class JdbcMetadataStore implements MetadataStore {
      * @throws StoreUnavailable if the database cannot be reached or migrated
      */
     public JdbcMetadataStore(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.transactions = new JdbcTransactions(dataSource);
         try (Connection connection = dataSource.getConnection()) {
             SchemaMigrations.apply(connection);
         } catch (SQLException e) {
-            throw unavailable("prepare its schema", e);
+            throw JdbcTransactions.unavailable("prepare its schema", e);
         }
     }
 
@@ -91,29 +99,24 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public void create(UploadSession session) {
         inTransaction("save upload " + session.id(), connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO uploads (id, " + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bind(insert, session.id().value(), session.fileName().value(), session.contentType(),
-                        session.plan().fileSize(), session.plan().chunkSize(), session.plan().chunkCount(),
-                        session.state().name(), millis(session.createdAt()), millis(session.updatedAt()),
-                        millis(session.expiresAt()), session.tokenHash(), session.expectedSha256().orElse(null),
-                        session.receivedCount(), bitmapOf(session.receivedChunks()));
-                insert.executeUpdate();
-            } catch (SQLException e) {
-                if ("23505".equals(e.getSQLState())) {
-                    throw new IllegalStateException("an upload with id " + session.id() + " exists already", e);
-                }
-                throw e;
-            }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO upload_chunks (upload_id, chunk_index, received_at) VALUES (?, ?, ?)")) {
-                for (int index : session.receivedChunks()) {
-                    bind(insert, session.id().value(), index, millis(session.updatedAt()));
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
+            insertSession(connection, session);
             return null;
+        });
+    }
+
+    @Override
+    public boolean createWithinLimit(UploadSession session, int limit, Instant now) {
+        StoreCalls.requireRoom(limit);
+        return inTransaction("save upload " + session.id(), connection -> {
+            // The admission row's lock, held until commit, makes the count and the insert one step among creators.
+            if (update(connection, "UPDATE upload_admission SET admitted_at = ? WHERE id = 1", millis(now)) != 1) {
+                throw new SQLException("the admission row of upload_admission is missing", "55000");
+            }
+            if (countActive(connection, now) >= limit) {
+                return false;
+            }
+            insertSession(connection, session);
+            return true;
         });
     }
 
@@ -126,12 +129,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                     if (!row.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(UploadSession.restore(id, new FileName(row.getString("file_name")),
-                            row.getString("content_type"),
-                            new ChunkPlan(row.getLong("file_size"), row.getLong("chunk_size"), row.getInt("chunk_count")),
-                            chunksOf(row), UploadState.valueOf(row.getString("state")),
-                            instant(row, "created_at"), instant(row, "updated_at"), instant(row, "expires_at"),
-                            row.getString("token_hash"), Optional.ofNullable(row.getString("expected_sha256"))));
+                    return Optional.of(SessionCodec.decode(id, field -> row.getString(field.key()), chunksOf(row)));
                 }
             }
         });
@@ -228,24 +226,53 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public int countActive(Instant now) {
-        return inTransaction("count active uploads", connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT COUNT(*) FROM uploads WHERE state = 'ACTIVE' AND expires_at > ?")) {
-                bind(select, millis(now));
-                try (ResultSet row = select.executeQuery()) {
-                    row.next();
-                    return row.getInt(1);
-                }
+        return inTransaction("count active uploads", connection -> countActive(connection, now));
+    }
+
+    /** Inserts the session's row and a row for each chunk it has received, if any. */
+    private static void insertSession(Connection connection, UploadSession session) throws SQLException {
+        Map<SessionField, Object> values = SessionCodec.values(session);
+        List<Object> row = new ArrayList<>();
+        row.add(session.id().value());
+        for (SessionField field : SessionField.values()) {
+            row.add(values.get(field));
+        }
+        row.add(session.receivedCount());
+        row.add(session.received().toByteArray());
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO uploads (id, " + COLUMNS
+                + ") VALUES (" + String.join(", ", Collections.nCopies(row.size(), "?")) + ")")) {
+            bind(insert, row.toArray());
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new IllegalStateException("an upload with id " + session.id() + " exists already", e);
             }
-        });
+            throw e;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO upload_chunks (upload_id, chunk_index, received_at) VALUES (?, ?, ?)")) {
+            for (int index : session.receivedChunks()) {
+                bind(insert, session.id().value(), index, millis(session.updatedAt()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static int countActive(Connection connection, Instant now) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT COUNT(*) FROM uploads WHERE state = 'ACTIVE' AND expires_at > ?")) {
+            bind(select, millis(now));
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        }
     }
 
     /** The ids that {@code sql} selects, given a time and then {@code limit} as its parameters. */
     private List<UploadId> ids(String what, String sql, long millis, int limit) {
-        if (limit < 0) {
-            throw new IllegalArgumentException("negative limit " + limit);
-        }
-        if (limit == 0) {
+        if (!StoreCalls.wantsAny(limit)) {
             return List.of();
         }
         return inTransaction(what, connection -> {
@@ -287,94 +314,17 @@ public final class JdbcMetadataStore implements MetadataStore {
         return bitmap == null ? new BitSet() : BitSet.valueOf(bitmap);
     }
 
-    /** The bitmap of {@code indexes}: bit i set for chunk i, as {@link BitSet#toByteArray()} lays it out. */
-    private static byte[] bitmapOf(List<Integer> indexes) {
-        BitSet chunks = new BitSet();
-        indexes.forEach(chunks::set);
-        return chunks.toByteArray();
-    }
-
     private static void insertChunk(Connection connection, UploadId id, ChunkReceipt receipt) throws SQLException {
         update(connection, "INSERT INTO upload_chunks (upload_id, chunk_index, received_at, sha256) VALUES (?, ?, ?, ?)",
                 id.value(), receipt.index(), millis(receipt.receivedAt()), receipt.sha256().bytes());
-    }
-
-    private static int update(Connection connection, String sql, Object... values) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(statement, values);
-            return statement.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement statement, Object... values) throws SQLException {
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] == null) {
-                statement.setNull(i + 1, Types.VARCHAR);
-            } else {
-                statement.setObject(i + 1, values[i]);
-            }
-        }
     }
 
     private static long millis(Instant instant) {
         return instant.toEpochMilli();
     }
 
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        return Instant.ofEpochMilli(row.getLong(column));
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T in(Connection connection) throws SQLException;
-    }
-
     /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
-    private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                T result = work.in(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollback(connection, e);
-                throw e;
-            } finally {
-                restoreAutoCommit(connection, autoCommit);
-            }
-        } catch (SQLException e) {
-            throw unavailable(what, e);
-        }
-    }
-
-    private static void rollback(Connection connection, Exception failure) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    private static void restoreAutoCommit(Connection connection, boolean autoCommit) {
-        try {
-            connection.setAutoCommit(autoCommit);
-        } catch (SQLException e) {
-            // The connection is broken and closing it next discards it; the outcome is already decided.
-        }
-    }
-
-    private static StoreUnavailable unavailable(String what, SQLException e) {
-        // A driver that was interrupted reports it as an SQLException; the thread must still see the interrupt.
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof InterruptedException || cause instanceof ClosedByInterruptException
-                    || (cause instanceof InterruptedIOException && !(cause instanceof SocketTimeoutException))) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return new StoreUnavailable("The metadata database could not " + what + " (SQLState " + e.getSQLState()
-                + "); try again shortly.", e);
+    private <T> T inTransaction(String what, JdbcTransactions.Work<T> work) {
+        return transactions.run(what, work);
     }
 }

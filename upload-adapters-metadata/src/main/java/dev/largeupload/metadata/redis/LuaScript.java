@@ -1,5 +1,8 @@
 package dev.largeupload.metadata.redis;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,10 +17,12 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  */
 final class LuaScript {
 
+    private final String name;
     private final byte[] source;
     private final byte[] sha1;
 
-    LuaScript(String source) {
+    private LuaScript(String name, String source) {
+        this.name = name;
         this.source = source.getBytes(StandardCharsets.UTF_8);
         try {
             String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(this.source));
@@ -27,11 +32,35 @@ final class LuaScript {
         }
     }
 
+    /**
+     * The script made of the resource files {@code files} next to this class, joined in order: libraries of
+     * functions first, the script itself last.
+     */
+    static LuaScript load(String... files) {
+        StringBuilder source = new StringBuilder();
+        for (String file : files) {
+            try (InputStream in = LuaScript.class.getResourceAsStream(file)) {
+                if (in == null) {
+                    throw new IllegalStateException("Lua script " + file + " is missing from the jar");
+                }
+                source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read Lua script " + file, e);
+            }
+        }
+        return new LuaScript(files[files.length - 1], source.toString());
+    }
+
     Object run(Jedis jedis, List<byte[]> keys, List<byte[]> args) {
         try {
             return jedis.evalsha(sha1, keys, args);
         } catch (JedisNoScriptException e) {
             return jedis.eval(source, keys, args);
         }
+    }
+
+    @Override
+    public String toString() {
+        return "LuaScript[" + name + "]";
     }
 }

@@ -189,15 +189,15 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
         bits.set(0);
         bits.set(9);
         bits.set(15);
-        byte[] bitmap = RedisMetadataStore.toRedisBitmap(bits);
+        byte[] bitmap = RedisBitmap.toRedisBitmap(bits);
         Assertions.assertArrayEquals(new byte[] {(byte) 0x80, (byte) 0x41}, bitmap);
-        assertEquals(bits, RedisMetadataStore.fromRedisBitmap(bitmap));
+        assertEquals(bits, RedisBitmap.fromRedisBitmap(bitmap));
         try (Jedis jedis = pools.get(0).getResource()) {
             String key = PREFIX + "bitorder";
             jedis.setbit(key, 0, true);
             jedis.setbit(key, 9, true);
             jedis.setbit(key, 15, true);
-            assertEquals(bits, RedisMetadataStore.fromRedisBitmap(jedis.get(key.getBytes())));
+            assertEquals(bits, RedisBitmap.fromRedisBitmap(jedis.get(key.getBytes())));
         }
     }
 

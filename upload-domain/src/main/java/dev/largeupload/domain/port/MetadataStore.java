@@ -38,8 +38,27 @@ public interface MetadataStore {
      */
     void checkAvailable();
 
-    /** Saves a new session. @throws IllegalStateException if one with the same id exists */
+    /** Saves a new session, however many uploads are active. @throws IllegalStateException if one with the same id exists */
     void create(UploadSession session);
+
+    /**
+     * Saves a new session only while fewer than {@code limit} uploads are {@link UploadState#ACTIVE} and not yet
+     * expired at {@code now} (those that {@link #countActive} counts), as one atomic step: creations through this
+     * method are serialised with each other, on every thread and every server sharing the store, so that of any
+     * number of concurrent calls against the same limit no more succeed than leave {@code limit} uploads active.
+     * How each store serialises them: one Lua script (Redis), a row lock on one admission row (JDBC), a
+     * lock held across the count and the write (files, in-memory).
+     *
+     * <p>Only creations are serialised: an upload that becomes active again meanwhile (a failed completion puts
+     * it back from {@code COMPLETING} to {@code ACTIVE}) was counted when it was created and may take the count
+     * over the limit for a while; new creations are refused until it is below again.
+     *
+     * @return whether the session was saved; {@code false}, with nothing saved, when {@code limit} uploads are
+     *         active already
+     * @throws IllegalArgumentException if {@code limit} is less than 1
+     * @throws IllegalStateException if one with the same id exists
+     */
+    boolean createWithinLimit(UploadSession session, int limit, Instant now);
 
     /** The session with its received chunks, if it exists. */
     Optional<UploadSession> find(UploadId id);
@@ -89,8 +108,8 @@ public interface MetadataStore {
     List<UploadId> listFinished(Instant changedBefore, int limit);
 
     /**
-     * How many uploads are {@link UploadState#ACTIVE} and not yet expired at {@code now}. Exact at the moment
-     * of the call; a cap built on it is approximate when several servers create uploads at the same time.
+     * How many uploads are {@link UploadState#ACTIVE} and not yet expired at {@code now}, exact at the moment of
+     * the call (for metrics; a cap on it is {@link #createWithinLimit}, which counts and creates in one step).
      */
     int countActive(Instant now);
 }

@@ -101,12 +101,13 @@ public final class UploadService {
         Optional<String> sha256 = request.sha256().map(s -> Sha256.fromHex(s, "sha256").hex());
         String token = UploadToken.issue();
         Instant now = clock.instant();
-        if (policy.maxActiveUploads() > 0 && metadata.countActive(now) >= policy.maxActiveUploads()) {
-            throw new TooManyUploads(policy.maxActiveUploads());
-        }
         UploadSession session = UploadSession.start(UploadId.random(), fileName, contentType, plan,
                 UploadToken.hash(token), sha256, now, now.plus(policy.uploadTtl()));
-        metadata.create(session);
+        if (policy.maxActiveUploads() == 0) {
+            metadata.create(session);
+        } else if (!metadata.createWithinLimit(session, policy.maxActiveUploads(), now)) {
+            throw new TooManyUploads(policy.maxActiveUploads());
+        }
         return new Initiated(session, token);
     }
 

@@ -1,8 +1,10 @@
 package dev.largeupload.domain.fakes;
 
 import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
+import dev.largeupload.domain.error.UploadException.ChunkLengthMismatch;
 import dev.largeupload.domain.error.UploadException.Incomplete;
 import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.port.BlobAttributes;
@@ -13,7 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -29,7 +31,8 @@ import java.util.function.Supplier;
 /**
  * A {@link BlobStore} in memory, for tests. It keeps the port's promises that a test can observe:
  * a chunk is staged only when its stream gave all its bytes without throwing (an earlier staging of
- * the same index stays otherwise), a given MD5 is checked, commit needs every chunk with its planned
+ * the same index stays otherwise; a short stream is {@link ChunkLengthMismatch}, a failing one
+ * {@link TransferInterrupted}, as the filesystem store reports them), a given MD5 is checked, commit needs every chunk with its planned
  * length and is idempotent, delete discards staged and committed data and succeeds on nothing.
  * Unlike a real store it holds whole chunks in memory, so keep test data small.
  *
@@ -50,15 +53,18 @@ public final class InMemoryBlobStore implements BlobStore {
 
     @Override
     public void stage(BlobName blob, int index, ChunkData chunk) {
-        // Read outside the lock, as a real store streams; publish only a whole chunk.
+        // Read outside the lock, as a real store streams; publish only a whole chunk. A failing or short
+        // stream is reported as the real stores report it.
         byte[] bytes;
         try (InputStream in = chunk.data()) {
             bytes = in.readNBytes(Math.toIntExact(chunk.length()));
+        } catch (InterruptedIOException e) {
+            throw new TransferInterrupted(index, true, e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TransferInterrupted(index, false, e);
         }
         if (bytes.length != chunk.length()) {
-            throw new IllegalStateException("stream ended after " + bytes.length + " of " + chunk.length() + " bytes");
+            throw new ChunkLengthMismatch(index, chunk.length(), "the stream ended after " + bytes.length + " bytes");
         }
         if (chunk.md5().isPresent() && !MessageDigest.isEqual(digest("MD5", bytes), chunk.md5().get())) {
             throw new ChecksumMismatch("chunk " + index + " does not match its MD5");

@@ -20,14 +20,15 @@ import java.util.TreeMap;
 
 /**
  * A {@link MetadataStore} in a map, for tests of the domain and of code built on it. Every method
- * is synchronised, so recording and compare-and-set are atomic across threads as the port requires
- * (within one JVM). Like a real store, it changes state by compare-and-set only and does not judge
+ * is synchronised, so recording, compare-and-set and creating within a limit are atomic across threads as the
+ * port requires (within one JVM); it runs through {@code MetadataStoreContract} like the real stores. Like a real store, it changes state by compare-and-set only and does not judge
  * whether the state machine allows the change: that is the use cases' job.
  */
 public final class InMemoryMetadataStore implements MetadataStore {
 
     private final Map<UploadId, UploadSession> sessions = new HashMap<>();
     private final Map<UploadId, SortedMap<Integer, Sha256>> digests = new HashMap<>();
+    private volatile Runnable beforeCountingActive = () -> { };
 
     @Override
     public void checkAvailable() {
@@ -39,6 +40,21 @@ public final class InMemoryMetadataStore implements MetadataStore {
         if (sessions.putIfAbsent(session.id(), session) != null) {
             throw new IllegalStateException("an upload with id " + session.id() + " exists");
         }
+    }
+
+    @Override
+    public synchronized boolean createWithinLimit(UploadSession session, int limit, Instant now) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit " + limit + " is less than 1");
+        }
+        if (sessions.containsKey(session.id())) {
+            throw new IllegalStateException("an upload with id " + session.id() + " exists");
+        }
+        if (activeAt(now) >= limit) {
+            return false;
+        }
+        create(session);
+        return true;
     }
 
     @Override
@@ -117,7 +133,22 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized int countActive(Instant now) {
+    public int countActive(Instant now) {
+        beforeCountingActive.run();
+        synchronized (this) {
+            return activeAt(now);
+        }
+    }
+
+    /**
+     * Runs {@code hook} at the start of every {@link #countActive} call, before the store's lock is taken: a test
+     * lines up concurrent callers with it (a barrier) to show that no use case checks the count and then acts.
+     */
+    public void beforeCountingActive(Runnable hook) {
+        this.beforeCountingActive = hook;
+    }
+
+    private int activeAt(Instant now) {
         return (int) sessions.values().stream()
                 .filter(s -> s.state() == UploadState.ACTIVE && s.expiresAt().isAfter(now))
                 .count();

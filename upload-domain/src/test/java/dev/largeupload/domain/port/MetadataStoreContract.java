@@ -388,6 +388,71 @@ public abstract class MetadataStoreContract {
         assertEquals(before + 2, store.countActive(at));
     }
 
+    // --- createWithinLimit ---------------------------------------------------------------------
+
+    @Test
+    void createWithinLimit_belowTheLimit_createsAndAtItCreatesNothing() {
+        Instant at = now.plus(Duration.ofDays(4000));
+        int before = store.countActive(at);
+        UploadSession first = sessionExpiringAt(at.plusSeconds(60));
+        UploadSession second = sessionExpiringAt(at.plusSeconds(60));
+
+        assertTrue(store.createWithinLimit(first, before + 1, at));
+        assertFalse(store.createWithinLimit(second, before + 1, at));
+
+        assertSameSession(first, store.find(first.id()).orElseThrow());
+        assertEquals(Optional.empty(), store.find(second.id()));
+        assertEquals(before + 1, store.countActive(at));
+        assertThrows(IllegalStateException.class, () -> store.createWithinLimit(first, before + 2, at));
+        assertThrows(IllegalArgumentException.class, () -> store.createWithinLimit(second, 0, at));
+    }
+
+    @Test
+    void createWithinLimit_countsOnlyActiveUploadsNotYetExpired() {
+        Instant at = now.plus(Duration.ofDays(4100));
+        int before = store.countActive(at);
+        createdExpiringAt(at);
+        moveTo(createdExpiringAt(at.plusSeconds(60)), UploadState.ABORTED);
+        moveTo(createdExpiringAt(at.plusSeconds(60)), UploadState.COMPLETED);
+        UploadSession admitted = sessionExpiringAt(at.plusSeconds(60));
+
+        assertTrue(store.createWithinLimit(admitted, before + 1, at), "expired, aborted and completed uploads count");
+        assertEquals(before + 1, store.countActive(at));
+    }
+
+    /** The cap on active uploads under concurrent creations: many threads on two servers, exactly the room left succeeds. */
+    @Test
+    void createWithinLimit_from16ThreadsOnTwoServersAtOnce_createsExactlyUpToTheLimit() throws Exception {
+        MetadataStore other = secondStoreOnSameBackend();
+        Instant at = now.plus(Duration.ofDays(4200));
+        int room = 5;
+        int threads = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 10; round++) {
+                int limit = store.countActive(at) + room;
+                CyclicBarrier start = new CyclicBarrier(threads);
+                List<Future<Boolean>> attempts = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    MetadataStore server = t % 2 == 0 ? store : other;
+                    UploadSession session = sessionExpiringAt(at.plusSeconds(60));
+                    attempts.add(pool.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        return server.createWithinLimit(session, limit, at);
+                    }));
+                }
+                int created = 0;
+                for (Future<Boolean> attempt : attempts) {
+                    created += attempt.get(60, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertEquals(room, created, "round " + round + ": uploads created against a limit with room for " + room);
+                assertEquals(limit, store.countActive(at), "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // --- concurrency and scale -----------------------------------------------------------------
 
     @Test
@@ -545,11 +610,15 @@ public abstract class MetadataStoreContract {
     }
 
     private UploadId createdExpiringAt(Instant expiresAt) {
-        UploadSession session = UploadSession.start(UploadId.random(), new FileName("old.bin"),
-                "application/octet-stream", ChunkPlan.of(10 * MIB, MIB), TOKEN_HASH, Optional.empty(),
-                expiresAt.minus(Duration.ofHours(72)), expiresAt);
+        UploadSession session = sessionExpiringAt(expiresAt);
         store.create(session);
         return session.id();
+    }
+
+    private static UploadSession sessionExpiringAt(Instant expiresAt) {
+        return UploadSession.start(UploadId.random(), new FileName("old.bin"),
+                "application/octet-stream", ChunkPlan.of(10 * MIB, MIB), TOKEN_HASH, Optional.empty(),
+                expiresAt.minus(Duration.ofHours(72)), expiresAt);
     }
 
     /** Marks expired what other tests on a shared backend left expiring at or before {@code now}, as the expiry use case would. */

@@ -18,6 +18,7 @@ import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
+import dev.largeupload.domain.error.UploadException.TooManyUploads;
 import dev.largeupload.domain.fakes.InMemoryBlobStore;
 import dev.largeupload.domain.fakes.InMemoryMetadataStore;
 import dev.largeupload.domain.fakes.MutableClock;
@@ -38,10 +39,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -807,6 +814,51 @@ class UploadServiceTest {
         assertCode("upload.too-many-uploads", e);
         capped.abort(idOf(first), first.uploadToken());
         capped.initiate(request("c", 10));
+    }
+
+    /**
+     * Sixteen inits at once against a cap of 3, on a store that lets every count happen before any creation (as
+     * it happens on a busy server): a service that counted and then created would admit all sixteen.
+     */
+    @Test
+    void initiate_from16ThreadsAtOnceAtACapOf3_admitsExactly3() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 0; round < 3; round++) {
+                InMemoryMetadataStore store = new InMemoryMetadataStore();
+                CyclicBarrier allCounting = new CyclicBarrier(16);
+                store.beforeCountingActive(() -> {
+                    try {
+                        allCounting.await(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the sixteen counts did not line up", e);
+                    }
+                });
+                UploadService capped = new UploadService(store, blobs,
+                        new UploadPolicy(4, 16, MAX_FILE_SIZE, TTL, true, LEASE, 3, Duration.ofDays(1)), clock);
+                CyclicBarrier start = new CyclicBarrier(16);
+                List<Future<Boolean>> attempts = new ArrayList<>();
+                for (int t = 0; t < 16; t++) {
+                    attempts.add(pool.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        try {
+                            capped.initiate(request("racer", 10));
+                            return true;
+                        } catch (TooManyUploads refused) {
+                            return false;
+                        }
+                    }));
+                }
+                int admitted = 0;
+                for (Future<Boolean> attempt : attempts) {
+                    admitted += attempt.get(60, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertEquals(3, admitted, "round " + round);
+                assertEquals(3, store.size());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -1,0 +1,46 @@
+package dev.largeupload.metadata.common;
+
+import dev.largeupload.domain.model.UploadSession;
+import java.util.function.Function;
+
+/**
+ * The fields of an {@link UploadSession} as every metadata store keeps them, by the name each store uses (a
+ * JDBC column, a Redis hash field, a property of the session file): a new field of the session is added here
+ * and in {@link SessionCodec#decode}, and every store keeps it. The set of received chunks is not among them:
+ * each store keeps it in a form of its own (a bitmap column, a Redis bitmap, a Base64 property) next to these.
+ *
+ * <p>A value is a {@link String}, a {@link Long} (sizes; instants as UTC epoch milliseconds) or an
+ * {@link Integer}; {@code null} only for an optional field that is absent, which a store leaves out (Redis,
+ * files) or writes as NULL (JDBC).
+ */
+public enum SessionField {
+    FILE_NAME("file_name", s -> s.fileName().value()),
+    CONTENT_TYPE("content_type", UploadSession::contentType),
+    FILE_SIZE("file_size", s -> s.plan().fileSize()),
+    CHUNK_SIZE("chunk_size", s -> s.plan().chunkSize()),
+    CHUNK_COUNT("chunk_count", s -> s.plan().chunkCount()),
+    STATE("state", s -> s.state().name()),
+    CREATED_AT("created_at", s -> s.createdAt().toEpochMilli()),
+    UPDATED_AT("updated_at", s -> s.updatedAt().toEpochMilli()),
+    EXPIRES_AT("expires_at", s -> s.expiresAt().toEpochMilli()),
+    TOKEN_HASH("token_hash", UploadSession::tokenHash),
+    EXPECTED_SHA256("expected_sha256", s -> s.expectedSha256().orElse(null));
+
+    private final String key;
+    private final Function<UploadSession, Object> read;
+
+    SessionField(String key, Function<UploadSession, Object> read) {
+        this.key = key;
+        this.read = read;
+    }
+
+    /** The name of the column, hash field or property; never changes, as stored data is read by it. */
+    public String key() {
+        return key;
+    }
+
+    /** This field of {@code session}: a String, Long or Integer, or {@code null} when an optional field is absent. */
+    public Object valueOf(UploadSession session) {
+        return read.apply(session);
+    }
+}

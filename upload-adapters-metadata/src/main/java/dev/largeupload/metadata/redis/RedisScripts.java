@@ -1,0 +1,205 @@
+package dev.largeupload.metadata.redis;
+
+import static dev.largeupload.metadata.redis.RedisKeys.bytes;
+
+import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.model.UploadState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Lua scripts of {@link RedisMetadataStore}, from the resource files next to this class, with their
+ * arguments by name (a record per script whose {@link #argv} is the script's ARGV, in the order of the script's
+ * header) and their numeric replies by name (an enum per kind of reply, whose codes the scripts' locals mirror).
+ */
+final class RedisScripts {
+
+    private static final String KEY_EXPIRY = "key-expiry.lua";
+    private static final String ACTIVE_UPLOADS = "active-uploads.lua";
+
+    static final LuaScript CREATE = LuaScript.load(KEY_EXPIRY, ACTIVE_UPLOADS, "create.lua");
+    static final LuaScript FIND = LuaScript.load("find.lua");
+    static final LuaScript RECEIVED_CHUNKS = LuaScript.load("received-chunks.lua");
+    static final LuaScript CHUNK_DIGESTS = LuaScript.load("chunk-digests.lua");
+    static final LuaScript RECORD_CHUNK = LuaScript.load(KEY_EXPIRY, "record-chunk.lua");
+    static final LuaScript COMPARE_AND_SET_STATE = LuaScript.load(KEY_EXPIRY, "compare-and-set-state.lua");
+    static final LuaScript DELETE = LuaScript.load("delete.lua");
+    static final LuaScript LIST_EXPIRED = LuaScript.load("list-expired.lua");
+    static final LuaScript COUNT_ACTIVE = LuaScript.load(ACTIVE_UPLOADS, "count-active.lua");
+
+    private RedisScripts() {
+    }
+
+    /** A numeric reply of a script, by name. */
+    interface ReplyCode {
+        long code();
+
+        /** The constant of {@code type} whose code {@code reply} is. @throws IllegalStateException for any other */
+        static <E extends Enum<E> & ReplyCode> E of(Class<E> type, Object reply) {
+            long code = (Long) reply;
+            for (E constant : type.getEnumConstants()) {
+                if (constant.code() == code) {
+                    return constant;
+                }
+            }
+            throw new IllegalStateException("reply " + code + " is none of " + type.getSimpleName());
+        }
+    }
+
+    /** What create.lua answers. */
+    enum Created implements ReplyCode {
+        EXISTS(0), CREATED(1), FULL(2);
+
+        private final long code;
+
+        Created(long code) {
+            this.code = code;
+        }
+
+        @Override
+        public long code() {
+            return code;
+        }
+    }
+
+    /** What received-chunks.lua and chunk-digests.lua answer first. */
+    enum Found implements ReplyCode {
+        MISSING(0), FOUND(1);
+
+        private final long code;
+
+        Found(long code) {
+            this.code = code;
+        }
+
+        @Override
+        public long code() {
+            return code;
+        }
+    }
+
+    /** What compare-and-set-state.lua answers. */
+    enum Changed implements ReplyCode {
+        UNCHANGED(0), CHANGED(1);
+
+        private final long code;
+
+        Changed(long code) {
+            this.code = code;
+        }
+
+        @Override
+        public long code() {
+            return code;
+        }
+    }
+
+    /** The refusals of record-chunk.lua, a negative first element of its reply; a count is never negative. */
+    enum RecordChunkRefusal implements ReplyCode {
+        NO_SUCH_UPLOAD(-1), NOT_ACTIVE(-2), OUT_OF_RANGE(-3);
+
+        private final long code;
+
+        RecordChunkRefusal(long code) {
+            this.code = code;
+        }
+
+        @Override
+        public long code() {
+            return code;
+        }
+    }
+
+    /**
+     * ARGV[1..2] of the scripts that prepend key-expiry.lua.
+     *
+     * @param nowMillis this server's clock, so that an upload whose expiry has passed keeps its keys a grace period
+     * @param graceMillis how long the keys outlive the upload's expiry
+     */
+    record KeyExpiry(long nowMillis, long graceMillis) {
+
+        private List<byte[]> head(UploadId id) {
+            List<byte[]> argv = new ArrayList<>();
+            argv.add(bytes(nowMillis));
+            argv.add(bytes(graceMillis));
+            argv.add(bytes(id.value()));
+            return argv;
+        }
+    }
+
+    /**
+     * ARGV of create.lua.
+     *
+     * @param limit create only while fewer uploads are active; 0 for no limit
+     * @param activeAtMillis the instant at which uploads count as active
+     * @param fields the session's fields as text, by name
+     */
+    record CreateArgs(KeyExpiry expiry, UploadId id, byte[] bitmap, int limit, long activeAtMillis, String prefix,
+                      Map<String, String> fields) {
+
+        List<byte[]> argv() {
+            List<byte[]> argv = expiry.head(id);
+            argv.add(bitmap);
+            argv.add(bytes(limit));
+            argv.add(bytes(activeAtMillis));
+            argv.add(bytes(prefix));
+            fields.forEach((name, value) -> {
+                argv.add(bytes(name));
+                argv.add(bytes(value));
+            });
+            return argv;
+        }
+    }
+
+    /** ARGV of record-chunk.lua. */
+    record RecordChunkArgs(KeyExpiry expiry, UploadId id, int index, long receivedAtMillis, long expiresAtMillis,
+                           Sha256 sha256) {
+
+        List<byte[]> argv() {
+            List<byte[]> argv = expiry.head(id);
+            argv.add(bytes(index));
+            argv.add(bytes(receivedAtMillis));
+            argv.add(bytes(expiresAtMillis));
+            argv.add(sha256.bytes());
+            return argv;
+        }
+    }
+
+    /** ARGV of compare-and-set-state.lua. */
+    record CompareAndSetArgs(KeyExpiry expiry, UploadId id, UploadState expected, UploadState next, long atMillis) {
+
+        List<byte[]> argv() {
+            List<byte[]> argv = expiry.head(id);
+            argv.add(bytes(expected.name()));
+            argv.add(bytes(next.name()));
+            argv.add(bytes(atMillis));
+            return argv;
+        }
+    }
+
+    /** ARGV of delete.lua. */
+    record DeleteArgs(UploadId id) {
+
+        List<byte[]> argv() {
+            return List.of(bytes(id.value()));
+        }
+    }
+
+    /** ARGV of list-expired.lua. */
+    record ListExpiredArgs(long nowMillis, int limit, String prefix) {
+
+        List<byte[]> argv() {
+            return List.of(bytes(nowMillis), bytes(limit), bytes(prefix));
+        }
+    }
+
+    /** ARGV of count-active.lua. */
+    record CountActiveArgs(long nowMillis, String prefix) {
+
+        List<byte[]> argv() {
+            return List.of(bytes(nowMillis), bytes(prefix));
+        }
+    }
+}

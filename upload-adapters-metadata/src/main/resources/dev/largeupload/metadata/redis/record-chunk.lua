@@ -1,0 +1,27 @@
+-- Records a received chunk with its SHA-256 and pushes the upload's expiry; prepended by key-expiry.
+-- KEYS[1..5] hash, chunks, digests, expiry, finished (see key-expiry)
+-- ARGV[1] now, ARGV[2] grace (see key-expiry)
+-- ARGV[3] id           the upload's id
+-- ARGV[4] index        the chunk's index
+-- ARGV[5] received_at  UTC epoch ms, the upload's new updated_at
+-- ARGV[6] expires_at   UTC epoch ms, the upload's new expiry
+-- ARGV[7] sha256       the chunk's digest, 32 raw bytes
+-- Reply: {count} of received chunks, this one included; else a refusal, RecordChunkRefusal in Java:
+-- {-1} NO_SUCH_UPLOAD, {-2, state} NOT_ACTIVE, {-3, chunk_count} OUT_OF_RANGE.
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then
+  return {-1}
+end
+if state ~= 'ACTIVE' then
+  return {-2, state}
+end
+local chunk_count = tonumber(redis.call('HGET', KEYS[1], 'chunk_count'))
+if tonumber(ARGV[4]) >= chunk_count then
+  return {-3, chunk_count}
+end
+redis.call('SETBIT', KEYS[2], ARGV[4], 1)
+redis.call('HSET', KEYS[3], ARGV[4], ARGV[7])
+redis.call('HSET', KEYS[1], 'updated_at', ARGV[5], 'expires_at', ARGV[6])
+redis.call('ZADD', KEYS[4], ARGV[6], ARGV[3])
+expire_keys(ARGV[6], state)
+return {redis.call('BITCOUNT', KEYS[2])}

@@ -1,0 +1,13 @@
+package dev.largeupload.domain.fakes;
+
+import dev.largeupload.domain.port.BlobStore;
+import dev.largeupload.domain.port.BlobStoreContract;
+
+/** The {@link BlobStore} contract on the fake behind the service's unit tests, so that it cannot drift from the real stores. */
+class InMemoryBlobStoreTest extends BlobStoreContract {
+
+    @Override
+    protected BlobStore newStore() {
+        return new InMemoryBlobStore();
+    }
+}
