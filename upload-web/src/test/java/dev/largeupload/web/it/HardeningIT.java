@@ -168,6 +168,12 @@ class HardeningIT {
         assertEquals(200, complete.status(), complete.body());
         assertEquals("/api/files/" + id, complete.json().getString("download_url"));
         assertFalse(init.body().contains("attacker.example") || complete.body().contains("attacker.example"));
+        try (RawHttp raw = new RawHttp(server.base())) {
+            raw.send("GET /docs HTTP/1.1\r\nHost: attacker.example:666\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Answer docs = raw.answer();
+            assertEquals(302, docs.status());
+            assertEquals("/openapi/ui/", docs.header("Location"));
+        }
     }
 
     // ---- request targets: finding 6 ----
