@@ -1,5 +1,6 @@
 package dev.largeupload.web.api;
 
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.WriterInterceptor;
@@ -9,9 +10,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Ends every JSON answer ({@code application/json}, {@code application/problem+json}) with a newline,
- * as command-line clients and line-oriented tools expect; other bodies (downloads) are left untouched.
- * The newline is written once, after the JSON, even when the JSON writer closes the stream it was given.
+ * Ends every JSON answer the API builds ({@code application/json}, {@code application/problem+json})
+ * with a newline, as command-line clients and line-oriented tools expect. Only the API's own documents
+ * are touched, the answer records and JSON-P values: a download is a stream of the stored bytes, and a
+ * file uploaded as {@code application/json} comes back byte for byte. The newline is written once, after
+ * the JSON, even when the JSON writer closes the stream it was given.
  */
 @Provider
 public class JsonLineEnding implements WriterInterceptor {
@@ -19,7 +22,8 @@ public class JsonLineEnding implements WriterInterceptor {
     @Override
     public void aroundWriteTo(WriterInterceptorContext context) throws IOException {
         MediaType type = context.getMediaType();
-        if (type == null || !isJson(type)) {
+        Object entity = context.getEntity();
+        if (type == null || !isJson(type) || !(entity instanceof JsonValue || entity instanceof Record)) {
             context.proceed();
             return;
         }

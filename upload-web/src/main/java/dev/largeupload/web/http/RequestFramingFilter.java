@@ -3,7 +3,6 @@ package dev.largeupload.web.http;
 import dev.largeupload.web.problem.Problem;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,8 +18,8 @@ import java.util.Optional;
  * {@code Connection: close}: the bytes after such a request's head cannot be trusted to be its body, so
  * the connection is closed rather than read for another request (which, behind a proxy that framed the
  * bytes differently, would be a smuggled one). Nothing has been read from the body and nothing changed.
+ * It is declared first in {@code web.xml}, mapped to every path.
  */
-@WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class RequestFramingFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;

@@ -309,6 +309,20 @@ class HardeningIT {
     }
 
     @Test
+    void aFileUploadedAsJson_downloadsByteForByte_withoutTheNewlineOfTheApisOwnAnswers() {
+        byte[] json = "{\"a\":1}".getBytes(StandardCharsets.US_ASCII);
+        Answer init = client.postJson("/api/upload/init", "{\"filename\":\"a.json\",\"file_size\":" + json.length
+                + ",\"content_type\":\"application/json\"}");
+        Upload upload = new Upload(init.json().getString("upload_id"), init.json().getString("upload_token"), json.length, 1);
+        assertEquals(200, client.putChunk(upload.id(), upload.token(), "0", () -> new java.io.ByteArrayInputStream(json), json.length).status());
+        assertEquals(200, client.complete(upload).status());
+
+        Answer download = client.send(client.request("/api/files/" + upload.id()).GET());
+
+        assertEquals("{\"a\":1}", download.body());
+    }
+
+    @Test
     void jsonAnswersAndProblems_endWithANewline() {
         for (Answer answer : List.of(client.send(client.request("/api/config").GET()), client.status("nope"),
                 client.postJson("/api/upload/init", "{"), client.send(client.request("/api/nothing").GET()),
