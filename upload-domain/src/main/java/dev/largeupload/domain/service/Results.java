@@ -1,6 +1,7 @@
 package dev.largeupload.domain.service;
 
 import dev.largeupload.domain.model.BlockId;
+import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.port.CommittedBlob;
@@ -22,10 +23,23 @@ public final class Results {
      */
     public record ChunkAccepted(UploadSession session, int index, BlockId blockId, int receivedCount, Sha256 sha256) {
 
-        /** Percentage of chunks received, rounded to two decimals. */
+        /**
+         * Percentage of the file's bytes received, rounded to two decimals: the measure of status and resume
+         * ({@link UploadSession#progressPercentage()}). Only the count of received chunks is known here, so the
+         * last, shorter chunk counts with its own length when this request sent it or the session already had
+         * it; if a concurrent request recorded it unseen, the figure is high by less than one chunk until the
+         * next answer. It reads 100 once every chunk has arrived.
+         */
         public double progressPercentage() {
-            int total = session.plan().chunkCount();
-            return total == 0 ? 100.0 : Math.round(receivedCount * 10000.0 / total) / 100.0;
+            ChunkPlan plan = session.plan();
+            int total = plan.chunkCount();
+            if (total == 0 || receivedCount >= total) {
+                return 100.0;
+            }
+            int last = total - 1;
+            boolean lastReceived = index == last || session.hasReceived(last);
+            long bytes = (long) receivedCount * plan.chunkSize() - (lastReceived ? plan.chunkSize() - plan.lengthOf(last) : 0);
+            return Math.round(bytes * 10000.0 / plan.fileSize()) / 100.0;
         }
     }
 

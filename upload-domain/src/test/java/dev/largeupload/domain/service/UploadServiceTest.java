@@ -259,9 +259,19 @@ class UploadServiceTest {
         assertEquals(1, accepted.index());
         assertEquals(BlockId.of(1), accepted.blockId());
         assertEquals(1, accepted.receivedCount());
-        assertEquals(33.33, accepted.progressPercentage());
+        assertEquals(40.0, accepted.progressPercentage(), "4 of the 10 bytes");
         assertArrayEquals(chunk(1), blobs.stagedChunk(upload.session().blobName(), 1).orElseThrow());
         assertEquals(List.of(1), stored(upload).receivedChunks());
+    }
+
+    @Test
+    void acceptChunk_progressCountsBytes_theShortLastChunkWithItsOwnLength_asStatusDoes() {
+        Initiated upload = initiateTenBytes();
+
+        assertEquals(20.0, send(upload, 2).progressPercentage(), "the last chunk is 2 of the 10 bytes");
+        assertEquals(20.0, stored(upload).progressPercentage());
+        assertEquals(60.0, send(upload, 0).progressPercentage(), "the session read before staging knew chunk 2");
+        assertEquals(100.0, send(upload, 1).progressPercentage());
     }
 
     @Test

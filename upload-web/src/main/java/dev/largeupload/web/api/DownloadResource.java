@@ -59,7 +59,9 @@ public class DownloadResource {
                 .header(HttpHeaders.CONTENT_LENGTH, length)
                 .header("Accept-Ranges", "bytes")
                 .header("ETag", "\"" + download.session().id().value() + "\"")
-                .header("Content-Disposition", contentDisposition(download.session().fileName().value()));
+                .header("Content-Disposition", contentDisposition(download.session().fileName().value()))
+                // The type is the client's choice (text/html, SVG …): never run it in this origin, even if opened inline.
+                .header("Content-Security-Policy", "sandbox; default-src 'none'");
         range.ifPresent(r -> response.header("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + size));
         return response.build();
     }

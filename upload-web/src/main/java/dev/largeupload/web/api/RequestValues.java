@@ -4,8 +4,8 @@ import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.InvalidArgument.Field;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.web.http.ContentDigest;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Optional;
 
 /** Parses the values that arrive as text (path segments, headers, form fields) into domain values. */
@@ -45,39 +45,9 @@ final class RequestValues {
         throw new InvalidArgument(Field.CHECKSUM, "Content-MD5 must be the Base64 of the 16-byte MD5 of the chunk.");
     }
 
-    /**
-     * The SHA-256 of an RFC 9530 {@code Content-Digest} header ({@code sha-256=:<Base64>:}), when one was
-     * sent. Other algorithms in the same header are ignored; a header that names none we check is refused,
-     * so a client never believes a chunk was verified when it was not.
-     */
+    /** The SHA-256 of an RFC 9530 {@code Content-Digest} header, when one was sent (see {@link ContentDigest}). */
     static Optional<Sha256> contentDigest(String header) {
-        if (header == null || header.isBlank()) {
-            return Optional.empty();
-        }
-        for (String member : header.split(",")) {
-            int equals = member.indexOf('=');
-            if (equals < 0) {
-                continue;
-            }
-            String algorithm = member.substring(0, equals).strip().toLowerCase(Locale.ROOT);
-            String value = member.substring(equals + 1).strip();
-            if (!algorithm.equals("sha-256")) {
-                continue;
-            }
-            if (value.length() > 2 && value.startsWith(":") && value.endsWith(":")) {
-                try {
-                    byte[] digest = Base64.getDecoder().decode(value.substring(1, value.length() - 1));
-                    if (digest.length == Sha256.LENGTH) {
-                        return Optional.of(Sha256.of(digest));
-                    }
-                } catch (IllegalArgumentException e) {
-                    // falls through to the refusal below
-                }
-            }
-            throw new InvalidArgument(Field.CHECKSUM,
-                    "Content-Digest sha-256 must be the Base64 of the 32-byte SHA-256 between colons: sha-256=:…:.");
-        }
-        throw new InvalidArgument(Field.CHECKSUM, "Content-Digest names no algorithm this server checks; send sha-256=:…:.");
+        return ContentDigest.sha256(header);
     }
 
     /** A hexadecimal SHA-256 from a JSON or form field, when one was sent. */

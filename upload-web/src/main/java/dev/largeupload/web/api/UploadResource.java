@@ -18,6 +18,7 @@ import dev.largeupload.web.observe.UploadMetrics;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -27,9 +28,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 
 /** The seed's upload life cycle: init, complete, status, resume and delete (chunks are in {@link ChunkResource}). */
 @Path("/upload")
@@ -44,12 +45,13 @@ public class UploadResource {
     UploadMetrics metrics;
 
     @Context
-    UriInfo uri;
+    HttpServletRequest request;
 
     @POST
     @Path("/init")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response init(JsonValue body) {
+        String api = apiPath();
         JsonFields json = JsonFields.of(body);
         Initiated started = uploads.initiate(new InitiateRequest(json.requiredString("filename"),
                 json.requiredLong("file_size"), json.optionalLong("chunk_size"), json.optionalString("content_type"),
@@ -59,7 +61,7 @@ public class UploadResource {
         InitResponse answer = new InitResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(),
                 s.plan().chunkSize(), s.plan().chunkCount(), started.uploadToken(), Views.iso(s.expiresAt()),
                 "Upload initialized");
-        return Response.created(uri.getBaseUriBuilder().path("upload/status/{id}").build(s.id().value()))
+        return Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, api + "/upload/status/" + s.id().value())
                 .entity(answer).build();
     }
 
@@ -67,6 +69,7 @@ public class UploadResource {
     @Path("/complete")
     @Consumes(MediaType.APPLICATION_JSON)
     public CompleteResponse complete(JsonValue body, @HeaderParam(TOKEN_HEADER) String tokenHeader) {
+        String api = apiPath();
         JsonFields json = JsonFields.of(body);
         var id = RequestValues.uploadId(json.requiredString("upload_id"));
         String token = tokenHeader != null ? tokenHeader : json.optionalString("upload_token").orElse(null);
@@ -76,8 +79,16 @@ public class UploadResource {
         UploadSession s = done.session();
         return new CompleteResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(), s.plan().chunkCount(),
                 done.blob().sha256().orElse(null), done.compositeSha256().map(Sha256::hex).orElse(null),
-                uri.getBaseUriBuilder().path("files/{id}").build(s.id().value()).getPath(),
+                api + "/files/" + s.id().value(),
                 "Upload completed successfully");
+    }
+
+    /**
+     * The API's path on this server ({@code /api} under the context root), from the container's own paths:
+     * links never echo the client's {@code Host}, and are computed before a use case changes anything.
+     */
+    private String apiPath() {
+        return request.getContextPath() + request.getServletPath();
     }
 
     @GET

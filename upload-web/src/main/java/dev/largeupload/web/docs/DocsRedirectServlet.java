@@ -18,6 +18,8 @@ public class DocsRedirectServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.sendRedirect(UI);
+        // A relative Location: sendRedirect would make it absolute from the client's Host header.
+        response.setStatus(HttpServletResponse.SC_FOUND);
+        response.setHeader("Location", UI);
     }
 }

@@ -1,6 +1,5 @@
 package dev.largeupload.web.problem;
 
-import jakarta.json.Json;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -37,16 +36,6 @@ public class ContainerErrorServlet extends HttpServlet {
             case 404 -> "There is no such resource; the API lives under /api (see /api/config).";
             default -> "The request was refused.";
         };
-        response.resetBuffer();
-        response.setStatus(status);
-        response.setContentType(Problem.MEDIA_TYPE);
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(Json.createObjectBuilder()
-                .add("type", "urn:largeupload:problem:" + problemCode)
-                .add("title", status >= 500 ? "Internal server error" : "Request refused")
-                .add("status", status)
-                .add("detail", detail)
-                .add("code", problemCode)
-                .build().toString());
+        Problem.of(status, problemCode, status >= 500 ? "Internal server error" : "Request refused", detail).write(response);
     }
 }

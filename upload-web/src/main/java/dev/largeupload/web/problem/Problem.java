@@ -3,8 +3,10 @@ package dev.largeupload.web.problem;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -73,6 +75,21 @@ public final class Problem {
     public Problem contentRange(String value) {
         this.contentRange = value;
         return this;
+    }
+
+    /**
+     * Writes this problem as the whole answer of a servlet (a filter or an error page, outside JAX-RS),
+     * ending with a newline like every JSON answer of the API.
+     */
+    public void write(HttpServletResponse response) throws IOException {
+        response.resetBuffer();
+        response.setStatus(status);
+        response.setContentType(MEDIA_TYPE);
+        response.setCharacterEncoding("UTF-8");
+        if (retryAfterSeconds != null) {
+            response.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
+        }
+        response.getWriter().write(body.build().toString() + "\n");
     }
 
     public Response toResponse() {

@@ -19,7 +19,7 @@ class RequestValuesTest {
     @Test
     void contentDigest_readsTheSha256MemberOfTheDictionary() {
         assertEquals(Optional.of(EMPTY), RequestValues.contentDigest("sha-256=:" + EMPTY_B64 + ":"));
-        assertEquals(Optional.of(EMPTY), RequestValues.contentDigest("SHA-256 = :" + EMPTY_B64 + ": "));
+        assertEquals(Optional.of(EMPTY), RequestValues.contentDigest(" sha-256=:" + EMPTY_B64 + ": "));
         assertEquals(Optional.of(EMPTY), RequestValues.contentDigest(
                 "sha-512=:" + Base64.getEncoder().encodeToString(new byte[64]) + ":, sha-256=:" + EMPTY_B64 + ":"));
     }
@@ -32,7 +32,12 @@ class RequestValuesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sha-256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-            "sha-256=::", "sha-256=:AAAA:", "sha-256=:!!!!:", "md5=:1B2M2Y8AsgTpgAmY7PhCfg==:", "nonsense"})
+            "sha-256=::", "sha-256=:AAAA:", "sha-256=:!!!!:", "md5=:1B2M2Y8AsgTpgAmY7PhCfg==:", "nonsense",
+            // RFC 8941 keys are lower-case and take no blanks around '='
+            "SHA-256 = :47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:",
+            // a second, different sha-256 after a good one, and text after the dictionary
+            "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:, sha-256=:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=:",
+            "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=: garbage"})
     void contentDigest_thatCannotBeChecked_isRefused(String header) {
         InvalidArgument e = assertThrows(InvalidArgument.class, () -> RequestValues.contentDigest(header));
         assertEquals("upload.invalid-checksum", e.code());

@@ -202,10 +202,16 @@ class ErrorContractIT {
         cases.add(new Case("init with two JSON objects", 400, "request.malformed-json", () -> init("{\"filename\":\"a\",\"file_size\":5}{}")));
         cases.add(new Case("init with a JSON string body", 400, "request.malformed-json", () -> init("\"filename\"")));
         cases.add(new Case("init with a JSON null body", 400, "request.malformed-json", () -> init("null")));
-        cases.add(new Case("init with arrays nested 100,000 deep", 400, "request.malformed-json", () -> init("[".repeat(100_000) + "]".repeat(100_000))));
-        cases.add(new Case("init with objects nested 10,000 deep", 400, "request.malformed-json", () -> init("{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000))));
-        cases.add(new Case("init with an 8 MiB string", 400, "request.missing-field", () -> init("{\"filename\":\"a\",\"junk\":\"" + "x".repeat(8 << 20) + "\"}")));
-        cases.add(new Case("init with a 1 MiB content type", 400, "upload.invalid-content-type", () -> init("{\"filename\":\"a\",\"file_size\":5,\"content_type\":\"a/" + "b".repeat(1 << 20) + "\"}")));
+        // Nesting past the parser's depth limit, within the 8 KiB body limit:
+        cases.add(new Case("init with arrays nested 3,000 deep", 400, "request.malformed-json", () -> init("[".repeat(3_000) + "]".repeat(3_000))));
+        cases.add(new Case("init with objects nested 1,200 deep", 400, "request.malformed-json", () -> init("{\"a\":".repeat(1_200) + "1" + "}".repeat(1_200))));
+        // JSON bodies are at most 8 KiB, refused while read (a 60 MB body once exhausted the heap):
+        cases.add(new Case("init with arrays nested 100,000 deep", 413, "request.too-large", () -> init("[".repeat(100_000) + "]".repeat(100_000))));
+        cases.add(new Case("init with an 8 MiB string", 413, "request.too-large", () -> init("{\"filename\":\"a\",\"junk\":\"" + "x".repeat(8 << 20) + "\"}")));
+        cases.add(new Case("init with a 1 MiB content type", 413, "request.too-large", () -> init("{\"filename\":\"a\",\"file_size\":5,\"content_type\":\"a/" + "b".repeat(1 << 20) + "\"}")));
+        cases.add(new Case("complete with a 64 KiB body", 413, "request.too-large", () -> client.postJson("/api/upload/complete",
+                "{\"upload_id\":\"" + id + "\",\"pad\":\"" + "x".repeat(64 << 10) + "\"}")));
+        cases.add(new Case("init with a 300-character content type", 400, "upload.invalid-content-type", () -> init("{\"filename\":\"a\",\"file_size\":5,\"content_type\":\"a/" + "b".repeat(300) + "\"}")));
         cases.add(new Case("init with a duplicate key, the second one bad", 400, "upload.invalid-file-size", () -> init("{\"filename\":\"a\",\"file_size\":5,\"file_size\":-5}")));
         cases.add(new Case("init with invalid UTF-8 in a key", 400, "request.missing-field", () -> client.send(client.request("/api/upload/init")
                 .header("Content-Type", "application/json").POST(BodyPublishers.ofByteArray(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'})))));

@@ -95,6 +95,21 @@ final class RawHttp implements AutoCloseable {
         return line.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Whether the server closes the connection (within 30 s) without sending another byte: after a refused
+     * request, proof that nothing after its head was read as a further request.
+     */
+    boolean closedWithoutAnotherAnswer() {
+        try {
+            socket.setSoTimeout(30_000);
+            return in.read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false; // still open
+        } catch (IOException e) {
+            return true; // reset by the server
+        }
+    }
+
     /** Drops the connection with a reset (RST) instead of an orderly close. */
     void reset() {
         try {
