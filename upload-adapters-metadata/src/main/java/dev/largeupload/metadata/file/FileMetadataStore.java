@@ -8,10 +8,12 @@ import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.RecordedChunk;
 import dev.largeupload.domain.port.MetadataStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +30,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,22 +52,29 @@ import java.util.function.Predicate;
  * shared by servers on several hosts (use the Redis or PostgreSQL store for that).
  *
  * <p>Each upload is a directory {@code <root>/<id>/} holding {@code session.properties}, with every field of
- * the session, its received chunks (a bitmap) included, and {@code chunks.sha256}, the chunks' SHA-256: 32 raw
- * bytes at offset {@code index * 32}, where a region that is missing or all zeros holds no digest. Guarantees,
- * beyond those of the port:
+ * the session, its received chunks (a bitmap) included, and {@code chunks.records}, one fixed-width record of
+ * {@value #RECORD_LENGTH} bytes per chunk at offset {@code index * 64}: the SHA-256 (32 raw bytes), the staging
+ * attempt whose bytes it is the digest of (8 bytes, big-endian), a check (the first 8 bytes of the SHA-256 of
+ * those 40 bytes) and zeros. A region that is missing, all zeros or fails its check holds no record. As 64
+ * divides every disk sector size, a record never straddles two sectors, and a write torn by a crash anyway
+ * fails its check instead of pairing one body's digest with another's attempt (the chunk then counts as not
+ * staged at commit, and the client sends it again). Versions before staging attempts kept {@code chunks.sha256}
+ * instead (32 raw bytes at {@code index * 32}); it is still read, for the chunks it holds and
+ * {@code chunks.records} does not, with the legacy attempt. Guarantees, beyond those of the port:
  * <ul>
  *   <li><b>Atomic and durable after return</b>: every change writes a new version of that file to a
  *       temporary file, forces it to disk, renames it over the old one (an atomic replace) and forces the
  *       directory; a crash leaves the old version or the new one, never a mix, and at most a stray
  *       temporary file that readers ignore and {@link #delete} removes. Recording a chunk first writes its
- *       digest in place and forces it, then replaces the session file: a crash in between leaves a digest
- *       of a chunk not recorded, which is ignored, never a recorded chunk without its digest.</li>
+ *       record (digest and attempt, one write) in place and forces it, then replaces the session file: a crash
+ *       in between leaves a record of a chunk not recorded, which is ignored, never a recorded chunk without
+ *       its digest.</li>
  *   <li><b>Serialised per upload</b>: every change to an upload takes an in-JVM lock (one of
  *       {@value #STRIPES}, chosen by the id, shared by every instance in the JVM) and then an exclusive
  *       {@link java.nio.channels.FileLock} on the matching file {@code <root>/.locks/<stripe>}, which
  *       keeps out other processes on the host. A chunk is therefore recorded before a state change or
  *       refused after it. Reads take no lock (the rename makes every read see one whole version), except
- *       {@link #chunkDigests}, as the digests are written in place.</li>
+ *       {@link #recordedChunks}, as the records are written in place.</li>
  *   <li>{@link #listExpired}, {@link #listFinished} and {@link #countActive} read every upload's session file:
  *       fine for the thousands of uploads one host keeps, not for millions.</li>
  *   <li>Instants are kept as UTC epoch milliseconds, so sub-millisecond precision is dropped.</li>
@@ -75,7 +85,11 @@ public final class FileMetadataStore implements MetadataStore {
 
     static final int STRIPES = 64;
     private static final String SESSION_FILE = "session.properties";
+    private static final String RECORDS_FILE = "chunks.records";
+    /** The file of versions before staging attempts: 32-byte digests alone. */
     private static final String DIGESTS_FILE = "chunks.sha256";
+    static final int RECORD_LENGTH = 64;
+    private static final int CHECKED_LENGTH = Sha256.LENGTH + Long.BYTES;
     private static final String TEMP_SUFFIX = ".tmp";
     private static final String LOCKS = ".locks";
     private static final byte[] NO_DIGEST = new byte[Sha256.LENGTH];
@@ -121,8 +135,8 @@ public final class FileMetadataStore implements MetadataStore {
             if (!Files.isDirectory(directory)) {
                 Files.createDirectories(directory);
                 forceDirectory(root);
-            } else if (Files.deleteIfExists(directory.resolve(DIGESTS_FILE))) {
-                // Left by a delete that crashed half-way: those digests belong to no chunk of this session.
+            } else if (Files.deleteIfExists(directory.resolve(RECORDS_FILE)) | Files.deleteIfExists(directory.resolve(DIGESTS_FILE))) {
+                // Left by a delete that crashed half-way: those records belong to no chunk of this session.
                 forceDirectory(directory);
             }
             write(directory, toProperties(session));
@@ -152,7 +166,7 @@ public final class FileMetadataStore implements MetadataStore {
             if (receipt.index() >= chunkCount) {
                 throw new ChunkOutOfRange(receipt.index(), chunkCount);
             }
-            writeDigest(directory, receipt.index(), receipt.sha256(), chunkCount);
+            writeRecord(directory, receipt.index(), receipt.record(), chunkCount);
             BitSet received = received(properties);
             received.set(receipt.index());
             properties.setProperty("received", Base64.getEncoder().encodeToString(received.toByteArray()));
@@ -173,24 +187,25 @@ public final class FileMetadataStore implements MetadataStore {
     }
 
     @Override
-    public SortedMap<Integer, Sha256> chunkDigests(UploadId id) {
+    public SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id) {
         return locked(id, "read the chunk digests of upload " + id, directory -> {
             BitSet received = received(read(directory).orElseThrow(() -> new NotFound(id.value())));
-            byte[] all;
-            try {
-                all = Files.readAllBytes(directory.resolve(DIGESTS_FILE));
-            } catch (NoSuchFileException none) {
-                all = new byte[0];
-            }
-            SortedMap<Integer, Sha256> digests = new TreeMap<>();
-            for (int index = received.nextSetBit(0); index >= 0 && index < all.length / Sha256.LENGTH;
-                    index = received.nextSetBit(index + 1)) {
-                byte[] digest = Arrays.copyOfRange(all, index * Sha256.LENGTH, (index + 1) * Sha256.LENGTH);
-                if (!Arrays.equals(digest, NO_DIGEST)) {
-                    digests.put(index, Sha256.of(digest));
+            byte[] records = readIfThere(directory.resolve(RECORDS_FILE));
+            byte[] legacy = readIfThere(directory.resolve(DIGESTS_FILE));
+            SortedMap<Integer, RecordedChunk> found = new TreeMap<>();
+            for (int index = received.nextSetBit(0); index >= 0; index = received.nextSetBit(index + 1)) {
+                Optional<RecordedChunk> record = recordAt(records, index);
+                if (record.isEmpty() && legacy.length >= (index + 1) * Sha256.LENGTH) {
+                    byte[] digest = Arrays.copyOfRange(legacy, index * Sha256.LENGTH, (index + 1) * Sha256.LENGTH);
+                    if (!Arrays.equals(digest, NO_DIGEST)) {
+                        record = Optional.of(new RecordedChunk(Sha256.of(digest), StagingAttempt.LEGACY));
+                    }
+                }
+                if (record.isPresent()) {
+                    found.put(index, record.get());
                 }
             }
-            return digests;
+            return found;
         });
     }
 
@@ -342,22 +357,61 @@ public final class FileMetadataStore implements MetadataStore {
     }
 
     /**
-     * Writes a chunk's digest in place and forces it to disk (and the directory, when the file is new). A new
-     * file is first filled with zeros for every chunk of the plan (at most 1.6 MB), so that later writes
-     * overwrite allocated blocks and their force flushes data only, not the file's size and extents.
+     * Writes a chunk's record in place, in one write, and forces it to disk (and the directory, when the file
+     * is new). A new file is first filled with zeros for every chunk of the plan (at most 3.2 MB), so that later
+     * writes overwrite allocated blocks and their force flushes data only, not the file's size and extents.
      */
-    private static void writeDigest(Path directory, int index, Sha256 sha256, int chunkCount) throws IOException {
-        Path file = directory.resolve(DIGESTS_FILE);
+    private static void writeRecord(Path directory, int index, RecordedChunk record, int chunkCount) throws IOException {
+        Path file = directory.resolve(RECORDS_FILE);
         boolean isNew = !Files.exists(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             if (isNew) {
-                writeFully(channel, ByteBuffer.allocate(chunkCount * Sha256.LENGTH), 0);
+                writeFully(channel, ByteBuffer.allocate(chunkCount * RECORD_LENGTH), 0);
             }
-            writeFully(channel, ByteBuffer.wrap(sha256.bytes()), (long) index * Sha256.LENGTH);
+            writeFully(channel, ByteBuffer.wrap(recordBytes(record)), (long) index * RECORD_LENGTH);
             channel.force(false);
         }
         if (isNew) {
             forceDirectory(directory);
+        }
+    }
+
+    /** The {@value #RECORD_LENGTH} bytes of {@code record}: digest, attempt, check, zeros. */
+    static byte[] recordBytes(RecordedChunk record) {
+        ByteBuffer bytes = ByteBuffer.allocate(RECORD_LENGTH).put(record.sha256().bytes()).putLong(record.attempt().value());
+        bytes.put(check(bytes.array()), 0, Long.BYTES);
+        return bytes.array();
+    }
+
+    /** The record of chunk {@code index} in the content of a records file, if it holds a whole one. */
+    static Optional<RecordedChunk> recordAt(byte[] records, int index) {
+        int from = index * RECORD_LENGTH;
+        if (records.length < from + RECORD_LENGTH) {
+            return Optional.empty();
+        }
+        byte[] record = Arrays.copyOfRange(records, from, from + RECORD_LENGTH);
+        if (!Arrays.equals(Arrays.copyOfRange(check(record), 0, Long.BYTES),
+                Arrays.copyOfRange(record, CHECKED_LENGTH, CHECKED_LENGTH + Long.BYTES))) {
+            return Optional.empty(); // all zeros (never written), or torn by a crash
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(record);
+        byte[] digest = new byte[Sha256.LENGTH];
+        buffer.get(digest);
+        return Optional.of(new RecordedChunk(Sha256.of(digest), new StagingAttempt(buffer.getLong())));
+    }
+
+    /** The SHA-256 of the first 40 bytes of a record (digest and attempt). */
+    private static byte[] check(byte[] record) {
+        MessageDigest digest = Sha256.newDigest();
+        digest.update(record, 0, CHECKED_LENGTH);
+        return digest.digest();
+    }
+
+    private static byte[] readIfThere(Path file) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException none) {
+            return new byte[0];
         }
     }
 
