@@ -55,17 +55,20 @@ abstract class ChunkRaceIT {
     static Path work;
     static ServerProcess server;
     static UploadClient client;
-    private static final ExecutorService SENDERS = Executors.newFixedThreadPool(RACERS);
+    static ExecutorService senders;
 
     /** Starts the server of the class, once, with its stores. */
     static void startServer(Map<String, String> environment) {
+        senders = Executors.newFixedThreadPool(RACERS);
         server = ServerProcess.start(work.resolve("server"), environment);
         client = new UploadClient(server.base());
     }
 
     @AfterAll
     static void stopServer() {
-        SENDERS.shutdownNow();
+        if (senders != null) {
+            senders.shutdownNow();
+        }
         if (server != null) {
             server.stop();
             server = null;
@@ -160,7 +163,7 @@ abstract class ChunkRaceIT {
         List<Future<Answer>> answers = new ArrayList<>();
         for (int i = 0; i < RACERS; i++) {
             byte[] body = bodies.get(i);
-            answers.add(SENDERS.submit(() -> {
+            answers.add(senders.submit(() -> {
                 go.await();
                 return put(upload, RACED, body);
             }));
