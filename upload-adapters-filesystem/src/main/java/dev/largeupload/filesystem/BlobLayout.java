@@ -4,6 +4,7 @@ import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.StagingAttempt;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -100,7 +101,7 @@ final class BlobLayout {
     }
 
     private static String chunkName(int index, StagingAttempt attempt) {
-        String digits = String.format("%06d", requireChunkIndex(index));
+        String digits = String.format(Locale.ROOT, "%06d", requireChunkIndex(index));
         return attempt.isLegacy() ? digits + ".chunk" : digits + "-" + attempt.hex() + ".chunk";
     }
 }

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -146,7 +147,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             if (update(connection, "UPDATE uploads SET updated_at = ?, expires_at = ? WHERE id = ? AND state = 'ACTIVE'",
                     millis(receipt.receivedAt()), millis(receipt.expiresAt()), id.value()) == 0) {
                 throw stateOf(connection, id)
-                        .<UploadException>map(state -> new NotActive("Upload " + id + " is " + state.name().toLowerCase()
+                        .<UploadException>map(state -> new NotActive("Upload " + id + " is " + state.name().toLowerCase(Locale.ROOT)
                                 + " and accepts no more chunks."))
                         .orElseGet(() -> new NotFound(id.value()));
             }

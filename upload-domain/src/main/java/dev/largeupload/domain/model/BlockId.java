@@ -2,6 +2,7 @@ package dev.largeupload.domain.model;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,7 +26,7 @@ public record BlockId(String value) {
         if (index < 0 || index >= ChunkPlan.MAX_BLOCKS) {
             throw new IllegalArgumentException("block index out of range: " + index);
         }
-        String raw = String.format("block-%06d", index) + (attempt.isLegacy() ? "" : "-" + attempt.hex());
+        String raw = String.format(Locale.ROOT, "block-%06d", index) + (attempt.isLegacy() ? "" : "-" + attempt.hex());
         return new BlockId(Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.US_ASCII)));
     }
 

@@ -1,6 +1,7 @@
 package dev.largeupload.domain.model;
 
 import java.security.SecureRandom;
+import java.util.Locale;
 
 /**
  * One attempt at staging a chunk: 64 random bits chosen by the call that accepts the chunk, so that
@@ -34,7 +35,7 @@ public record StagingAttempt(long value) {
 
     /** The 16 lowercase hexadecimal digits of the value, as block ids and file names spell it. */
     public String hex() {
-        return String.format("%016x", value);
+        return String.format(Locale.ROOT, "%016x", value);
     }
 
     /** The attempt spelled by {@link #hex()}. @throws IllegalArgumentException if it is not 16 hexadecimal digits */
