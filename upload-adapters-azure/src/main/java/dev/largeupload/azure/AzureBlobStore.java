@@ -19,10 +19,12 @@ import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.error.UploadException.Incomplete;
 import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.InvalidArgument.Field;
+import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.BlockId;
 import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.BlobStore;
 import dev.largeupload.domain.port.ChunkData;
@@ -32,6 +34,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +43,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * A {@link BlobStore} on Azure block blobs: chunk {@code i} of an upload is the block
- * {@link BlockId#of(int) BlockId.of(i)} of one block blob, and completing the upload commits the
- * block list 0..n-1. The blob's name is the container's optional prefix (such as {@code uploads/})
+ * A {@link BlobStore} on Azure block blobs: each staging attempt of chunk {@code i} of an upload is the
+ * block {@link BlockId#of(int, StagingAttempt) BlockId.of(i, attempt)} of one block blob, and completing
+ * the upload commits the block list of the given attempts of 0..n-1 (Azure discards the other uncommitted
+ * blocks). The blob's name is the container's optional prefix (such as {@code uploads/})
  * followed by {@link BlobName#value()}, which is derived from the upload id and never from anything
  * a user typed.
  *
@@ -52,8 +56,11 @@ import java.util.function.Supplier;
  *       buffered; the SDK does not retry it (it could only by buffering), the client sends it again.
  *       Reads are ranged and fetched a few MiB at a time.</li>
  *   <li><b>All or nothing per chunk</b>: Azure keeps a block only when its whole body arrived (and
- *       matched its Content-MD5, which Azure checks itself when the client sent one); staging an
- *       index again replaces the block.</li>
+ *       matched its Content-MD5, which Azure checks itself when the client sent one).</li>
+ *   <li><b>Attempts apart</b>: every attempt has a block id of its own, all of one length (40 characters),
+ *       so concurrent stagings of one index never replace each other's block. A blob whose blocks were staged
+ *       by a version before attempts (16-character ids) cannot take a block of the new length: Azure refuses
+ *       it, and the chunk is answered {@link NotActive} (the upload has to start again).</li>
  *   <li><b>Atomic, idempotent commit</b>: Put Block List makes the whole blob visible at once and
  *       discards every uncommitted block. A commit whose blob already has the planned size and no
  *       staged blocks returns it unchanged.</li>
@@ -61,7 +68,7 @@ import java.util.function.Supplier;
  *       was never committed, which Azure's Delete Blob does not reach, are discarded by committing an
  *       empty block list (only where no committed blob exists) and deleting that empty blob.</li>
  *   <li><b>Thread-safe and multi-instance</b>: it holds no state but the clients; Azure orders
- *       concurrent writes, and the last whole Put Block of an index wins.</li>
+ *       concurrent writes.</li>
  *   <li><b>Errors</b>: see {@link AzureErrors}. The content type and, as metadata, the upload id,
  *       the URL-encoded file name and the SHA-256 (when known) label the committed blob.</li>
  * </ul>
@@ -91,13 +98,20 @@ public final class AzureBlobStore implements BlobStore {
     }
 
     @Override
-    public void stage(BlobName blob, int index, ChunkData chunk) {
+    public void stage(BlobName blob, int index, StagingAttempt attempt, ChunkData chunk) {
         InputStream body = new ExactLengthStream(chunk.data(), index, chunk.length());
-        BlockBlobStageBlockOptions options = new BlockBlobStageBlockOptions(BlockId.of(index).value(),
+        BlockBlobStageBlockOptions options = new BlockBlobStageBlockOptions(BlockId.of(index, attempt).value(),
                 BinaryData.fromStream(body, chunk.length()));
         chunk.md5().ifPresent(md5 -> options.setContentMd5(md5.clone()));
-        call("store chunk " + index + " of " + blob,
-                () -> blockBlob(staging, blob).stageBlockWithResponse(options, null, Context.NONE));
+        try {
+            blockBlob(staging, blob).stageBlockWithResponse(options, null, Context.NONE);
+        } catch (RuntimeException e) {
+            if (AzureErrors.isInvalidBlockId(e) && !attempt.isLegacy()) {
+                throw new NotActive("Upload " + blob.value() + " was begun by an older version of this service, whose"
+                        + " block ids Azure cannot mix with this version's in one blob; delete it and upload the file again.");
+            }
+            throw AzureErrors.translate(e, "store chunk " + index + " of " + blob);
+        }
     }
 
     @Override
@@ -106,7 +120,10 @@ public final class AzureBlobStore implements BlobStore {
     }
 
     @Override
-    public CommittedBlob commit(BlobName blob, ChunkPlan plan, BlobAttributes attributes) {
+    public CommittedBlob commit(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts, BlobAttributes attributes) {
+        if (attempts.size() != plan.chunkCount()) {
+            throw new IllegalArgumentException(attempts.size() + " staging attempts for " + plan.chunkCount() + " chunks");
+        }
         Optional<BlockList> blocks = blockList(blob, BlockListType.ALL);
         List<Block> uncommitted = blocks.map(BlockList::getUncommittedBlocks).orElse(List.of());
         if (blocks.isPresent() && uncommitted.isEmpty()) {
@@ -115,14 +132,16 @@ public final class AzureBlobStore implements BlobStore {
                 return new CommittedBlob(plan.fileSize(), Optional.empty());
             }
         }
-        BitSet staged = stagedIn(Optional.of(uncommitted), plan);
+        Map<String, Long> sizes = new HashMap<>();
+        uncommitted.forEach(block -> sizes.put(block.getName(), block.getSizeLong()));
         List<Integer> missing = new ArrayList<>();
         List<String> ids = new ArrayList<>(plan.chunkCount());
         for (int index = 0; index < plan.chunkCount(); index++) {
-            if (!staged.get(index)) {
+            String id = BlockId.of(index, attempts.get(index)).value();
+            if (!Long.valueOf(plan.lengthOf(index)).equals(sizes.get(id))) {
                 missing.add(index);
             }
-            ids.add(BlockId.of(index).value());
+            ids.add(id);
         }
         if (!missing.isEmpty()) {
             throw new Incomplete(missing);
@@ -225,14 +244,9 @@ public final class AzureBlobStore implements BlobStore {
         return staged;
     }
 
-    /** The chunk index of a block id, when it is one that {@link BlockId#of} made. */
+    /** The chunk index of a block id, when it is one that {@link BlockId#of(int, StagingAttempt)} made. */
     static Optional<Integer> indexOf(String blockId) {
-        try {
-            int index = new BlockId(blockId).index();
-            return BlockId.of(index).value().equals(blockId) ? Optional.of(index) : Optional.empty();
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
+        return BlockId.parse(blockId).map(BlockId.Parsed::index);
     }
 
     private static Map<String, String> metadata(BlobAttributes attributes) {

@@ -26,6 +26,16 @@ final class AzureErrors {
         return e instanceof BlobStorageException azure && azure.getStatusCode() == 404;
     }
 
+    /**
+     * Whether {@code e} is Azure refusing a block id (400 InvalidBlockId, or InvalidBlobOrBlock): one of another
+     * length than the blob's blocks already have.
+     */
+    static boolean isInvalidBlockId(RuntimeException e) {
+        return e instanceof BlobStorageException azure && azure.getStatusCode() == 400
+                && (BlobErrorCode.INVALID_BLOCK_ID.equals(azure.getErrorCode())
+                        || BlobErrorCode.INVALID_BLOB_OR_BLOCK.equals(azure.getErrorCode()));
+    }
+
     /** Whether {@code e} is Azure refusing a write whose condition failed (409 or 412). */
     static boolean isConflict(RuntimeException e) {
         return e instanceof BlobStorageException azure && (azure.getStatusCode() == 409 || azure.getStatusCode() == 412);

@@ -62,6 +62,8 @@ class AzureBlobSettingsTest {
     @Test
     void indexOf_acceptsOnlyTheIdsBlockIdMakes() {
         assertEquals(Optional.of(42), AzureBlobStore.indexOf(BlockId.of(42).value()));
+        assertEquals(Optional.of(42), AzureBlobStore.indexOf(BlockId.of(42, dev.largeupload.domain.model.StagingAttempt.random()).value()));
+        assertEquals(Optional.empty(), AzureBlobStore.indexOf(encode("block-000042-0000000000000000")));
         assertEquals(Optional.empty(), AzureBlobStore.indexOf(encode("block-42")));
         assertEquals(Optional.empty(), AzureBlobStore.indexOf(encode("foreign-000001")));
         assertEquals(Optional.empty(), AzureBlobStore.indexOf("not base64!"));

@@ -19,15 +19,18 @@ import dev.largeupload.azure.AzureBlobSettings.Retries;
 import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
 import dev.largeupload.domain.error.UploadException.InvalidArgument;
+import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.BlockId;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.CommittedBlob;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,6 +59,7 @@ class AzureBlobStoreSpecificTest {
 
     private static AzuriteServer azurite;
 
+    private final java.util.Map<BlobName, java.util.Map<Integer, StagingAttempt>> attempts = new java.util.HashMap<>();
     private String containerName;
     private BlobContainerClient container;
     private AzureBlobStore store;
@@ -89,11 +93,12 @@ class AzureBlobStoreSpecificTest {
         UploadId upload = UploadId.random();
         String name = "Quartalsbericht Ü 2024 – final.pdf";
 
-        store.commit(blob, plan, new BlobAttributes("application/pdf", new FileName(name), upload, Optional.of("ab".repeat(32))));
+        commit(store, blob, plan, new BlobAttributes("application/pdf", new FileName(name), upload, Optional.of("ab".repeat(32))));
 
         List<String> committed = raw(blob).listBlocks(BlockListType.COMMITTED).getCommittedBlocks().stream()
                 .map(Block::getName).toList();
-        assertEquals(List.of(BlockId.of(0).value(), BlockId.of(1).value(), BlockId.of(2).value()), committed);
+        assertEquals(List.of(BlockId.of(0, attemptOf(blob, 0)).value(), BlockId.of(1, attemptOf(blob, 1)).value(),
+                BlockId.of(2, attemptOf(blob, 2)).value()), committed);
         BlobProperties properties = raw(blob).getProperties();
         assertEquals(plan.fileSize(), properties.getBlobSize());
         assertEquals("application/pdf", properties.getContentType());
@@ -131,7 +136,7 @@ class AzureBlobStoreSpecificTest {
         ChunkPlan plan = ChunkPlan.of(2L * CHUNK, CHUNK);
         stage(blob, 0, bytes(CHUNK, 3));
         stage(blob, 1, bytes(CHUNK, 4));
-        store.commit(blob, plan, attributes());
+        commit(store, blob, plan, attributes());
         stage(blob, 1, bytes(CHUNK, 5));
 
         store.delete(blob);
@@ -144,7 +149,7 @@ class AzureBlobStoreSpecificTest {
         BlobName blob = blob();
         byte[] data = bytes(CHUNK, 6);
 
-        assertThrows(ChecksumMismatch.class, () -> store.stage(blob, 0,
+        assertThrows(ChecksumMismatch.class, () -> store.stage(blob, 0, StagingAttempt.random(),
                 new ChunkData(new ByteArrayInputStream(data), data.length, Optional.of(md5(bytes(CHUNK, 7))))));
 
         assertEquals(new BitSet(), store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
@@ -155,7 +160,7 @@ class AzureBlobStoreSpecificTest {
         BlobName blob = blob();
         byte[] data = bytes(CHUNK, 8);
 
-        store.stage(blob, 0, new ChunkData(new ByteArrayInputStream(data), data.length, Optional.of(md5(data))));
+        store.stage(blob, 0, attemptOf(blob, 0), new ChunkData(new ByteArrayInputStream(data), data.length, Optional.of(md5(data))));
 
         assertEquals(bitSet(0), store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
     }
@@ -169,7 +174,7 @@ class AzureBlobStoreSpecificTest {
             }
         };
 
-        assertThrows(TransferInterrupted.class, () -> store.stage(blob(), 0, new ChunkData(broken, CHUNK, Optional.empty())));
+        assertThrows(TransferInterrupted.class, () -> store.stage(blob(), 0, StagingAttempt.random(), new ChunkData(broken, CHUNK, Optional.empty())));
     }
 
     @Test
@@ -196,8 +201,8 @@ class AzureBlobStoreSpecificTest {
         long length = 256 * ChunkPlan.MIB;
         ChunkPlan plan = ChunkPlan.of(length, length);
 
-        store.stage(blob, 0, new ChunkData(new GeneratedStream(length), length, Optional.empty()));
-        store.commit(blob, plan, attributes());
+        store.stage(blob, 0, attemptOf(blob, 0), new ChunkData(new GeneratedStream(length), length, Optional.empty()));
+        commit(store, blob, plan, attributes());
 
         try (InputStream in = store.openCommitted(blob, 0, length)) {
             assertEquals(crc(new GeneratedStream(length)), crc(in));
@@ -208,7 +213,7 @@ class AzureBlobStoreSpecificTest {
     void openCommitted_beyondTheEnd_isAnInvalidRange() {
         BlobName blob = blob();
         stage(blob, 0, bytes(CHUNK, 10));
-        store.commit(blob, ChunkPlan.of(CHUNK, CHUNK), attributes());
+        commit(store, blob, ChunkPlan.of(CHUNK, CHUNK), attributes());
 
         assertThrows(InvalidArgument.class, () -> store.openCommitted(blob, CHUNK - 1, 2));
         assertThrows(InvalidArgument.class, () -> store.openCommitted(blob, CHUNK + 1, 0));
@@ -219,9 +224,9 @@ class AzureBlobStoreSpecificTest {
         AzureBlobStore prefixed = AzureBlobStoreFactory.create(settings().withBlobPrefix("uploads/").withRetries(FAST));
         BlobName blob = blob();
         byte[] data = bytes(CHUNK, 11);
-        prefixed.stage(blob, 0, new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty()));
+        prefixed.stage(blob, 0, attemptOf(blob, 0), new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty()));
 
-        prefixed.commit(blob, ChunkPlan.of(CHUNK, CHUNK), attributes());
+        commit(prefixed, blob, ChunkPlan.of(CHUNK, CHUNK), attributes());
 
         assertTrue(container.getBlobClient("uploads/" + blob.value()).exists());
         try (InputStream in = prefixed.openCommitted(blob, 0, CHUNK)) {
@@ -245,8 +250,34 @@ class AzureBlobStoreSpecificTest {
         return container.getBlobClient(blob.value()).getBlockBlobClient();
     }
 
+    /** Stages {@code data} as chunk {@code index} under a new attempt, which {@link #commit} then takes. */
     private void stage(BlobName blob, int index, byte[] data) {
-        store.stage(blob, index, new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty()));
+        StagingAttempt attempt = StagingAttempt.random();
+        store.stage(blob, index, attempt, new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty()));
+        attempts.computeIfAbsent(blob, b -> new java.util.HashMap<>()).put(index, attempt);
+    }
+
+    /** The attempt {@link #stage} used last for the chunk, made on first use for a test that stages by hand. */
+    private StagingAttempt attemptOf(BlobName blob, int index) {
+        return attempts.computeIfAbsent(blob, b -> new java.util.HashMap<>()).computeIfAbsent(index, i -> StagingAttempt.random());
+    }
+
+    private CommittedBlob commit(AzureBlobStore on, BlobName blob, ChunkPlan plan, BlobAttributes attributes) {
+        List<StagingAttempt> list = new java.util.ArrayList<>();
+        for (int index = 0; index < plan.chunkCount(); index++) {
+            list.add(attemptOf(blob, index));
+        }
+        return on.commit(blob, plan, list, attributes);
+    }
+
+    @Test
+    void stage_underANewAttempt_ofABlobWhoseBlocksAnOlderVersionStaged_isNotActiveNotUnavailable() {
+        BlobName blob = blob();
+        byte[] data = bytes(CHUNK, 14);
+        store.stage(blob, 0, StagingAttempt.LEGACY, new ChunkData(new ByteArrayInputStream(data), CHUNK, Optional.empty()));
+
+        assertThrows(NotActive.class, () -> store.stage(blob, 1, StagingAttempt.random(),
+                new ChunkData(new ByteArrayInputStream(data), CHUNK, Optional.empty())));
     }
 
     private static BlobName blob() {

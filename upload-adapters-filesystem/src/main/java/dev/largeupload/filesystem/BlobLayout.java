@@ -2,7 +2,9 @@ package dev.largeupload.filesystem;
 
 import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.StagingAttempt;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -11,11 +13,14 @@ import java.util.regex.Pattern;
 /**
  * Where the filesystem store keeps each thing under its root:
  * <pre>
- *   staging/&lt;blob&gt;/000042.chunk                chunk 42, whole and durable
- *   staging/&lt;blob&gt;/000042.chunk.&lt;uuid&gt;.tmp     chunk 42 still arriving (never counted as staged)
- *   committed/&lt;blob&gt;                          the committed blob
- *   committed/&lt;blob&gt;.&lt;uuid&gt;.tmp               a commit still being written
- *   discarded/&lt;blob&gt;.&lt;uuid&gt;/                   staged chunks set aside by a commit or delete, being removed
+ *   staging/&lt;blob&gt;/000042-&lt;attempt&gt;.chunk              chunk 42 as staged by one attempt (16 hex digits), whole and durable
+ *   staging/&lt;blob&gt;/000042-&lt;attempt&gt;.chunk.&lt;uuid&gt;.tmp   that attempt still arriving (never counted as staged)
+ *   staging/&lt;blob&gt;/000042.chunk                        chunk 42 as versions before staging attempts kept it (the legacy attempt)
+ *   staging/&lt;blob&gt;/commit.&lt;uuid&gt;.tmp                  a commit still being written: inside the staging directory, so that
+ *                                                   a crash leaves it where the retried commit or a delete removes it
+ *   committed/&lt;blob&gt;                                  the committed blob
+ *   committed/&lt;blob&gt;.&lt;uuid&gt;.tmp                       a commit being written by an older version (removed by delete and commit)
+ *   discarded/&lt;blob&gt;.&lt;uuid&gt;/                           staged chunks set aside by a commit or delete, being removed
  * </pre>
  * Every path is built from a {@link BlobName} (a safe path segment by construction), integers and
  * random UUIDs; nothing a user typed ever reaches a path. A blob name cannot contain a dot, so no
@@ -23,10 +28,10 @@ import java.util.regex.Pattern;
  */
 final class BlobLayout {
 
-    /** The glob of finished chunk files; fixed-width names so they sort in index order. */
-    static final String CHUNK_GLOB = "[0-9][0-9][0-9][0-9][0-9][0-9].chunk";
+    /** The glob of finished chunk files of every attempt; fixed-width names so they sort in index order. */
+    static final String CHUNK_GLOB = "[0-9][0-9][0-9][0-9][0-9][0-9]*.chunk";
 
-    private static final Pattern CHUNK_NAME = Pattern.compile("(\\d{6})\\.chunk");
+    private static final Pattern CHUNK_NAME = Pattern.compile("(\\d{6})(?:-[0-9a-f]{16})?\\.chunk");
 
     private final Path stagingRoot;
     private final Path committedRoot;
@@ -60,12 +65,12 @@ final class BlobLayout {
         return stagingRoot.resolve(blob.value());
     }
 
-    Path chunk(BlobName blob, int index) {
-        return stagingDir(blob).resolve(chunkName(index));
+    Path chunk(BlobName blob, int index, StagingAttempt attempt) {
+        return stagingDir(blob).resolve(chunkName(index, attempt));
     }
 
-    Path newChunkTemp(BlobName blob, int index) {
-        return stagingDir(blob).resolve(chunkName(index) + "." + UUID.randomUUID() + ".tmp");
+    Path newChunkTemp(BlobName blob, int index, StagingAttempt attempt) {
+        return stagingDir(blob).resolve(chunkName(index, attempt) + "." + UUID.randomUUID() + ".tmp");
     }
 
     Path committed(BlobName blob) {
@@ -73,11 +78,11 @@ final class BlobLayout {
     }
 
     Path newCommitTemp(BlobName blob) {
-        return committedRoot.resolve(blob.value() + "." + UUID.randomUUID() + ".tmp");
+        return stagingDir(blob).resolve("commit." + UUID.randomUUID() + ".tmp");
     }
 
-    /** The glob, inside {@link #committedRoot()}, of the temporary files of commits of {@code blob}. */
-    String commitTempGlob(BlobName blob) {
+    /** The glob, inside {@link #committedRoot()}, of the temporary files that older versions' commits of {@code blob} wrote there. */
+    String olderCommitTempGlob(BlobName blob) {
         return blob.value() + ".*.tmp";
     }
 
@@ -95,7 +100,8 @@ final class BlobLayout {
         return index;
     }
 
-    private static String chunkName(int index) {
-        return String.format("%06d.chunk", requireChunkIndex(index));
+    private static String chunkName(int index, StagingAttempt attempt) {
+        String digits = String.format(Locale.ROOT, "%06d", requireChunkIndex(index));
+        return attempt.isLegacy() ? digits + ".chunk" : digits + "-" + attempt.hex() + ".chunk";
     }
 }

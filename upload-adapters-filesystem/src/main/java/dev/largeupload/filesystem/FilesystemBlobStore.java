@@ -13,6 +13,7 @@ import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.BlobStore;
 import dev.largeupload.domain.port.ChunkData;
@@ -49,15 +50,18 @@ import java.util.logging.Logger;
  *   <li><b>Streaming</b>: a chunk is copied through one buffer of at most {@value #BUFFER_SIZE}
  *       bytes; commits and reads move bytes between files without holding them.</li>
  *   <li><b>All or nothing per chunk</b>: a chunk is written to a temporary file of its own, forced
- *       to disk, and renamed over the chunk's name only when all of its bytes arrived. A request cut
- *       off, or a crash at any moment, leaves at most a temporary file that is never counted as
- *       staged; the previous staging of the index stays until the rename replaces it in one step.</li>
- *   <li><b>Atomic, idempotent commit</b>: the chunks are joined into a temporary file, forced, and
- *       renamed to the committed name, so a reader sees no blob or the whole blob; only then are the
- *       chunks deleted. A commit repeated after a success (or after a crash before the clean-up)
- *       finds the blob of the planned size and returns it.</li>
+ *       to disk, and renamed to the name of its index and attempt only when all of its bytes arrived.
+ *       A request cut off, or a crash at any moment, leaves at most a temporary file that is never
+ *       counted as staged.</li>
+ *   <li><b>Attempts apart</b>: each attempt has a file of its own, so concurrent stagings of one index
+ *       never replace each other's bytes; a commit joins the files of the attempts it is given.</li>
+ *   <li><b>Atomic, idempotent commit</b>: the chunks are joined into a temporary file inside the
+ *       upload's staging directory, forced, and renamed to the committed name, so a reader sees no blob
+ *       or the whole blob; only then is the staging directory (every attempt, and what a commit cut off
+ *       by a crash left there) set aside and removed. A commit repeated after a success (or after a
+ *       crash before the clean-up) finds the blob of the planned size and returns it.</li>
  *   <li><b>Thread-safe without locks</b>: writers never share a file, and every change becomes
- *       visible through an atomic rename; of concurrent stagings of one index the last rename wins whole.</li>
+ *       visible through an atomic rename.</li>
  *   <li><b>Errors</b>: domain errors thrown by a chunk's stream pass through unchanged; a failure of
  *       the stream itself is {@link TransferInterrupted}; this store's own I/O failures are
  *       {@link StoreUnavailable}.</li>
@@ -117,14 +121,14 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     @Override
-    public void stage(BlobName blob, int index, ChunkData chunk) {
-        Path temp = layout.newChunkTemp(blob, index);
+    public void stage(BlobName blob, int index, StagingAttempt attempt, ChunkData chunk) {
+        Path temp = layout.newChunkTemp(blob, index, attempt);
         try {
             try (FileChannel out = files.createNew(temp)) {
                 copy(chunk.data(), index, chunk.length(), out);
                 out.force(true);
             }
-            files.moveAtomically(temp, layout.chunk(blob, index));
+            files.moveAtomically(temp, layout.chunk(blob, index, attempt));
         } catch (IOException e) {
             throw unavailable("store chunk " + index + " of " + blob, e);
         } finally {
@@ -152,18 +156,23 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     @Override
-    public CommittedBlob commit(BlobName blob, ChunkPlan plan, BlobAttributes attributes) {
+    public CommittedBlob commit(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts, BlobAttributes attributes) {
+        if (attempts.size() != plan.chunkCount()) {
+            throw new IllegalArgumentException(attempts.size() + " staging attempts for " + plan.chunkCount() + " chunks");
+        }
         try {
             Optional<CommittedBlob> done = committedWithSize(blob, plan.fileSize());
             if (done.isEmpty()) {
-                List<Integer> missing = missing(stagedChunks(blob, plan), plan);
+                List<Integer> missing = missing(blob, plan, attempts);
                 if (!missing.isEmpty()) {
                     throw new Incomplete(missing);
                 }
-                done = Optional.of(join(blob, plan, attributes.sha256()));
+                done = Optional.of(join(blob, plan, attempts, attributes.sha256()));
             }
-            // Also finishes the clean-up of a commit that crashed after its rename.
+            // Also finishes the clean-up of a commit that crashed after its rename, and removes what a commit
+            // cut off by a crash left: in the staging directory, or (an older version's) beside the blob.
             discardStaging(blob);
+            DurableFiles.deleteMatching(layout.committedRoot(), layout.olderCommitTempGlob(blob));
             return done.get();
         } catch (IOException e) {
             throw unavailable("commit " + blob, e);
@@ -197,7 +206,7 @@ public final class FilesystemBlobStore implements BlobStore {
     public void delete(BlobName blob) {
         try {
             Files.deleteIfExists(layout.committed(blob));
-            DurableFiles.deleteMatching(layout.committedRoot(), layout.commitTempGlob(blob));
+            DurableFiles.deleteMatching(layout.committedRoot(), layout.olderCommitTempGlob(blob));
             discardStaging(blob);
         } catch (IOException e) {
             throw unavailable("delete " + blob, e);
@@ -231,10 +240,12 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     /**
-     * Joins chunks 0..n-1 into a forced temporary file, hashing the bytes on their way, and renames it
-     * to the committed name, unless the file's SHA-256 differs from {@code expectedSha256}.
+     * Joins chunks 0..n-1, each as its attempt staged it, into a forced temporary file in the staging
+     * directory, hashing the bytes on their way, and renames it to the committed name, unless the file's
+     * SHA-256 differs from {@code expectedSha256}.
      */
-    private CommittedBlob join(BlobName blob, ChunkPlan plan, Optional<String> expectedSha256) throws IOException {
+    private CommittedBlob join(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts, Optional<String> expectedSha256)
+            throws IOException {
         Files.createDirectories(layout.committedRoot());
         Path temp = layout.newCommitTemp(blob);
         try {
@@ -242,7 +253,7 @@ public final class FilesystemBlobStore implements BlobStore {
             ByteBuffer buffer = ByteBuffer.allocateDirect(JOIN_BUFFER);
             try (FileChannel out = files.createNew(temp)) {
                 for (int index = 0; index < plan.chunkCount(); index++) {
-                    appendChunk(blob, plan, index, out, sha256, buffer);
+                    appendChunk(layout.chunk(blob, index, attempts.get(index)), plan, index, out, sha256, buffer);
                 }
                 out.force(true);
             }
@@ -251,7 +262,12 @@ public final class FilesystemBlobStore implements BlobStore {
                 throw new ChecksumMismatch("The file's SHA-256 is " + actual + ", not the expected "
                         + expectedSha256.get() + "; it was not committed.");
             }
-            files.moveAtomically(temp, layout.committed(blob));
+            try {
+                files.moveAtomically(temp, layout.committed(blob));
+            } catch (NoSuchFileException e) {
+                // A concurrent commit of the same blob finished first and set the staging directory aside.
+                return committedWithSize(blob, plan.fileSize()).orElseThrow(() -> e);
+            }
             return new CommittedBlob(plan.fileSize(), Optional.of(actual));
         } catch (Incomplete e) {
             // A concurrent commit of the same blob may have finished first and removed the chunks.
@@ -261,11 +277,11 @@ public final class FilesystemBlobStore implements BlobStore {
         }
     }
 
-    private void appendChunk(BlobName blob, ChunkPlan plan, int index, FileChannel out, MessageDigest sha256,
-                             ByteBuffer buffer) throws IOException {
+    private static void appendChunk(Path chunkFile, ChunkPlan plan, int index, FileChannel out, MessageDigest sha256,
+                                    ByteBuffer buffer) throws IOException {
         long length = plan.lengthOf(index);
-        // Re-checked on the open file: a chunk may have been replaced or removed since it was listed.
-        try (FileChannel chunk = FileChannel.open(layout.chunk(blob, index), READ)) {
+        // Re-checked on the open file: a chunk may have been removed since it was listed.
+        try (FileChannel chunk = FileChannel.open(chunkFile, READ)) {
             if (chunk.size() != length) {
                 throw new Incomplete(List.of(index));
             }
@@ -293,10 +309,13 @@ public final class FilesystemBlobStore implements BlobStore {
         return actual == size ? Optional.of(new CommittedBlob(size, Optional.empty())) : Optional.empty();
     }
 
-    private static List<Integer> missing(BitSet staged, ChunkPlan plan) {
+    /** The indexes whose given attempt is not staged with its planned length. */
+    private List<Integer> missing(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts) {
         List<Integer> missing = new ArrayList<>();
-        for (int index = staged.nextClearBit(0); index < plan.chunkCount(); index = staged.nextClearBit(index + 1)) {
-            missing.add(index);
+        for (int index = 0; index < plan.chunkCount(); index++) {
+            if (sizeOf(layout.chunk(blob, index, attempts.get(index))) != plan.lengthOf(index)) {
+                missing.add(index);
+            }
         }
         return missing;
     }

@@ -3,6 +3,8 @@ package dev.largeupload.filesystem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
@@ -14,6 +16,7 @@ import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.ChunkData;
@@ -23,9 +26,16 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +53,7 @@ class FilesystemBlobStoreLayoutTest {
     private FilesystemBlobStore store;
     private final BlobName blob = new BlobName("0f8fad5b-d9cb-469f-a165-70867728950e");
     private final ChunkPlan plan = ChunkPlan.of(3 * CHUNK, CHUNK);
+    private final Map<Integer, StagingAttempt> attempts = new HashMap<>();
 
     @BeforeEach
     void createStore() {
@@ -58,17 +69,89 @@ class FilesystemBlobStoreLayoutTest {
     }
 
     @Test
-    void stage_keepsEachChunkUnderAFixedWidthNameInTheBlobsStagingDirectory() {
-        stage(2, filled(CHUNK, 7));
+    void stage_keepsEachAttemptUnderAFixedWidthNameOfIndexAndAttemptInTheBlobsStagingDirectory() {
+        store.stage(blob, 2, new StagingAttempt(0xab), chunkOf(filled(CHUNK, 7)));
+        store.stage(blob, 2, new StagingAttempt(-1), chunkOf(filled(CHUNK, 8)));
+        store.stage(blob, 3, StagingAttempt.LEGACY, chunkOf(filled(CHUNK, 9)));
 
-        assertEquals(List.of("000002.chunk"), names(staging()));
+        assertEquals(List.of("000002-00000000000000ab.chunk", "000002-ffffffffffffffff.chunk", "000003.chunk"),
+                names(staging()));
+        assertEquals(bitSet(2, 3), store.stagedChunks(blob, ChunkPlan.of(4 * CHUNK, CHUNK)));
+    }
+
+    @Test
+    void commit_joinsTheChunkFileOfAnOlderVersion_underTheLegacyAttempt() throws IOException {
+        Files.createDirectories(staging());
+        Files.write(staging().resolve("000000.chunk"), filled(CHUNK, 1));
+        Files.write(staging().resolve("000001.chunk"), filled(CHUNK, 2));
+        stage(2, filled(CHUNK, 3));
+        attempts.put(0, StagingAttempt.LEGACY);
+        attempts.put(1, StagingAttempt.LEGACY);
+
+        commit();
+
+        assertArrayEquals(wholeFile(), Files.readAllBytes(root.resolve("committed").resolve(blob.value())));
+    }
+
+    @Test
+    void commit_writesNothingInTheCommittedDirectoryButTheBlobItself() throws Exception {
+        stageAll();
+        Path committedRoot = root.resolve("committed");
+        try (WatchService watch = root.getFileSystem().newWatchService()) {
+            committedRoot.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+
+            commit();
+
+            // Events arrive in order: once the blob's own is there, any temporary file's came before it.
+            List<String> created = new ArrayList<>();
+            while (!created.contains(blob.value())) {
+                WatchKey key = watch.poll(30, TimeUnit.SECONDS);
+                assertNotNull(key, "no event for the committed blob");
+                key.pollEvents().forEach(event -> created.add(String.valueOf(event.context())));
+                key.reset();
+            }
+            assertEquals(List.of(blob.value()), created);
+        }
+    }
+
+    @Test
+    void commit_cutOffByACrash_leavesItsTemporaryFileInTheStagingDirectory_whichARetriedCommitRemoves() throws IOException {
+        stageAll();
+        Path crashed = crashedCommitTemp();
+
+        commit();
+
+        assertFalse(Files.exists(crashed), "the retried commit removed what the crashed one wrote");
+        assertEquals(List.of(blob.value()), names(root.resolve("committed")));
+        assertArrayEquals(wholeFile(), Files.readAllBytes(root.resolve("committed").resolve(blob.value())));
+    }
+
+    @Test
+    void commit_cutOffByACrash_leavesItsTemporaryFileInTheStagingDirectory_whichDeleteRemoves() throws IOException {
+        stageAll();
+        Path crashed = crashedCommitTemp();
+
+        store.delete(blob);
+
+        assertFalse(Files.exists(crashed));
+        assertFalse(Files.exists(staging()));
+        assertEquals(List.of(), names(root.resolve("committed")));
+    }
+
+    /** What a commit killed while joining leaves: a temporary file as large as the file, where the store writes it. */
+    private Path crashedCommitTemp() throws IOException {
+        Path temp = new BlobLayout(root).newCommitTemp(blob);
+        assertTrue(temp.startsWith(staging()), "a commit writes inside the upload's staging directory: " + temp);
+        Files.write(temp, filled(3 * CHUNK, 4));
+        assertEquals(bitSet(0, 1, 2), store.stagedChunks(blob, plan), "a commit's temporary file is no chunk");
+        return temp;
     }
 
     @Test
     void commit_writesTheCommittedFileAndRemovesTheStagingDirectory() throws IOException {
         stageAll();
 
-        store.commit(blob, plan, attributes());
+        commit();
 
         assertEquals(3 * CHUNK, Files.size(root.resolve("committed").resolve(blob.value())));
         assertFalse(Files.exists(staging()));
@@ -78,7 +161,7 @@ class FilesystemBlobStoreLayoutTest {
     void commit_setsTheStagedChunksAsideAtOnce_andRemovesThemInTheBackground() throws Exception {
         stageAll();
 
-        store.commit(blob, plan, attributes());
+        commit();
 
         assertFalse(Files.exists(staging()), "no reader sees the chunks after the commit returned");
         awaitEmpty(root.resolve("discarded"));
@@ -110,7 +193,7 @@ class FilesystemBlobStoreLayoutTest {
     void commit_computesTheFilesSha256WhileJoining() throws Exception {
         stageAll();
 
-        var committed = store.commit(blob, plan, attributes());
+        var committed = commit();
 
         assertEquals(Optional.of(sha256Hex(wholeFile())), committed.sha256());
     }
@@ -120,20 +203,21 @@ class FilesystemBlobStoreLayoutTest {
         stageAll();
         String wrong = sha256Hex(new byte[1]);
 
-        assertThrows(ChecksumMismatch.class, () -> store.commit(blob, plan,
+        assertThrows(ChecksumMismatch.class, () -> store.commit(blob, plan, attemptList(),
                 new BlobAttributes("application/octet-stream", new FileName("t.bin"), UploadId.random(), Optional.of(wrong))));
 
         assertFalse(Files.exists(root.resolve("committed").resolve(blob.value())));
         assertEquals(List.of(), names(root.resolve("committed")), "no temporary file is left behind");
         assertEquals(bitSet(0, 1, 2), store.stagedChunks(blob, plan), "the chunks stay for another try");
         String right = sha256Hex(wholeFile());
-        assertEquals(Optional.of(right), store.commit(blob, plan, new BlobAttributes("application/octet-stream",
+        assertEquals(Optional.of(right), store.commit(blob, plan, attemptList(), new BlobAttributes("application/octet-stream",
                 new FileName("t.bin"), UploadId.random(), Optional.of(right))).sha256());
     }
 
     @Test
     void stagedChunks_ignoresTheTemporaryFileOfAStageCutOffByACrash() throws IOException {
         stage(0, filled(CHUNK, 1));
+        Files.write(staging().resolve("000001-00000000000000ab.chunk.5d1c9a0e-0000-4000-8000-000000000000.tmp"), filled(CHUNK, 2));
         Files.write(staging().resolve("000001.chunk.5d1c9a0e-0000-4000-8000-000000000000.tmp"), filled(CHUNK, 2));
 
         assertEquals(bitSet(0), store.stagedChunks(blob, plan));
@@ -142,10 +226,10 @@ class FilesystemBlobStoreLayoutTest {
     @Test
     void stagedChunks_ignoresAChunkFileOfTheWrongLength() throws IOException {
         stageAll();
-        Files.write(staging().resolve("000001.chunk"), filled(CHUNK - 1, 2));
+        Files.write(new BlobLayout(root).chunk(blob, 1, attempts.get(1)), filled(CHUNK - 1, 2));
 
         assertEquals(bitSet(0, 2), store.stagedChunks(blob, plan));
-        Incomplete thrown = assertThrows(Incomplete.class, () -> store.commit(blob, plan, attributes()));
+        Incomplete thrown = assertThrows(Incomplete.class, () -> commit());
         assertEquals(List.of(1), thrown.missingChunks());
     }
 
@@ -158,7 +242,8 @@ class FilesystemBlobStoreLayoutTest {
             }
         });
 
-        assertThrows(TransferInterrupted.class, () -> store.stage(blob, 0, new ChunkData(cutOff, CHUNK, Optional.empty())));
+        assertThrows(TransferInterrupted.class, () -> store.stage(blob, 0, StagingAttempt.random(),
+                new ChunkData(cutOff, CHUNK, Optional.empty())));
 
         assertEquals(List.of(), names(staging()));
     }
@@ -169,7 +254,7 @@ class FilesystemBlobStoreLayoutTest {
         Path committed = root.resolve("committed").resolve(blob.value());
         Files.write(committed, filled(3 * CHUNK, 9));
 
-        assertEquals(3 * CHUNK, store.commit(blob, plan, attributes()).size());
+        assertEquals(3 * CHUNK, commit().size());
 
         assertFalse(Files.exists(staging()));
         assertArrayEquals(filled(3 * CHUNK, 9), Files.readAllBytes(committed));
@@ -188,7 +273,7 @@ class FilesystemBlobStoreLayoutTest {
     @Test
     void openCommitted_withARangeOutsideTheFile_throwsInvalidArgument() {
         stageAll();
-        store.commit(blob, plan, attributes());
+        commit();
 
         assertThrows(InvalidArgument.class, () -> store.openCommitted(blob, 3 * CHUNK, 1));
         assertThrows(InvalidArgument.class, () -> store.openCommitted(blob, -1, 1));
@@ -208,8 +293,27 @@ class FilesystemBlobStoreLayoutTest {
         assertThrows(IllegalArgumentException.class, () -> stage(ChunkPlan.MAX_BLOCKS, filled(CHUNK, 6)));
     }
 
+    /** Stages {@code data} as chunk {@code index} under a new attempt, which {@link #commit()} then takes. */
     private void stage(int index, byte[] data) {
-        store.stage(blob, index, new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty()));
+        StagingAttempt attempt = StagingAttempt.random();
+        store.stage(blob, index, attempt, chunkOf(data));
+        attempts.put(index, attempt);
+    }
+
+    private static ChunkData chunkOf(byte[] data) {
+        return new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty());
+    }
+
+    private List<StagingAttempt> attemptList() {
+        List<StagingAttempt> list = new ArrayList<>();
+        for (int index = 0; index < plan.chunkCount(); index++) {
+            list.add(attempts.getOrDefault(index, StagingAttempt.random()));
+        }
+        return list;
+    }
+
+    private dev.largeupload.domain.port.CommittedBlob commit() {
+        return store.commit(blob, plan, attemptList(), attributes());
     }
 
     private void stageAll() {

@@ -1,22 +1,22 @@
 package dev.largeupload.metadata.file;
 
-import static dev.largeupload.metadata.file.SessionFiles.DIGESTS_FILE;
 import static dev.largeupload.metadata.file.SessionFiles.SESSION_FILE;
 import static dev.largeupload.metadata.file.SessionFiles.forceDirectory;
 import static dev.largeupload.metadata.file.SessionFiles.read;
 import static dev.largeupload.metadata.file.SessionFiles.received;
 import static dev.largeupload.metadata.file.SessionFiles.write;
-import static dev.largeupload.metadata.file.SessionFiles.writeDigest;
 
 import dev.largeupload.domain.error.UploadException.ChunkOutOfRange;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.RecordedChunk;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.metadata.common.SessionField;
 import dev.largeupload.metadata.common.StoreCalls;
@@ -39,22 +39,23 @@ import java.util.SortedMap;
  * shared by servers on several hosts (use the Redis or PostgreSQL store for that).
  *
  * <p>Each upload is a directory {@code <root>/<id>/} holding {@code session.properties}, with every field of
- * the session, its received chunks (a bitmap) included, and {@code chunks.sha256}, the chunks' SHA-256: 32 raw
- * bytes at offset {@code index * 32}, where a region that is missing or all zeros holds no digest
- * ({@link SessionFiles}). Guarantees, beyond those of the port:
+ * the session, its received chunks (a bitmap) included ({@link SessionFiles}), and {@code chunks.records}, one
+ * fixed-width, checked record per chunk: its SHA-256 and the staging attempt whose bytes it is the digest of
+ * ({@link ChunkRecords}). Guarantees, beyond those of the port:
  * <ul>
  *   <li><b>Atomic and durable after return</b>: every change writes a new version of that file to a
  *       temporary file, forces it to disk, renames it over the old one (an atomic replace) and forces the
  *       directory; a crash leaves the old version or the new one, never a mix, and at most a stray
  *       temporary file that readers ignore and {@link #delete} removes. Recording a chunk first writes its
- *       digest in place and forces it, then replaces the session file: a crash in between leaves a digest
- *       of a chunk not recorded, which is ignored, never a recorded chunk without its digest.</li>
+ *       record (digest and attempt, one write) in place and forces it, then replaces the session file: a crash
+ *       in between leaves a record of a chunk not recorded, which is ignored, never a recorded chunk without
+ *       its digest.</li>
  *   <li><b>Serialised per upload</b>: every change to an upload takes an in-JVM lock (one of
  *       {@value UploadLocks#STRIPES}, chosen by the id, shared by every instance in the JVM) and then an exclusive
  *       {@link java.nio.channels.FileLock} on the matching file {@code <root>/.locks/<stripe>}, which
  *       keeps out other processes on the host ({@link UploadLocks}). A chunk is therefore recorded before a state
  *       change or refused after it. Reads take no lock (the rename makes every read see one whole version), except
- *       {@link #chunkDigests}, as the digests are written in place.</li>
+ *       {@link #recordedChunks}, as the records are written in place.</li>
  *   <li><b>Exact cap</b>: {@link #createWithinLimit} holds the admission lock ({@code <root>/.locks/admission}, in
  *       the JVM and on the host) while it counts the active uploads and creates the new one.</li>
  *   <li>{@link #listExpired}, {@link #listFinished}, {@link #countActive} and {@link #createWithinLimit} read every
@@ -103,8 +104,8 @@ public final class FileMetadataStore implements MetadataStore {
             if (!Files.isDirectory(directory)) {
                 Files.createDirectories(directory);
                 forceDirectory(root);
-            } else if (Files.deleteIfExists(directory.resolve(DIGESTS_FILE))) {
-                // Left by a delete that crashed half-way: those digests belong to no chunk of this session.
+            } else if (ChunkRecords.deleteIfThere(directory)) {
+                // Left by a delete that crashed half-way: those records belong to no chunk of this session.
                 forceDirectory(directory);
             }
             write(directory, SessionFiles.toProperties(session));
@@ -153,7 +154,7 @@ public final class FileMetadataStore implements MetadataStore {
             if (receipt.index() >= chunkCount) {
                 throw new ChunkOutOfRange(receipt.index(), chunkCount);
             }
-            writeDigest(directory, receipt.index(), receipt.sha256(), chunkCount);
+            ChunkRecords.write(directory, receipt.index(), receipt.record(), chunkCount);
             BitSet received = received(properties);
             received.set(receipt.index());
             properties.setProperty("received", Base64.getEncoder().encodeToString(received.toByteArray()));
@@ -174,8 +175,8 @@ public final class FileMetadataStore implements MetadataStore {
     }
 
     @Override
-    public SortedMap<Integer, Sha256> chunkDigests(UploadId id) {
-        return locked(id, "read the chunk digests of upload " + id, directory -> SessionFiles.readDigests(directory,
+    public SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id) {
+        return locked(id, "read the chunk digests of upload " + id, directory -> ChunkRecords.read(directory,
                 received(read(directory).orElseThrow(() -> new NotFound(id.value())))));
     }
 

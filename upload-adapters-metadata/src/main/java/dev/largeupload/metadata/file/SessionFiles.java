@@ -25,18 +25,15 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The two files of an upload's directory and how they are written durably: {@code session.properties}, every
+ * The session file of an upload's directory and how it is written durably: {@code session.properties}, every
  * field of the session ({@link SessionCodec}'s, plus {@code received}, the Base64 of the received chunks'
- * {@link BitSet#toByteArray()}), replaced atomically; and {@code chunks.sha256}, the chunks' SHA-256, 32 raw bytes
- * at offset {@code index * 32}, written in place, where a region that is missing or all zeros holds no digest.
+ * {@link BitSet#toByteArray()}), replaced atomically. The chunk records beside it are {@link ChunkRecords}'.
  */
 final class SessionFiles {
 
     static final String SESSION_FILE = "session.properties";
-    static final String DIGESTS_FILE = "chunks.sha256";
     static final String RECEIVED = "received";
     private static final String TEMP_SUFFIX = ".tmp";
-    private static final byte[] NO_DIGEST = new byte[Sha256.LENGTH];
 
     private SessionFiles() {
     }
@@ -93,50 +90,6 @@ final class SessionFiles {
         forceDirectory(directory);
     }
 
-    /**
-     * Writes a chunk's digest in place and forces it to disk (and the directory, when the file is new). A new
-     * file is first filled with zeros for every chunk of the plan (at most 1.6 MB), so that later writes
-     * overwrite allocated blocks and their force flushes data only, not the file's size and extents.
-     */
-    static void writeDigest(Path directory, int index, Sha256 sha256, int chunkCount) throws IOException {
-        Path file = directory.resolve(DIGESTS_FILE);
-        boolean isNew = !Files.exists(file);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            if (isNew) {
-                writeFully(channel, ByteBuffer.allocate(chunkCount * Sha256.LENGTH), 0);
-            }
-            writeFully(channel, ByteBuffer.wrap(sha256.bytes()), (long) index * Sha256.LENGTH);
-            channel.force(false);
-        }
-        if (isNew) {
-            forceDirectory(directory);
-        }
-    }
-
-    /** The digests in {@code directory} of the chunks in {@code received}; a chunk without one is absent. */
-    static SortedMap<Integer, Sha256> readDigests(Path directory, BitSet received) throws IOException {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(directory.resolve(DIGESTS_FILE));
-        } catch (NoSuchFileException none) {
-            all = new byte[0];
-        }
-        SortedMap<Integer, Sha256> digests = new TreeMap<>();
-        for (int index = received.nextSetBit(0); index >= 0 && index < all.length / Sha256.LENGTH;
-                index = received.nextSetBit(index + 1)) {
-            byte[] digest = Arrays.copyOfRange(all, index * Sha256.LENGTH, (index + 1) * Sha256.LENGTH);
-            if (!Arrays.equals(digest, NO_DIGEST)) {
-                digests.put(index, Sha256.of(digest));
-            }
-        }
-        return digests;
-    }
-
-    private static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        while (buffer.hasRemaining()) {
-            position += channel.write(buffer, position);
-        }
-    }
 
     /** Makes a directory's entries (a rename, a new or deleted file) durable. */
     static void forceDirectory(Path directory) throws IOException {

@@ -8,10 +8,12 @@ import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.RecordedChunk;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.metadata.common.SessionCodec;
 import dev.largeupload.metadata.common.SessionField;
@@ -26,7 +28,9 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -45,12 +49,12 @@ import javax.sql.DataSource;
  *       {@code WHERE state = 'ACTIVE'}. That row lock serialises all recorders of one upload with
  *       every state change, on any number of servers: a chunk is recorded before a completion
  *       takes the row, or refused after it, never in between. Under that lock it inserts the chunk's row
- *       with its SHA-256 (or replaces the digest of a chunk staged again) and keeps the set of received chunks
+ *       with its SHA-256 and staging attempt (or replaces both, in one statement, for a chunk staged again) and keeps the set of received chunks
  *       on the upload's row, as a bitmap ({@code uploads.received}, at most 6.25 KB) with its size
  *       ({@code received_count}).</li>
  *   <li><b>Flat cost</b>: {@link #find}, {@link #receivedChunks} and {@link #recordChunk} read the upload's row
  *       and at most one chunk row, so they cost the same for the first chunk and the 20,000th; only
- *       {@link #chunkDigests} (once, at completion) reads every chunk row.</li>
+ *       {@link #recordedChunks} (once, at completion) reads every chunk row.</li>
  *   <li><b>Thread-safe</b>: it holds no state but the {@link DataSource}; connections come from the
  *       data source for each call (pooled by the application server, never here) and are always
  *       closed, with auto-commit set back.</li>
@@ -142,7 +146,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             if (update(connection, "UPDATE uploads SET updated_at = ?, expires_at = ? WHERE id = ? AND state = 'ACTIVE'",
                     millis(receipt.receivedAt()), millis(receipt.expiresAt()), id.value()) == 0) {
                 throw stateOf(connection, id)
-                        .<UploadException>map(state -> new NotActive("Upload " + id + " is " + state.name().toLowerCase()
+                        .<UploadException>map(state -> new NotActive("Upload " + id + " is " + state.name().toLowerCase(Locale.ROOT)
                                 + " and accepts no more chunks."))
                         .orElseGet(() -> new NotFound(id.value()));
             }
@@ -150,9 +154,12 @@ public final class JdbcMetadataStore implements MetadataStore {
             // commits, and a statement started now sees what the previous holders committed.
             BitSet received = receivedOf(connection, id).orElseThrow();
             if (received.get(receipt.index())) {
-                // Staged again: counted once, with its new digest (and its row again, were it ever missing).
-                if (update(connection, "UPDATE upload_chunks SET received_at = ?, sha256 = ? WHERE upload_id = ? AND chunk_index = ?",
-                        millis(receipt.receivedAt()), receipt.sha256().bytes(), id.value(), receipt.index()) == 0) {
+                // Staged again: counted once, with its new digest and attempt in one statement (and its row again,
+                // were it ever missing).
+                if (update(connection, "UPDATE upload_chunks SET received_at = ?, sha256 = ?, staging_attempt = ?"
+                                + " WHERE upload_id = ? AND chunk_index = ?",
+                        millis(receipt.receivedAt()), receipt.sha256().bytes(), receipt.attempt().value(), id.value(),
+                        receipt.index()) == 0) {
                     insertChunk(connection, id, receipt);
                 }
                 return received.cardinality();
@@ -172,24 +179,27 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
-    public SortedMap<Integer, Sha256> chunkDigests(UploadId id) {
+    public SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id) {
         return inTransaction("read the chunk digests of upload " + id, connection -> {
             // One query: no row at all means no upload, one row of NULLs an upload without digests.
-            try (PreparedStatement select = connection.prepareStatement("SELECT c.chunk_index, c.sha256 FROM uploads u"
-                    + " LEFT JOIN upload_chunks c ON c.upload_id = u.id AND c.sha256 IS NOT NULL WHERE u.id = ?")) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT c.chunk_index, c.sha256, c.staging_attempt"
+                    + " FROM uploads u LEFT JOIN upload_chunks c ON c.upload_id = u.id AND c.sha256 IS NOT NULL WHERE u.id = ?")) {
                 bind(select, id.value());
                 try (ResultSet rows = select.executeQuery()) {
                     if (!rows.next()) {
                         throw new NotFound(id.value());
                     }
-                    SortedMap<Integer, Sha256> digests = new TreeMap<>();
+                    SortedMap<Integer, RecordedChunk> records = new TreeMap<>();
                     do {
                         byte[] sha256 = rows.getBytes(2);
                         if (sha256 != null) {
-                            digests.put(rows.getInt(1), Sha256.of(sha256));
+                            long attempt = rows.getLong(3);
+                            // NULL: recorded before attempts were kept, so the legacy attempt (0) staged its bytes.
+                            records.put(rows.getInt(1), new RecordedChunk(Sha256.of(sha256),
+                                    rows.wasNull() ? StagingAttempt.LEGACY : new StagingAttempt(attempt)));
                         }
                     } while (rows.next());
-                    return digests;
+                    return records;
                 }
             }
         });
@@ -315,8 +325,9 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     private static void insertChunk(Connection connection, UploadId id, ChunkReceipt receipt) throws SQLException {
-        update(connection, "INSERT INTO upload_chunks (upload_id, chunk_index, received_at, sha256) VALUES (?, ?, ?, ?)",
-                id.value(), receipt.index(), millis(receipt.receivedAt()), receipt.sha256().bytes());
+        update(connection, "INSERT INTO upload_chunks (upload_id, chunk_index, received_at, sha256, staging_attempt)"
+                        + " VALUES (?, ?, ?, ?, ?)",
+                id.value(), receipt.index(), millis(receipt.receivedAt()), receipt.sha256().bytes(), receipt.attempt().value());
     }
 
     private static long millis(Instant instant) {

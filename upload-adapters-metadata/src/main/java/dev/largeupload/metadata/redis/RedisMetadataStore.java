@@ -7,10 +7,12 @@ import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.RecordedChunk;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.metadata.common.SessionCodec;
 import dev.largeupload.metadata.common.SessionField;
@@ -28,6 +30,7 @@ import dev.largeupload.metadata.redis.RedisScripts.ListExpiredArgs;
 import dev.largeupload.metadata.redis.RedisScripts.RecordChunkArgs;
 import dev.largeupload.metadata.redis.RedisScripts.RecordChunkRefusal;
 import dev.largeupload.metadata.redis.RedisScripts.ReplyCode;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,8 +59,11 @@ import redis.clients.jedis.exceptions.JedisException;
  *       times as UTC epoch milliseconds, …);</li>
  *   <li>{@code <prefix>upload:<id>:chunks}: a bitmap of the received chunks, bit {@code i} for chunk {@code i}
  *       ({@code SETBIT}/{@code BITCOUNT});</li>
- *   <li>{@code <prefix>upload:<id>:digests}: a hash of the received chunks' SHA-256, field the chunk index
- *       in decimal, value the 32 raw bytes, which {@link #chunkDigests} reads with one {@code HGETALL};</li>
+ *   <li>{@code <prefix>upload:<id>:digests}: a hash of the received chunks' records, field the chunk index
+ *       in decimal, value the SHA-256's 32 raw bytes followed by the staging attempt's 8 bytes (big-endian),
+ *       one value, so that digest and attempt are always written and replaced together; a value of 32 bytes
+ *       alone was written before attempts were kept (the legacy attempt). {@link #recordedChunks} reads them
+ *       with one {@code HGETALL};</li>
  *   <li>{@code <prefix>expiry}: a sorted set of the ids of <em>active</em> uploads scored by their expiry,
  *       which {@link #listExpired} reads with {@code ZRANGEBYSCORE … LIMIT} and {@link #countActive} from
  *       the given instant on;</li>
@@ -182,7 +188,7 @@ public final class RedisMetadataStore implements MetadataStore {
     @Override
     public int recordChunk(UploadId id, ChunkReceipt receipt) {
         RecordChunkArgs args = new RecordChunkArgs(keyExpiry(), id, receipt.index(),
-                receipt.receivedAt().toEpochMilli(), receipt.expiresAt().toEpochMilli(), receipt.sha256());
+                receipt.receivedAt().toEpochMilli(), receipt.expiresAt().toEpochMilli(), recordValue(receipt.record()));
         List<?> reply = (List<?>) run("record chunk " + receipt.index() + " of upload " + id,
                 jedis -> RedisScripts.RECORD_CHUNK.run(jedis, keys.of(id).all(), args.argv()));
         long outcome = (Long) reply.get(0);
@@ -209,7 +215,7 @@ public final class RedisMetadataStore implements MetadataStore {
     }
 
     @Override
-    public SortedMap<Integer, Sha256> chunkDigests(UploadId id) {
+    public SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id) {
         UploadKeys upload = keys.of(id);
         List<?> reply = (List<?>) run("read the chunk digests of upload " + id,
                 jedis -> RedisScripts.CHUNK_DIGESTS.run(jedis, List.of(upload.hash(), upload.digests()), List.of()));
@@ -217,11 +223,27 @@ public final class RedisMetadataStore implements MetadataStore {
             throw new NotFound(id.value());
         }
         List<?> flat = (List<?>) reply.get(1);
-        SortedMap<Integer, Sha256> digests = new TreeMap<>();
+        SortedMap<Integer, RecordedChunk> records = new TreeMap<>();
         for (int i = 0; i + 1 < flat.size(); i += 2) {
-            digests.put(Integer.parseInt(string(flat.get(i))), Sha256.of((byte[]) flat.get(i + 1)));
+            records.put(Integer.parseInt(string(flat.get(i))), recordOf((byte[]) flat.get(i + 1)));
         }
-        return digests;
+        return records;
+    }
+
+    /** A chunk record as one hash value: the digest's 32 bytes, then the attempt's 8, big-endian. */
+    static byte[] recordValue(RecordedChunk record) {
+        return ByteBuffer.allocate(Sha256.LENGTH + Long.BYTES).put(record.sha256().bytes()).putLong(record.attempt().value()).array();
+    }
+
+    /** The inverse of {@link #recordValue}; 32 bytes alone are a digest recorded before attempts were kept. */
+    static RecordedChunk recordOf(byte[] value) {
+        if (value.length == Sha256.LENGTH) {
+            return new RecordedChunk(Sha256.of(value), StagingAttempt.LEGACY);
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        byte[] digest = new byte[Sha256.LENGTH];
+        buffer.get(digest);
+        return new RecordedChunk(Sha256.of(digest), new StagingAttempt(buffer.getLong()));
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.largeupload.metadata.redis;
 
 import static dev.largeupload.metadata.redis.RedisKeys.bytes;
 
-import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadState;
 import java.util.ArrayList;
@@ -155,14 +154,14 @@ final class RedisScripts {
 
     /** ARGV of record-chunk.lua. */
     record RecordChunkArgs(KeyExpiry expiry, UploadId id, int index, long receivedAtMillis, long expiresAtMillis,
-                           Sha256 sha256) {
+                           byte[] record) {
 
         List<byte[]> argv() {
             List<byte[]> argv = expiry.head(id);
             argv.add(bytes(index));
             argv.add(bytes(receivedAtMillis));
             argv.add(bytes(expiresAtMillis));
-            argv.add(sha256.bytes());
+            argv.add(record);
             return argv;
         }
     }

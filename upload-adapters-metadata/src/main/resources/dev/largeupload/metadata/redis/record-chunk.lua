@@ -1,11 +1,11 @@
--- Records a received chunk with its SHA-256 and pushes the upload's expiry; prepended by key-expiry.
+-- Records a received chunk with its SHA-256 and staging attempt and pushes the upload's expiry; prepended by key-expiry.
 -- KEYS[1..5] hash, chunks, digests, expiry, finished (see key-expiry)
 -- ARGV[1] now, ARGV[2] grace (see key-expiry)
 -- ARGV[3] id           the upload's id
 -- ARGV[4] index        the chunk's index
 -- ARGV[5] received_at  UTC epoch ms, the upload's new updated_at
 -- ARGV[6] expires_at   UTC epoch ms, the upload's new expiry
--- ARGV[7] sha256       the chunk's digest, 32 raw bytes
+-- ARGV[7] record       the chunk's digest (32 raw bytes) then its staging attempt (8 bytes, big-endian)
 -- Reply: {count} of received chunks, this one included; else a refusal, RecordChunkRefusal in Java:
 -- {-1} NO_SUCH_UPLOAD, {-2, state} NOT_ACTIVE, {-3, chunk_count} OUT_OF_RANGE.
 local state = redis.call('HGET', KEYS[1], 'state')

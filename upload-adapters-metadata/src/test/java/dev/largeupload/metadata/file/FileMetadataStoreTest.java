@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.RecordedChunk;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
 import java.nio.ByteBuffer;
@@ -40,6 +42,7 @@ class FileMetadataStoreTest extends MetadataStoreContract {
     private static final Sha256 ZERO_FILE = Sha256.fromHex(
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "test digest");
     private static final Sha256 OTHER = Sha256.fromHex("ab".repeat(32), "test digest");
+    private static final StagingAttempt ATTEMPT = new StagingAttempt(0x0a77_e3b7L);
 
     @TempDir
     Path root;
@@ -60,7 +63,7 @@ class FileMetadataStoreTest extends MetadataStoreContract {
         UploadSession session = UploadSession.start(UploadId.random(), new FileName("a.bin"), "application/octet-stream",
                 ChunkPlan.of(10L << 20, 1L << 20), "00".repeat(32), Optional.empty(), now, now.plus(Duration.ofHours(1)));
         store.create(session);
-        store.recordChunk(session.id(), new ChunkReceipt(2, now, now.plus(Duration.ofHours(1)), ZERO_FILE));
+        store.recordChunk(session.id(), new ChunkReceipt(2, now, now.plus(Duration.ofHours(1)), ZERO_FILE, ATTEMPT));
         Path directory = root.resolve(session.id().value());
         Files.writeString(directory.resolve("session.properties.123.tmp"), "state=half-writ");
 
@@ -85,44 +88,82 @@ class FileMetadataStoreTest extends MetadataStoreContract {
     }
 
     @Test
-    void digests_are32BytesAtTheirIndexInASidecarFile() throws Exception {
+    void records_are64BytesAtTheirIndexInASidecarFile_digestAttemptAndCheck() throws Exception {
         UploadSession session = newSession();
         store.create(session);
         store.recordChunk(session.id(), receipt(3, ZERO_FILE));
 
-        byte[] file = Files.readAllBytes(root.resolve(session.id().value()).resolve("chunks.sha256"));
+        byte[] file = Files.readAllBytes(root.resolve(session.id().value()).resolve("chunks.records"));
 
-        assertEquals(10 * 32, file.length, "one digest for each chunk of the plan");
-        assertTrue(ZERO_FILE.matches(Arrays.copyOfRange(file, 96, 128)));
-        assertTrue(Arrays.equals(new byte[96], Arrays.copyOfRange(file, 0, 96)));
-        assertTrue(Arrays.equals(new byte[6 * 32], Arrays.copyOfRange(file, 128, 320)));
+        assertEquals(10 * 64, file.length, "one record for each chunk of the plan");
+        assertTrue(ZERO_FILE.matches(Arrays.copyOfRange(file, 192, 224)));
+        assertEquals(ATTEMPT.value(), ByteBuffer.wrap(file, 224, 8).getLong());
+        assertTrue(Arrays.equals(new byte[192], Arrays.copyOfRange(file, 0, 192)));
+        assertTrue(Arrays.equals(new byte[6 * 64], Arrays.copyOfRange(file, 256, 640)));
     }
 
     @Test
-    void aDigestWrittenBeforeACrash_withoutItsRecord_isIgnoredUntilTheChunkIsRecorded() throws Exception {
+    void aRecordWrittenBeforeACrash_withoutTheSessionRecordingTheChunk_isIgnoredUntilTheChunkIsRecorded() throws Exception {
         UploadSession session = newSession();
         store.create(session);
         store.recordChunk(session.id(), receipt(2, ZERO_FILE));
-        // A crash after the digest of chunk 4 was written, before the session file recorded the chunk.
-        try (FileChannel channel = FileChannel.open(
-                root.resolve(session.id().value()).resolve("chunks.sha256"), StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap(OTHER.bytes()), 4 * 32);
-        }
+        // A crash after the record of chunk 4 was written, before the session file recorded the chunk.
+        writeAt("chunks.records", session, ChunkRecords.recordBytes(new RecordedChunk(OTHER, ATTEMPT)), 4 * 64);
 
-        assertEquals(new TreeMap<>(Map.of(2, ZERO_FILE)), store.chunkDigests(session.id()));
+        assertEquals(new TreeMap<>(Map.of(2, new RecordedChunk(ZERO_FILE, ATTEMPT))), store.recordedChunks(session.id()));
         assertEquals(2, store.recordChunk(session.id(), receipt(4, ZERO_FILE)));
-        assertEquals(new TreeMap<>(Map.of(2, ZERO_FILE, 4, ZERO_FILE)), store.chunkDigests(session.id()));
+        assertEquals(new TreeMap<>(Map.of(2, new RecordedChunk(ZERO_FILE, ATTEMPT), 4, new RecordedChunk(ZERO_FILE, ATTEMPT))),
+                store.recordedChunks(session.id()));
     }
 
     @Test
-    void create_overTheDigestsOfADeleteThatCrashed_doesNotTakeThemOver() throws Exception {
+    void aRecordTornByACrash_failsItsCheck_andHoldsNoRecord_neverAnotherBodysAttempt() throws Exception {
+        UploadSession session = newSession();
+        store.create(session);
+        store.recordChunk(session.id(), receipt(1, ZERO_FILE));
+        store.recordChunk(session.id(), receipt(2, ZERO_FILE));
+        // Chunk 2 recorded again with another body, and the write torn: the new digest, the old attempt.
+        byte[] torn = ChunkRecords.recordBytes(new RecordedChunk(OTHER, ATTEMPT));
+        System.arraycopy(ChunkRecords.recordBytes(new RecordedChunk(OTHER, new StagingAttempt(99))), 0, torn, 0, 32);
+        torn[35] ^= 1;
+        writeAt("chunks.records", session, torn, 2 * 64);
+
+        assertEquals(new TreeMap<>(Map.of(1, new RecordedChunk(ZERO_FILE, ATTEMPT))), store.recordedChunks(session.id()));
+    }
+
+    @Test
+    void theDigestsFileOfAnOlderVersion_isReadWithTheLegacyAttempt_forTheChunksNotRecordedSince() throws Exception {
+        Instant now = Instant.now();
+        UploadSession session = newSession().withChunkReceived(0, now, now.plusSeconds(60)).withChunkReceived(5, now, now.plusSeconds(60));
+        store.create(session);
+        byte[] legacy = new byte[10 * 32];
+        System.arraycopy(OTHER.bytes(), 0, legacy, 0, 32);
+        System.arraycopy(ZERO_FILE.bytes(), 0, legacy, 5 * 32, 32);
+        Files.write(root.resolve(session.id().value()).resolve("chunks.sha256"), legacy);
+
+        assertEquals(new TreeMap<>(Map.of(0, new RecordedChunk(OTHER, StagingAttempt.LEGACY),
+                5, new RecordedChunk(ZERO_FILE, StagingAttempt.LEGACY))), store.recordedChunks(session.id()));
+        store.recordChunk(session.id(), receipt(5, OTHER));
+        assertEquals(new TreeMap<>(Map.of(0, new RecordedChunk(OTHER, StagingAttempt.LEGACY),
+                5, new RecordedChunk(OTHER, ATTEMPT))), store.recordedChunks(session.id()));
+    }
+
+    @Test
+    void create_overTheRecordsOfADeleteThatCrashed_doesNotTakeThemOver() throws Exception {
         UploadSession session = newSession().withChunkReceived(0, Instant.now(), Instant.now().plusSeconds(60));
         Path directory = Files.createDirectories(root.resolve(session.id().value()));
         Files.write(directory.resolve("chunks.sha256"), OTHER.bytes());
+        Files.write(directory.resolve("chunks.records"), ChunkRecords.recordBytes(new RecordedChunk(OTHER, ATTEMPT)));
 
         store.create(session);
 
-        assertTrue(store.chunkDigests(session.id()).isEmpty());
+        assertTrue(store.recordedChunks(session.id()).isEmpty());
+    }
+
+    private void writeAt(String file, UploadSession session, byte[] bytes, long position) throws Exception {
+        try (FileChannel channel = FileChannel.open(root.resolve(session.id().value()).resolve(file), StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(bytes), position);
+        }
     }
 
     private static UploadSession newSession() {
@@ -133,6 +174,6 @@ class FileMetadataStoreTest extends MetadataStoreContract {
 
     private static ChunkReceipt receipt(int index, Sha256 sha256) {
         Instant now = Instant.now();
-        return new ChunkReceipt(index, now, now.plus(Duration.ofHours(1)), sha256);
+        return new ChunkReceipt(index, now, now.plus(Duration.ofHours(1)), sha256, ATTEMPT);
     }
 }

@@ -41,6 +41,14 @@ class H2JdbcMetadataStoreTest extends MetadataStoreContract {
     }
 
     @Test
+    void schema_ofVersion2WithDigests_isUpgradedInPlace_andItsChunksKeepTheLegacyAttempt() throws Exception {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:" + directory.resolve("v2").toAbsolutePath());
+        dataSource.setUser("sa");
+        SchemaUpgradeCheck.upgradeFromVersion2(dataSource);
+    }
+
+    @Test
     void receivedSet_isReadFromTheUploadRowAlone() throws Exception {
         ReceivedBitmapCheck.receivedSet_isReadFromTheUploadRowAlone(pool());
     }

@@ -114,6 +114,21 @@ class PostgresJdbcMetadataStoreTest extends MetadataStoreContract {
     }
 
     @Test
+    void schema_ofVersion2WithDigests_isUpgradedInPlace_andItsChunksKeepTheLegacyAttempt() throws Exception {
+        String old = DATABASE + "_v2";
+        try (Connection connection = dataSource("test").getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + old);
+        }
+        try {
+            SchemaUpgradeCheck.upgradeFromVersion2(dataSource(old));
+        } finally {
+            try (Connection connection = dataSource("test").getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("DROP DATABASE IF EXISTS " + old + " WITH (FORCE)");
+            }
+        }
+    }
+
+    @Test
     void receivedSet_isReadFromTheUploadRowAlone() throws Exception {
         ReceivedBitmapCheck.receivedSet_isReadFromTheUploadRowAlone(pool());
     }

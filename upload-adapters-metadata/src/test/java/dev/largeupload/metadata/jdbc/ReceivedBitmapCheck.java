@@ -69,7 +69,7 @@ final class ReceivedBitmapCheck {
         }
         assertEquals(expected, store.receivedChunks(id));
         assertEquals(expected, bitSetOf(store.find(id).orElseThrow().receivedChunks()));
-        assertTrue(store.chunkDigests(id).isEmpty(), "the digests, unlike the set, come from the chunk rows");
+        assertTrue(store.recordedChunks(id).isEmpty(), "the digests, unlike the set, come from the chunk rows");
     }
 
     /**
@@ -132,7 +132,8 @@ final class ReceivedBitmapCheck {
 
     private static ChunkReceipt receipt(int index, Instant now) {
         return new ChunkReceipt(index, now, now.plus(Duration.ofHours(72)),
-                Sha256.of(Sha256.newDigest().digest(("chunk " + index).getBytes(StandardCharsets.UTF_8))));
+                Sha256.of(Sha256.newDigest().digest(("chunk " + index).getBytes(StandardCharsets.UTF_8))),
+                dev.largeupload.domain.model.StagingAttempt.random());
     }
 
     /** The {@code received} column of upload {@code id}, as stored. */

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.RecordedChunk;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -67,10 +69,11 @@ final class SchemaUpgradeCheck {
         assertArrayEquals(new byte[0], ReceivedBitmapCheck.bitmapOf(dataSource, empty), "no chunk, and not NULL");
         assertEquals(old, store.receivedChunks(id));
         assertEquals(new BitSet(), store.receivedChunks(empty));
-        assertTrue(store.chunkDigests(id).isEmpty(), "chunks of version 1 have no digest");
+        assertTrue(store.recordedChunks(id).isEmpty(), "chunks of version 1 have no digest");
         assertEquals(2, store.recordChunk(id, receipt(5, "five again", now)));
         assertEquals(3, store.recordChunk(id, receipt(7, "seven", now)));
-        assertEquals(new TreeMap<>(Map.of(5, digestOf("five again"), 7, digestOf("seven"))), store.chunkDigests(id));
+        assertEquals(new TreeMap<>(Map.of(5, new RecordedChunk(digestOf("five again"), ATTEMPT),
+                7, new RecordedChunk(digestOf("seven"), ATTEMPT))), store.recordedChunks(id));
         assertEquals(3, store.find(id).orElseThrow().receivedCount());
         old.set(7);
         assertEquals(old, store.receivedChunks(id));
@@ -78,8 +81,51 @@ final class SchemaUpgradeCheck {
         assertEquals(2, store.countActive(now));
     }
 
+    /**
+     * An upgrade from the schema of version 2 (digests, no staging attempts): chunks recorded then read back with
+     * the legacy attempt; one recorded again gets its attempt with its digest, the other keeps the legacy one.
+     */
+    static void upgradeFromVersion2(DataSource dataSource) throws SQLException {
+        UploadId id = UploadId.random();
+        Instant now = Instant.now();
+        try (Connection connection = dataSource.getConnection()) {
+            SchemaMigrations.apply(connection, SchemaMigrations.SCRIPTS.subList(0, 2));
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO uploads (id, file_name, content_type, file_size, chunk_size,"
+                        + " chunk_count, state, created_at, updated_at, expires_at, token_hash, received_count, received)"
+                        + " VALUES ('" + id.value() + "', 'v2.bin', 'application/octet-stream', 10485760, 1048576, 10,"
+                        + " 'ACTIVE', 1, 2, " + now.plus(Duration.ofHours(1)).toEpochMilli() + ", '" + "00".repeat(32)
+                        + "', 2, NULL)");
+            }
+            try (var insert = connection.prepareStatement(
+                    "INSERT INTO upload_chunks (upload_id, chunk_index, received_at, sha256) VALUES (?, ?, 1, ?)")) {
+                for (int index : new int[] {1, 3}) {
+                    insert.setString(1, id.value());
+                    insert.setInt(2, index);
+                    insert.setBytes(3, digestOf("v2 chunk " + index).bytes());
+                    insert.executeUpdate();
+                }
+            }
+            try (var update = connection.prepareStatement("UPDATE uploads SET received = ? WHERE id = ?")) {
+                update.setBytes(1, new byte[] {0b0000_1010}); // chunks 1 and 3, as BitSet#toByteArray lays them out
+                update.setString(2, id.value());
+                update.executeUpdate();
+            }
+        }
+
+        JdbcMetadataStore store = new JdbcMetadataStore(dataSource);
+
+        assertEquals(new TreeMap<>(Map.of(1, new RecordedChunk(digestOf("v2 chunk 1"), StagingAttempt.LEGACY),
+                3, new RecordedChunk(digestOf("v2 chunk 3"), StagingAttempt.LEGACY))), store.recordedChunks(id));
+        assertEquals(2, store.recordChunk(id, receipt(3, "v3 chunk 3", now)));
+        assertEquals(new TreeMap<>(Map.of(1, new RecordedChunk(digestOf("v2 chunk 1"), StagingAttempt.LEGACY),
+                3, new RecordedChunk(digestOf("v3 chunk 3"), ATTEMPT))), store.recordedChunks(id));
+    }
+
+    private static final StagingAttempt ATTEMPT = new StagingAttempt(0x7e57_a77e_3b7L);
+
     private static ChunkReceipt receipt(int index, String content, Instant now) {
-        return new ChunkReceipt(index, now, now.plus(Duration.ofHours(2)), digestOf(content));
+        return new ChunkReceipt(index, now, now.plus(Duration.ofHours(2)), digestOf(content), ATTEMPT);
     }
 
     private static Sha256 digestOf(String text) {

@@ -108,7 +108,8 @@ class RedisMetadataStoreOutageTest {
     }
 
     private static ChunkReceipt receipt(int index) {
-        return new ChunkReceipt(index, Instant.now(), Instant.now().plus(Duration.ofHours(1)), SOME_DIGEST);
+        return new ChunkReceipt(index, Instant.now(), Instant.now().plus(Duration.ofHours(1)), SOME_DIGEST,
+                dev.largeupload.domain.model.StagingAttempt.random());
     }
 
     private static void assertUnavailableQuickly(Executable call) {

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.RecordedChunk;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
 import java.time.Duration;
@@ -46,6 +48,7 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
             Integer.parseInt(env("REDIS_PORT", "6379")), 0, Optional.ofNullable(System.getenv("REDIS_PASSWORD")), false)
             .withKeyPrefix(PREFIX);
     private static final Sha256 SOME_DIGEST = Sha256.fromHex("ab".repeat(32), "test digest");
+    private static final StagingAttempt SOME_ATTEMPT = new StagingAttempt(0x5eed_5eed_5eedL);
 
     @BeforeAll
     static void requireRedis() {
@@ -100,7 +103,7 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
         long grace = Duration.ofDays(RedisMetadataStore.DEFAULT_GRACE_DAYS).toMillis();
         try (Jedis jedis = pools.get(0).getResource()) {
             assertEquals(expiresAt.toEpochMilli() + grace, jedis.pexpireTime(PREFIX + "upload:" + id));
-            store.recordChunk(id, new ChunkReceipt(3, expiresAt, expiresAt.plusSeconds(10), SOME_DIGEST));
+            store.recordChunk(id, new ChunkReceipt(3, expiresAt, expiresAt.plusSeconds(10), SOME_DIGEST, SOME_ATTEMPT));
             assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id));
             assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id + ":chunks"));
             assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id + ":digests"));
@@ -122,7 +125,7 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
     @Test
     void keys_ofACompletedUpload_doNotExpire() {
         UploadId id = createdExpiringAt(Instant.now().plusSeconds(60));
-        store.recordChunk(id, new ChunkReceipt(0, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST));
+        store.recordChunk(id, new ChunkReceipt(0, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
         assertTrue(store.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, Instant.now()));
         assertTrue(store.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, Instant.now()));
         try (Jedis jedis = pools.get(0).getResource()) {
@@ -173,11 +176,25 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
     }
 
     @Test
+    void recordedChunks_ofADigestAnOlderVersionWrote_haveTheLegacyAttempt_untilRecordedAgain() {
+        UploadId id = createdExpiringAt(Instant.now().plusSeconds(60));
+        store.recordChunk(id, new ChunkReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
+        try (Jedis jedis = pools.get(0).getResource()) {
+            jedis.hset((PREFIX + "upload:" + id + ":digests").getBytes(), "1".getBytes(), SOME_DIGEST.bytes());
+        }
+
+        assertEquals(new RecordedChunk(SOME_DIGEST, StagingAttempt.LEGACY), store.recordedChunks(id).get(1));
+        store.recordChunk(id, new ChunkReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
+        assertEquals(new RecordedChunk(SOME_DIGEST, SOME_ATTEMPT), store.recordedChunks(id).get(1));
+    }
+
+    @Test
     void delete_removesTheDigestsKey() {
         UploadId id = createdExpiringAt(Instant.now().plusSeconds(60));
-        store.recordChunk(id, new ChunkReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST));
+        store.recordChunk(id, new ChunkReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
         try (Jedis jedis = pools.get(0).getResource()) {
-            assertArrayEquals(SOME_DIGEST.bytes(), jedis.hget((PREFIX + "upload:" + id + ":digests").getBytes(), "1".getBytes()));
+            assertArrayEquals(RedisMetadataStore.recordValue(new RecordedChunk(SOME_DIGEST, SOME_ATTEMPT)),
+                    jedis.hget((PREFIX + "upload:" + id + ":digests").getBytes(), "1".getBytes()));
             store.delete(id);
             assertFalse(jedis.exists(PREFIX + "upload:" + id + ":digests"));
         }

@@ -1,7 +1,6 @@
 package dev.largeupload.domain.port;
 
 import dev.largeupload.domain.error.UploadException;
-import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -20,6 +19,10 @@ import java.util.SortedMap;
  *   <li><b>Atomic and idempotent chunk recording</b>: recording the same chunk twice, or from many
  *       threads or servers at once, leaves it recorded once; a chunk is recorded only while the
  *       upload is {@link UploadState#ACTIVE}, serialised with state changes.</li>
+ *   <li><b>Digest and attempt together</b>: a chunk's SHA-256 and the {@link dev.largeupload.domain.model.StagingAttempt}
+ *       whose bytes it is the digest of are written and replaced in one atomic step, so no reader (nor a crash)
+ *       ever pairs the digest of one body with the attempt of another; of concurrent records of one index
+ *       the last wins whole.</li>
  *   <li><b>Compare-and-set state changes</b>: of any number of concurrent callers (threads or
  *       servers sharing the store) asking for the same change, exactly one succeeds.</li>
  *   <li><b>No vendor exceptions</b>: a store that cannot be reached throws
@@ -64,9 +67,10 @@ public interface MetadataStore {
     Optional<UploadSession> find(UploadId id);
 
     /**
-     * Records that chunk {@code receipt.index()} of upload {@code id} has been staged, with its SHA-256,
-     * and pushes the upload's expiry to {@code receipt.expiresAt()}. Recording an index again keeps it
-     * counted once and replaces its digest (the chunk was staged again).
+     * Records that chunk {@code receipt.index()} of upload {@code id} has been staged by {@code receipt.attempt()},
+     * with the SHA-256 of those bytes, and pushes the upload's expiry to {@code receipt.expiresAt()}. Recording
+     * an index again keeps it counted once and replaces its digest and attempt together (another body was
+     * staged for it).
      *
      * @return how many chunks the upload has received, this one included
      * @throws UploadException.NotFound if there is no such upload
@@ -78,12 +82,14 @@ public interface MetadataStore {
     BitSet receivedChunks(UploadId id);
 
     /**
-     * The SHA-256 of every recorded chunk, by index, in index order. A chunk recorded by an older version
-     * that kept no digest is absent.
+     * The digest and staging attempt of every recorded chunk, by index, in index order, each pair as one
+     * record wrote it. A chunk recorded by an older version that kept no digest is absent (its bytes are
+     * those of {@link dev.largeupload.domain.model.StagingAttempt#LEGACY}); one recorded with a digest but
+     * before attempts were kept has the legacy attempt.
      *
      * @throws UploadException.NotFound if there is no such upload
      */
-    SortedMap<Integer, Sha256> chunkDigests(UploadId id);
+    SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id);
 
     /**
      * Changes the state of upload {@code id} from {@code expected} to {@code next}, only if it is

@@ -17,6 +17,7 @@ import dev.largeupload.domain.model.BlockId;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -27,10 +28,14 @@ import dev.largeupload.domain.port.ChunkData;
 import dev.largeupload.domain.port.ChunkReceipt;
 import dev.largeupload.domain.port.CommittedBlob;
 import dev.largeupload.domain.port.MetadataStore;
+import dev.largeupload.domain.port.RecordedChunk;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.service.Results.Initiated;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,7 +54,13 @@ import java.util.regex.Pattern;
  * orders the calls to the two stores so that no failure leaves a wrong state behind:
  * a chunk is recorded only after it was staged whole; a commit happens only after every chunk is
  * recorded and the state moved to {@code COMPLETING} by compare-and-set, so one caller commits.
- * Stateless and thread-safe.
+ *
+ * <p>Every chunk request stages its body under a fresh {@link StagingAttempt} and records the digest
+ * together with that attempt; the commit takes the recorded attempt of each chunk. So when one index is
+ * sent several times at once, on one server or several, whichever record comes last names both the
+ * digest and the bytes committed: the composite digest checked at completion is always that of the
+ * bytes in the file. Thread-safe; the only state it keeps is a bounded memory of whole-file digests
+ * already verified, which spares a repeated {@code complete} a second read of the file.
  */
 public final class UploadService {
 
@@ -58,11 +69,16 @@ public final class UploadService {
             "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
                     + "(\\s*;\\s*[A-Za-z0-9!#$&^_.+-]+=(\"[^\"\\p{Cntrl}]*\"|[A-Za-z0-9!#$&^_.+-]+))*");
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+    /** Bytes read at a time when a committed file is hashed again. */
+    private static final int READ_BUFFER = 1 << 20;
+    /** Whole-file digests remembered at most; one is about 200 bytes. */
+    private static final int REMEMBERED_FILES = 10_000;
 
     private final MetadataStore metadata;
     private final BlobStore blobs;
     private final UploadPolicy policy;
     private final Clock clock;
+    private final VerifiedFiles verifiedFiles = new VerifiedFiles(REMEMBERED_FILES);
 
     public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock) {
         this.metadata = Objects.requireNonNull(metadata, "metadata");
@@ -127,8 +143,9 @@ public final class UploadService {
             throw new ChunkLengthMismatch(chunk, length, "the request announced " + declaredLength + " bytes");
         }
         VerifiedChunkStream verified = new VerifiedChunkStream(body, chunk, length, digests);
+        StagingAttempt attempt = StagingAttempt.random();
         try {
-            blobs.stage(session.blobName(), chunk, new ChunkData(verified, length, digests.md5()));
+            blobs.stage(session.blobName(), chunk, attempt, new ChunkData(verified, length, digests.md5()));
         } catch (StoreUnavailable e) {
             throw movedOnOr(id, e);
         }
@@ -136,12 +153,12 @@ public final class UploadService {
         Instant done = clock.instant();
         int receivedCount;
         try {
-            receivedCount = metadata.recordChunk(id, new ChunkReceipt(chunk, done, done.plus(policy.uploadTtl()), sha256));
+            receivedCount = metadata.recordChunk(id, new ChunkReceipt(chunk, done, done.plus(policy.uploadTtl()), sha256, attempt));
         } catch (NotFound | NotActive | Expired e) {
             discardIfEnded(id, session.blobName());
             throw e;
         }
-        return new ChunkAccepted(session, chunk, BlockId.of(chunk), receivedCount, sha256);
+        return new ChunkAccepted(session, chunk, BlockId.of(chunk, attempt), receivedCount, sha256);
     }
 
     /** The upload ended (deleted, aborted, expired) while a chunk streamed in: what was staged for it has no owner. */
@@ -161,8 +178,11 @@ public final class UploadService {
     /**
      * Commits the upload once every chunk has arrived. Repeating it after success answers the same.
      * Before anything is committed, the composite digest the client gives is checked against the one
-     * computed from the recorded chunk digests; a whole-file SHA-256 (given here or at initiation) is
-     * passed to the blob store, which checks it where it computes one while committing.
+     * computed from the recorded chunk digests, and the blob store commits exactly the staging attempts
+     * those digests were recorded with; a whole-file SHA-256 (given here or at initiation) is passed to
+     * the blob store, which checks it where it computes one while committing. A repeat checks what it is
+     * given as the first call did: the composite against the records, and a whole-file SHA-256 given now
+     * against the committed file (read once, streamed, where it was not verified before).
      *
      * @throws Incomplete listing the missing chunks (the upload stays active)
      * @throws ChecksumMismatch if a digest does not match (nothing is committed; the upload stays active)
@@ -193,11 +213,13 @@ public final class UploadService {
             throw new NotActive("Upload " + id + " changed while completing; try again.");
         }
         try {
-            // COMPLETING refuses new chunk records, so the digests read now are those of the chunks committed.
-            Optional<Sha256> composite = verifiedComposite(id, session, request);
+            // COMPLETING refuses new chunk records, so the records read now name the bytes committed.
+            SortedMap<Integer, RecordedChunk> records = metadata.recordedChunks(id);
+            Optional<Sha256> composite = verifiedComposite(id, session, records, request);
             UploadSession completing = session.transitionTo(UploadState.COMPLETING, now);
-            CommittedBlob blob = blobs.commit(completing.blobName(), completing.plan(), new BlobAttributes(
-                    completing.contentType(), completing.fileName(), id, expectedSha256));
+            CommittedBlob blob = blobs.commit(completing.blobName(), completing.plan(), attempts(records, completing.plan()),
+                    new BlobAttributes(completing.contentType(), completing.fileName(), id, expectedSha256));
+            blob.sha256().ifPresent(actual -> verifiedFiles.remember(id, actual));
             Instant committedAt = clock.instant();
             if (!metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, committedAt)) {
                 throw new NotActive("Upload " + id + " was taken over while completing; try again.");
@@ -215,9 +237,59 @@ public final class UploadService {
         return complete(id, token, CompletionRequest.NONE);
     }
 
+    /**
+     * A {@code complete} of an upload already committed: it checks what it is given exactly as the first
+     * call did, and changes nothing either way.
+     */
     private Completed completedAgain(UploadSession session, CompletionRequest request) {
-        Optional<Sha256> composite = verifiedComposite(session.id(), session, request);
-        return new Completed(session, new CommittedBlob(session.plan().fileSize(), Optional.empty()), composite, false);
+        Optional<Sha256> composite = verifiedComposite(session.id(), session, metadata.recordedChunks(session.id()), request);
+        Optional<String> sha256 = Optional.empty();
+        if (request.sha256().isPresent()) {
+            String actual = committedSha256(session);
+            if (!actual.equals(request.sha256().get().hex())) {
+                throw new ChecksumMismatch("The file's SHA-256 is " + actual + ", not the expected "
+                        + request.sha256().get().hex() + "; the completed upload is unchanged.");
+            }
+            sha256 = Optional.of(actual);
+        }
+        return new Completed(session, new CommittedBlob(session.plan().fileSize(), sha256), composite, false);
+    }
+
+    /**
+     * The whole-file SHA-256 of a committed upload: remembered when it was verified on this server, otherwise
+     * computed by one sequential read of the committed blob through a small buffer.
+     */
+    private String committedSha256(UploadSession session) {
+        Optional<String> known = verifiedFiles.find(session.id());
+        if (known.isPresent()) {
+            return known.get();
+        }
+        MessageDigest digest = Sha256.newDigest();
+        byte[] buffer = new byte[READ_BUFFER];
+        try (InputStream in = blobs.openCommitted(session.blobName(), 0, session.plan().fileSize())) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new StoreUnavailable("The committed file of upload " + session.id() + " could not be read to check its"
+                    + " SHA-256; try again shortly.", e);
+        } catch (UncheckedIOException e) {
+            throw new StoreUnavailable("The committed file of upload " + session.id() + " could not be read to check its"
+                    + " SHA-256; try again shortly.", e.getCause());
+        }
+        String actual = Sha256.of(digest.digest()).hex();
+        verifiedFiles.remember(session.id(), actual);
+        return actual;
+    }
+
+    /** The attempt to commit for each chunk of {@code plan}: the recorded one, or the legacy one for a chunk recorded without. */
+    private static List<StagingAttempt> attempts(SortedMap<Integer, RecordedChunk> records, ChunkPlan plan) {
+        List<StagingAttempt> attempts = new ArrayList<>(plan.chunkCount());
+        for (int index = 0; index < plan.chunkCount(); index++) {
+            RecordedChunk record = records.get(index);
+            attempts.add(record == null ? StagingAttempt.LEGACY : record.attempt());
+        }
+        return attempts;
     }
 
     /** The whole-file SHA-256 to check: the one given now or at initiation; both given must agree. */
@@ -231,11 +303,11 @@ public final class UploadService {
     }
 
     /** The composite digest of the recorded chunks, checked against the client's when it gave one. */
-    private Optional<Sha256> verifiedComposite(UploadId id, UploadSession session, CompletionRequest request) {
-        SortedMap<Integer, Sha256> digests = metadata.chunkDigests(id);
+    private static Optional<Sha256> verifiedComposite(UploadId id, UploadSession session,
+                                                      SortedMap<Integer, RecordedChunk> records, CompletionRequest request) {
         int count = session.plan().chunkCount();
-        Optional<Sha256> composite = digests.size() == count && (count == 0 || digests.lastKey() == count - 1)
-                ? Optional.of(Sha256.composite(new ArrayList<>(digests.values())))
+        Optional<Sha256> composite = records.size() == count && (count == 0 || records.lastKey() == count - 1)
+                ? Optional.of(Sha256.composite(records.values().stream().map(RecordedChunk::sha256).toList()))
                 : Optional.empty();
         if (request.compositeSha256().isPresent()) {
             if (composite.isEmpty()) {
@@ -285,6 +357,7 @@ public final class UploadService {
         }
         blobs.delete(session.blobName());
         metadata.delete(id);
+        verifiedFiles.forget(id);
         return session;
     }
 

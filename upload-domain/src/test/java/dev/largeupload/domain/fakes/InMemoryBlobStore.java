@@ -7,6 +7,7 @@ import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.BlobStore;
 import dev.largeupload.domain.port.ChunkData;
@@ -30,21 +31,25 @@ import java.util.function.Supplier;
 
 /**
  * A {@link BlobStore} in memory, for tests. It keeps the port's promises that a test can observe:
- * a chunk is staged only when its stream gave all its bytes without throwing (an earlier staging of
- * the same index stays otherwise; a short stream is {@link ChunkLengthMismatch}, a failing one
- * {@link TransferInterrupted}, as the filesystem store reports them), a given MD5 is checked, commit needs every chunk with its planned
- * length and is idempotent, delete discards staged and committed data and succeeds on nothing.
+ * a chunk is staged only when its stream gave all its bytes without throwing, each attempt apart (no
+ * staging replaces another attempt's bytes; a short stream is {@link ChunkLengthMismatch}, a failing one
+ * {@link TransferInterrupted}, as the filesystem store reports them), a given MD5 is checked, commit takes
+ * exactly the attempts it is given, needs each with its planned length and is idempotent, delete discards
+ * staged and committed data and succeeds on nothing.
  * Unlike a real store it holds whole chunks in memory, so keep test data small.
  *
- * <p>A test can make the next {@link #commit} fail with {@link #failNextCommitWith}.
+ * <p>A test can make the next {@link #commit} fail with {@link #failNextCommitWith}, and make commits
+ * answer no digest, as a store that commits without reading the bytes does, with {@link #commitWithoutReading}.
  */
 public final class InMemoryBlobStore implements BlobStore {
 
-    private final Map<BlobName, Map<Integer, byte[]>> staged = new HashMap<>();
+    private final Map<BlobName, Map<Integer, Map<StagingAttempt, byte[]>>> staged = new HashMap<>();
     private final Map<BlobName, byte[]> committed = new HashMap<>();
     private final Map<BlobName, BlobAttributes> attributes = new HashMap<>();
     private Supplier<? extends RuntimeException> nextCommitFailure;
     private int commitCalls;
+    private int openCalls;
+    private boolean digestOnCommit = true;
 
     @Override
     public void checkAvailable() {
@@ -52,7 +57,7 @@ public final class InMemoryBlobStore implements BlobStore {
     }
 
     @Override
-    public void stage(BlobName blob, int index, ChunkData chunk) {
+    public void stage(BlobName blob, int index, StagingAttempt attempt, ChunkData chunk) {
         // Read outside the lock, as a real store streams; publish only a whole chunk. A failing or short
         // stream is reported as the real stores report it.
         byte[] bytes;
@@ -70,15 +75,15 @@ public final class InMemoryBlobStore implements BlobStore {
             throw new ChecksumMismatch("chunk " + index + " does not match its MD5");
         }
         synchronized (this) {
-            staged.computeIfAbsent(blob, b -> new HashMap<>()).put(index, bytes);
+            staged.computeIfAbsent(blob, b -> new HashMap<>()).computeIfAbsent(index, i -> new HashMap<>()).put(attempt, bytes);
         }
     }
 
     @Override
     public synchronized BitSet stagedChunks(BlobName blob, ChunkPlan plan) {
         BitSet result = new BitSet();
-        staged.getOrDefault(blob, Map.of()).forEach((index, bytes) -> {
-            if (index < plan.chunkCount() && bytes.length == plan.lengthOf(index)) {
+        staged.getOrDefault(blob, Map.of()).forEach((index, attempts) -> {
+            if (index < plan.chunkCount() && attempts.values().stream().anyMatch(b -> b.length == plan.lengthOf(index))) {
                 result.set(index);
             }
         });
@@ -86,7 +91,10 @@ public final class InMemoryBlobStore implements BlobStore {
     }
 
     @Override
-    public synchronized CommittedBlob commit(BlobName blob, ChunkPlan plan, BlobAttributes attrs) {
+    public synchronized CommittedBlob commit(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts, BlobAttributes attrs) {
+        if (attempts.size() != plan.chunkCount()) {
+            throw new IllegalArgumentException(attempts.size() + " attempts for " + plan.chunkCount() + " chunks");
+        }
         commitCalls++;
         if (nextCommitFailure != null) {
             RuntimeException failure = nextCommitFailure.get();
@@ -95,12 +103,14 @@ public final class InMemoryBlobStore implements BlobStore {
         }
         byte[] existing = committed.get(blob);
         if (existing != null && existing.length == plan.fileSize()) {
-            return new CommittedBlob(existing.length, Optional.of(sha256Hex(existing)));
+            return new CommittedBlob(existing.length, digestOnCommit ? Optional.of(sha256Hex(existing)) : Optional.empty());
         }
-        Map<Integer, byte[]> chunks = staged.getOrDefault(blob, Map.of());
+        Map<Integer, Map<StagingAttempt, byte[]>> chunks = staged.getOrDefault(blob, Map.of());
+        List<byte[]> chosen = new ArrayList<>();
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < plan.chunkCount(); i++) {
-            byte[] chunk = chunks.get(i);
+            byte[] chunk = chunks.getOrDefault(i, Map.of()).get(attempts.get(i));
+            chosen.add(chunk);
             if (chunk == null || chunk.length != plan.lengthOf(i)) {
                 missing.add(i);
             }
@@ -110,17 +120,18 @@ public final class InMemoryBlobStore implements BlobStore {
         }
         ByteArrayOutputStream whole = new ByteArrayOutputStream(Math.toIntExact(plan.fileSize()));
         for (int i = 0; i < plan.chunkCount(); i++) {
-            whole.writeBytes(chunks.get(i));
+            whole.writeBytes(chosen.get(i));
         }
         byte[] bytes = whole.toByteArray();
         committed.put(blob, bytes);
         attributes.put(blob, attrs);
         staged.remove(blob);
-        return new CommittedBlob(bytes.length, Optional.of(sha256Hex(bytes)));
+        return new CommittedBlob(bytes.length, digestOnCommit ? Optional.of(sha256Hex(bytes)) : Optional.empty());
     }
 
     @Override
     public synchronized InputStream openCommitted(BlobName blob, long offset, long length) {
+        openCalls++;
         byte[] bytes = committed.get(blob);
         if (bytes == null) {
             throw new NotFound(blob.value());
@@ -143,14 +154,30 @@ public final class InMemoryBlobStore implements BlobStore {
         this.nextCommitFailure = failure;
     }
 
+    /** From now on, {@link #commit} answers no SHA-256, like a store that does not read while committing. */
+    public synchronized void commitWithoutReading() {
+        this.digestOnCommit = false;
+    }
+
+    /** How often {@link #openCommitted} was called. */
+    public synchronized int openCalls() {
+        return openCalls;
+    }
+
     /** How often {@link #commit} was called, failures included. */
     public synchronized int commitCalls() {
         return commitCalls;
     }
 
-    /** The bytes staged for chunk {@code index}, if any. */
-    public synchronized Optional<byte[]> stagedChunk(BlobName blob, int index) {
-        return Optional.ofNullable(staged.getOrDefault(blob, Map.of()).get(index)).map(b -> Arrays.copyOf(b, b.length));
+    /** The bytes staged for chunk {@code index} by {@code attempt}, if any. */
+    public synchronized Optional<byte[]> stagedChunk(BlobName blob, int index, StagingAttempt attempt) {
+        return Optional.ofNullable(staged.getOrDefault(blob, Map.of()).getOrDefault(index, Map.of()).get(attempt))
+                .map(b -> Arrays.copyOf(b, b.length));
+    }
+
+    /** How many attempts of chunk {@code index} are staged. */
+    public synchronized int stagedAttempts(BlobName blob, int index) {
+        return staged.getOrDefault(blob, Map.of()).getOrDefault(index, Map.of()).size();
     }
 
     /** The committed blob's bytes, if it is committed. */

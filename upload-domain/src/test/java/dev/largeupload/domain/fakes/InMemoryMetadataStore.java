@@ -2,12 +2,12 @@ package dev.largeupload.domain.fakes;
 
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
-import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.ChunkReceipt;
 import dev.largeupload.domain.port.MetadataStore;
+import dev.largeupload.domain.port.RecordedChunk;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -17,17 +17,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * A {@link MetadataStore} in a map, for tests of the domain and of code built on it. Every method
  * is synchronised, so recording, compare-and-set and creating within a limit are atomic across threads as the
  * port requires (within one JVM); it runs through {@code MetadataStoreContract} like the real stores. Like a real store, it changes state by compare-and-set only and does not judge
  * whether the state machine allows the change: that is the use cases' job.
+ *
+ * <p>A test can run code just before each chunk is recorded, outside the store's lock, with
+ * {@link #beforeEachRecord}: to hold one record back until another has happened, for example.
  */
 public final class InMemoryMetadataStore implements MetadataStore {
 
     private final Map<UploadId, UploadSession> sessions = new HashMap<>();
-    private final Map<UploadId, SortedMap<Integer, Sha256>> digests = new HashMap<>();
+    private final Map<UploadId, SortedMap<Integer, RecordedChunk>> records = new HashMap<>();
+    private volatile Consumer<ChunkReceipt> beforeRecord = receipt -> { };
     private volatile Runnable beforeCountingActive = () -> { };
 
     @Override
@@ -63,7 +68,19 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized int recordChunk(UploadId id, ChunkReceipt receipt) {
+    public int recordChunk(UploadId id, ChunkReceipt receipt) {
+        beforeRecord.accept(receipt);
+        synchronized (this) {
+            return recordNow(id, receipt);
+        }
+    }
+
+    /** Runs {@code hook} with each receipt just before it is recorded, on the recording thread, outside the lock. */
+    public void beforeEachRecord(Consumer<ChunkReceipt> hook) {
+        this.beforeRecord = hook;
+    }
+
+    private int recordNow(UploadId id, ChunkReceipt receipt) {
         UploadSession session = sessions.get(id);
         if (session == null) {
             throw new NotFound(id.value());
@@ -73,7 +90,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         }
         UploadSession next = session.withChunkReceived(receipt.index(), receipt.receivedAt(), receipt.expiresAt());
         sessions.put(id, next);
-        digests.computeIfAbsent(id, k -> new TreeMap<>()).put(receipt.index(), receipt.sha256());
+        records.computeIfAbsent(id, k -> new TreeMap<>()).put(receipt.index(), receipt.record());
         return next.receivedCount();
     }
 
@@ -87,11 +104,11 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized SortedMap<Integer, Sha256> chunkDigests(UploadId id) {
+    public synchronized SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id) {
         if (!sessions.containsKey(id)) {
             throw new NotFound(id.value());
         }
-        return new TreeMap<>(digests.getOrDefault(id, new TreeMap<>()));
+        return new TreeMap<>(records.getOrDefault(id, new TreeMap<>()));
     }
 
     @Override
@@ -108,7 +125,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     @Override
     public synchronized void delete(UploadId id) {
         sessions.remove(id);
-        digests.remove(id);
+        records.remove(id);
     }
 
     @Override

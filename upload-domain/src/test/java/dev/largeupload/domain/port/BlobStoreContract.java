@@ -13,6 +13,7 @@ import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,8 +23,10 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +46,8 @@ public abstract class BlobStoreContract {
     private static final int CHUNK = 4096;
 
     protected BlobStore store;
+    /** The attempt of each chunk that {@link #stage(BlobName, int, byte[])} staged last: what the metadata store would record. */
+    private final Map<BlobName, Map<Integer, StagingAttempt>> recorded = new ConcurrentHashMap<>();
 
     /** A new store with nothing in it; called before each test. */
     protected abstract BlobStore newStore() throws Exception;
@@ -75,7 +80,7 @@ public abstract class BlobStoreContract {
             stage(blob, index, slice(file, plan, index));
         }
 
-        CommittedBlob committed = store.commit(blob, plan, attributes());
+        CommittedBlob committed = commit(blob, plan);
 
         assertEquals(file.length, committed.size());
         assertArrayEquals(file, readAll(blob, file.length));
@@ -85,26 +90,58 @@ public abstract class BlobStoreContract {
     void commit_ofZeroChunkPlan_createsAnEmptyBlob() throws IOException {
         BlobName blob = blob();
 
-        CommittedBlob committed = store.commit(blob, ChunkPlan.of(0, CHUNK), attributes());
+        CommittedBlob committed = commit(blob, ChunkPlan.of(0, CHUNK));
 
         assertEquals(0, committed.size());
         assertArrayEquals(new byte[0], readAll(blob, 0));
     }
 
     @Test
-    void stage_ofAnIndexAgain_replacesTheEarlierBytes() throws IOException {
+    void stage_ofAnIndexAgainUnderAnotherAttempt_overwritesNothing_andCommitTakesTheAttemptItIsGiven() throws IOException {
         BlobName blob = blob();
         ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
         byte[] first = bytes(CHUNK, 2);
-        byte[] second = bytes(CHUNK, 3);
-        byte[] replaced = bytes(CHUNK, 4);
-        stage(blob, 0, first);
-        stage(blob, 1, second);
+        byte[] earlier = bytes(CHUNK, 3);
+        byte[] later = bytes(CHUNK, 4);
+        StagingAttempt firstAttempt = StagingAttempt.random();
+        StagingAttempt earlierAttempt = StagingAttempt.random();
+        store.stage(blob, 0, firstAttempt, chunk(new ByteArrayInputStream(first), CHUNK));
+        store.stage(blob, 1, earlierAttempt, chunk(new ByteArrayInputStream(earlier), CHUNK));
 
-        stage(blob, 1, replaced);
-        store.commit(blob, plan, attributes());
+        store.stage(blob, 1, StagingAttempt.random(), chunk(new ByteArrayInputStream(later), CHUNK));
+        store.commit(blob, plan, List.of(firstAttempt, earlierAttempt), attributes());
 
-        assertArrayEquals(concat(first, replaced), readAll(blob, plan.fileSize()));
+        assertArrayEquals(concat(first, earlier), readAll(blob, plan.fileSize()), "the later attempt replaced the earlier");
+    }
+
+    /** An upload staged wholly by a version before staging attempts, completed by this one. */
+    @Test
+    void stage_underTheLegacyAttempt_isCommittedByIt() throws IOException {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
+        byte[] zero = bytes(CHUNK, 40);
+        byte[] one = bytes(CHUNK, 41);
+        store.stage(blob, 0, StagingAttempt.LEGACY, chunk(new ByteArrayInputStream(zero), CHUNK));
+        store.stage(blob, 1, StagingAttempt.LEGACY, chunk(new ByteArrayInputStream(one), CHUNK));
+
+        store.commit(blob, plan, List.of(StagingAttempt.LEGACY, StagingAttempt.LEGACY), attributes());
+
+        assertArrayEquals(concat(zero, one), readAll(blob, plan.fileSize()));
+    }
+
+    @Test
+    void commit_ofAnAttemptNotStaged_throwsIncompleteEvenWhenAnotherAttemptOfTheIndexIs() {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
+        StagingAttempt zero = stage(blob, 0, bytes(CHUNK, 42));
+        stage(blob, 1, bytes(CHUNK, 43));
+
+        Incomplete thrown = assertThrows(Incomplete.class,
+                () -> store.commit(blob, plan, List.of(zero, StagingAttempt.random()), attributes()));
+
+        assertEquals(List.of(1), thrown.missingChunks());
+        assertThrows(NotFound.class, () -> store.openCommitted(blob, 0, 0));
+        assertEquals(bitSet(0, 1), store.stagedChunks(blob, plan));
     }
 
     @Test
@@ -117,12 +154,12 @@ public abstract class BlobStoreContract {
         stage(blob, 1, earlier);
         ChunkLengthMismatch failure = new ChunkLengthMismatch(1, CHUNK, "the body ended early");
 
-        UploadException thrown = assertThrows(UploadException.class, () -> store.stage(blob, 1,
+        UploadException thrown = assertThrows(UploadException.class, () -> store.stage(blob, 1, StagingAttempt.random(),
                 chunk(new FailingStream(bytes(CHUNK, 7), CHUNK / 2, failure), CHUNK)));
 
         assertSame(failure, thrown);
         assertEquals(bitSet(0, 1), store.stagedChunks(blob, plan));
-        store.commit(blob, plan, attributes());
+        commit(blob, plan);
         assertArrayEquals(concat(first, earlier), readAll(blob, plan.fileSize()));
     }
 
@@ -132,7 +169,7 @@ public abstract class BlobStoreContract {
         ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
         stage(blob, 0, bytes(CHUNK, 8));
 
-        assertThrows(UploadException.class, () -> store.stage(blob, 1,
+        assertThrows(UploadException.class, () -> store.stage(blob, 1, StagingAttempt.random(),
                 chunk(new FailingStream(bytes(CHUNK, 9), CHUNK - 1, new IOException("connection reset")), CHUNK)));
 
         assertEquals(bitSet(0), store.stagedChunks(blob, plan));
@@ -143,7 +180,7 @@ public abstract class BlobStoreContract {
         BlobName blob = blob();
         ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
 
-        assertThrows(UploadException.class, () -> store.stage(blob, 1,
+        assertThrows(UploadException.class, () -> store.stage(blob, 1, StagingAttempt.random(),
                 chunk(new ByteArrayInputStream(bytes(CHUNK - 10, 10)), CHUNK)));
 
         assertEquals(new BitSet(), store.stagedChunks(blob, plan));
@@ -183,7 +220,7 @@ public abstract class BlobStoreContract {
         stage(blob, 1, bytes(CHUNK, 17));
         stage(blob, 3, bytes(CHUNK, 18));
 
-        Incomplete thrown = assertThrows(Incomplete.class, () -> store.commit(blob, plan, attributes()));
+        Incomplete thrown = assertThrows(Incomplete.class, () -> commit(blob, plan));
 
         assertEquals(List.of(2, 4), thrown.missingChunks());
         assertThrows(NotFound.class, () -> store.openCommitted(blob, 0, 0));
@@ -197,7 +234,7 @@ public abstract class BlobStoreContract {
         stage(blob, 0, bytes(CHUNK, 19));
         stage(blob, 1, bytes(CHUNK + 1, 20));
 
-        Incomplete thrown = assertThrows(Incomplete.class, () -> store.commit(blob, plan, attributes()));
+        Incomplete thrown = assertThrows(Incomplete.class, () -> commit(blob, plan));
 
         assertEquals(List.of(1), thrown.missingChunks());
         assertThrows(NotFound.class, () -> store.openCommitted(blob, 0, 0));
@@ -209,8 +246,8 @@ public abstract class BlobStoreContract {
         byte[] file = bytes(3 * CHUNK + 5, 21);
         ChunkPlan plan = stageAll(blob, file);
 
-        CommittedBlob first = store.commit(blob, plan, attributes());
-        CommittedBlob second = store.commit(blob, plan, attributes());
+        CommittedBlob first = commit(blob, plan);
+        CommittedBlob second = commit(blob, plan);
 
         assertEquals(file.length, first.size());
         assertEquals(first.size(), second.size());
@@ -218,11 +255,12 @@ public abstract class BlobStoreContract {
     }
 
     @Test
-    void commit_leavesNoChunkStaged() {
+    void commit_leavesNoChunkStaged_norAnyOtherAttempt() {
         BlobName blob = blob();
+        store.stage(blob, 0, StagingAttempt.random(), chunk(new ByteArrayInputStream(bytes(CHUNK, 44)), CHUNK));
         ChunkPlan plan = stageAll(blob, bytes(2 * CHUNK, 22));
 
-        store.commit(blob, plan, attributes());
+        commit(blob, plan);
 
         assertEquals(new BitSet(), store.stagedChunks(blob, plan));
     }
@@ -231,7 +269,7 @@ public abstract class BlobStoreContract {
     void openCommitted_withARange_returnsExactlyThoseBytes() throws IOException {
         BlobName blob = blob();
         byte[] file = bytes(3 * CHUNK + 99, 23);
-        store.commit(blob, stageAll(blob, file), attributes());
+        commit(blob, stageAll(blob, file));
 
         assertArrayEquals(Arrays.copyOfRange(file, CHUNK - 10, 2 * CHUNK + 10), read(blob, CHUNK - 10, CHUNK + 20));
         assertArrayEquals(new byte[0], read(blob, 100, 0));
@@ -257,7 +295,7 @@ public abstract class BlobStoreContract {
     @Test
     void delete_removesTheCommittedBlob() {
         BlobName blob = blob();
-        store.commit(blob, stageAll(blob, bytes(2 * CHUNK, 25)), attributes());
+        commit(blob, stageAll(blob, bytes(2 * CHUNK, 25)));
 
         store.delete(blob);
 
@@ -274,7 +312,7 @@ public abstract class BlobStoreContract {
         store.delete(blob);
 
         assertEquals(new BitSet(), store.stagedChunks(blob, plan));
-        assertThrows(Incomplete.class, () -> store.commit(blob, plan, attributes()));
+        assertThrows(Incomplete.class, () -> commit(blob, plan));
     }
 
     @Test
@@ -288,19 +326,22 @@ public abstract class BlobStoreContract {
     }
 
     @Test
-    void stage_ofTheSameIndexFromEightThreadsAtOnce_leavesOneConsistentChunk() throws Exception {
+    void stage_ofTheSameIndexFromEightThreadsAtOnce_keepsEachAttemptWhole_andCommitTakesTheOneNamed() throws Exception {
         BlobName blob = blob();
         ChunkPlan plan = ChunkPlan.of(3 * CHUNK, CHUNK);
         int threads = 8;
+        List<StagingAttempt> attempts = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 byte[] filled = filled(CHUNK, (byte) (t + 1));
+                StagingAttempt attempt = StagingAttempt.random();
+                attempts.add(attempt);
                 results.add(pool.submit(() -> {
                     start.await();
-                    store.stage(blob, 1, chunk(new ByteArrayInputStream(filled), filled.length));
+                    store.stage(blob, 1, attempt, chunk(new ByteArrayInputStream(filled), filled.length));
                     return null;
                 }));
             }
@@ -311,15 +352,13 @@ public abstract class BlobStoreContract {
         } finally {
             pool.shutdownNow();
         }
-        stage(blob, 0, bytes(CHUNK, 28));
-        stage(blob, 2, bytes(CHUNK, 29));
+        StagingAttempt zero = stage(blob, 0, bytes(CHUNK, 28));
+        StagingAttempt two = stage(blob, 2, bytes(CHUNK, 29));
+        int named = 3;
 
-        store.commit(blob, plan, attributes());
+        store.commit(blob, plan, List.of(zero, attempts.get(named), two), attributes());
 
-        byte[] middle = read(blob, CHUNK, CHUNK);
-        byte winner = middle[0];
-        assertTrue(winner >= 1 && winner <= threads, "one of the threads' bytes");
-        assertArrayEquals(filled(CHUNK, winner), middle);
+        assertArrayEquals(filled(CHUNK, (byte) (named + 1)), read(blob, CHUNK, CHUNK), "the named attempt's bytes, whole");
     }
 
     @Test
@@ -331,7 +370,7 @@ public abstract class BlobStoreContract {
         ChunkPlan plan = stageAll(kept, keptFile);
         stageAll(deleted, deletedFile);
 
-        store.commit(kept, plan, attributes());
+        commit(kept, plan);
         store.delete(deleted);
 
         assertArrayEquals(keptFile, readAll(kept, keptFile.length));
@@ -345,8 +384,9 @@ public abstract class BlobStoreContract {
         long length = 64 * ChunkPlan.MIB;
         ChunkPlan plan = ChunkPlan.of(length, length);
 
-        store.stage(blob, 0, chunk(new GeneratedStream(length), length));
-        CommittedBlob committed = store.commit(blob, plan, attributes());
+        StagingAttempt attempt = StagingAttempt.random();
+        store.stage(blob, 0, attempt, chunk(new GeneratedStream(length), length));
+        CommittedBlob committed = store.commit(blob, plan, List.of(attempt), attributes());
 
         assertEquals(length, committed.size());
         try (InputStream in = store.openCommitted(blob, 0, length)) {
@@ -368,8 +408,22 @@ public abstract class BlobStoreContract {
         return new ChunkData(in, length, Optional.empty());
     }
 
-    private void stage(BlobName blob, int index, byte[] data) {
-        store.stage(blob, index, chunk(new ByteArrayInputStream(data), data.length));
+    /** Stages {@code data} as chunk {@code index} under a new attempt, which {@link #commit(BlobName, ChunkPlan)} then takes. */
+    private StagingAttempt stage(BlobName blob, int index, byte[] data) {
+        StagingAttempt attempt = StagingAttempt.random();
+        store.stage(blob, index, attempt, chunk(new ByteArrayInputStream(data), data.length));
+        recorded.computeIfAbsent(blob, b -> new ConcurrentHashMap<>()).put(index, attempt);
+        return attempt;
+    }
+
+    /** Commits the attempts {@link #stage(BlobName, int, byte[])} staged last (a fresh one, staged nowhere, where none). */
+    private CommittedBlob commit(BlobName blob, ChunkPlan plan) {
+        Map<Integer, StagingAttempt> attempts = recorded.getOrDefault(blob, Map.of());
+        List<StagingAttempt> list = new ArrayList<>();
+        for (int i = 0; i < plan.chunkCount(); i++) {
+            list.add(attempts.getOrDefault(i, StagingAttempt.random()));
+        }
+        return store.commit(blob, plan, list, attributes());
     }
 
     private ChunkPlan stageAll(BlobName blob, byte[] file) {

@@ -9,6 +9,7 @@ import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -149,7 +150,7 @@ public abstract class MetadataStoreContract {
     void recordChunk_pushesTheExpiry() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
         Instant later = now.plus(Duration.ofDays(5)).plusMillis(7);
-        store.recordChunk(id, new ChunkReceipt(2, now.plusSeconds(1), later, digestOf("two")));
+        store.recordChunk(id, new ChunkReceipt(2, now.plusSeconds(1), later, digestOf("two"), attemptOf(digestOf("two"))));
         UploadSession found = store.find(id).orElseThrow();
         assertEquals(later, found.expiresAt());
         assertTrue(found.hasReceived(2));
@@ -290,13 +291,13 @@ public abstract class MetadataStoreContract {
     // --- chunk digests -------------------------------------------------------------------------
 
     @Test
-    void chunkDigests_returnsEachRecordedChunksDigestInIndexOrder() {
+    void recordedChunks_returnsEachRecordedChunksDigestInIndexOrder() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
         store.recordChunk(id, receipt(7));
         store.recordChunk(id, receipt(0));
         store.recordChunk(id, receipt(3));
 
-        SortedMap<Integer, Sha256> digests = store.chunkDigests(id);
+        SortedMap<Integer, Sha256> digests = digests(id);
 
         assertEquals(List.of(0, 3, 7), new ArrayList<>(digests.keySet()));
         assertEquals(digestOf("chunk 0"), digests.get(0));
@@ -305,37 +306,96 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
-    void chunkDigests_ofAChunkRecordedAgain_isTheLastOne() {
+    void recordedChunks_ofAChunkRecordedAgain_isTheLastOne() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
         store.recordChunk(id, receipt(2, digestOf("first")));
         assertEquals(1, store.recordChunk(id, receipt(2, digestOf("second"))));
-        assertEquals(new TreeMap<>(java.util.Map.of(2, digestOf("second"))), store.chunkDigests(id));
+        assertEquals(new TreeMap<>(java.util.Map.of(2, digestOf("second"))), digests(id));
     }
 
     @Test
-    void chunkDigests_ofANewUpload_isEmpty_andOfAnUnknownOne_throwsNotFound() {
+    void recordedChunks_ofANewUpload_isEmpty_andOfAnUnknownOne_throwsNotFound() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
-        assertTrue(store.chunkDigests(id).isEmpty());
-        assertThrows(UploadException.NotFound.class, () -> store.chunkDigests(UploadId.random()));
+        assertTrue(digests(id).isEmpty());
+        assertThrows(UploadException.NotFound.class, () -> store.recordedChunks(UploadId.random()));
     }
 
     @Test
-    void chunkDigests_ofADeletedUpload_doNotComeBack() {
+    void recordedChunks_ofADeletedUpload_doNotComeBack() {
         UploadSession session = session(ChunkPlan.of(10 * MIB, MIB), Optional.empty());
         store.create(session);
         store.recordChunk(session.id(), receipt(1));
         store.delete(session.id());
         store.create(session);
-        assertTrue(store.chunkDigests(session.id()).isEmpty());
+        assertTrue(digests(session.id()).isEmpty());
     }
 
     @Test
-    void chunkDigests_whenNotActive_recordsNoNewDigest() {
+    void recordedChunks_whenNotActive_recordsNoNewDigest() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
         store.recordChunk(id, receipt(1));
         moveTo(id, UploadState.ABORTED);
         assertThrows(UploadException.NotActive.class, () -> store.recordChunk(id, receipt(2)));
-        assertEquals(java.util.Set.of(1), store.chunkDigests(id).keySet());
+        assertEquals(java.util.Set.of(1), digests(id).keySet());
+    }
+
+    @Test
+    void recordedChunks_keepEachDigestWithItsAttempt_andARecordAgainReplacesBothTogether() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        StagingAttempt first = new StagingAttempt(0x0123_4567_89ab_cdefL);
+        StagingAttempt second = new StagingAttempt(-2);
+        store.recordChunk(id, receipt(4, digestOf("first"), first));
+        store.recordChunk(id, receipt(6, digestOf("six"), StagingAttempt.LEGACY));
+
+        assertEquals(new RecordedChunk(digestOf("first"), first), store.recordedChunks(id).get(4));
+        assertEquals(new RecordedChunk(digestOf("six"), StagingAttempt.LEGACY), store.recordedChunks(id).get(6));
+        store.recordChunk(id, receipt(4, digestOf("second"), second));
+        assertEquals(new RecordedChunk(digestOf("second"), second), store.recordedChunks(id).get(4));
+        assertEquals(2, store.recordedChunks(id).size());
+    }
+
+    @Test
+    void recordChunk_ofOneIndexWithManyBodiesAtOnce_keepsADigestWithItsOwnAttempt_asReadersSeeItAndAfterwards()
+            throws Exception {
+        MetadataStore other = secondStoreOnSameBackend();
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        int writers = 8;
+        int perWriter = 25;
+        Set<RecordedChunk> sent = ConcurrentHashMap.newKeySet();
+        AtomicInteger writing = new AtomicInteger(writers);
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            MetadataStore writer = w % 2 == 0 ? store : other;
+            int from = w * perWriter;
+            tasks.add(() -> {
+                try {
+                    for (int i = from; i < from + perWriter; i++) {
+                        Sha256 digest = digestOf("body " + i);
+                        sent.add(new RecordedChunk(digest, attemptOf(digest)));
+                        writer.recordChunk(id, receipt(5, digest));
+                    }
+                } finally {
+                    writing.decrementAndGet();
+                }
+                return null;
+            });
+        }
+        tasks.add(() -> {
+            while (writing.get() > 0) {
+                RecordedChunk seen = other.recordedChunks(id).get(5);
+                if (seen != null) {
+                    assertEquals(attemptOf(seen.sha256()), seen.attempt(), "a reader saw the digest of one body with another's attempt");
+                }
+            }
+            return null;
+        });
+
+        runAll(tasks);
+
+        RecordedChunk kept = store.recordedChunks(id).get(5);
+        assertTrue(sent.contains(kept), "the record is one that was sent: " + kept);
+        assertEquals(kept, other.recordedChunks(id).get(5));
+        assertEquals(bits(5), store.receivedChunks(id));
     }
 
     // --- listFinished and countActive ------------------------------------------------------------
@@ -580,11 +640,11 @@ public abstract class MetadataStoreContract {
         long read = System.nanoTime();
         UploadSession found = store.find(id).orElseThrow();
         long foundAt = System.nanoTime();
-        SortedMap<Integer, Sha256> digests = store.chunkDigests(id);
+        SortedMap<Integer, Sha256> digests = digests(id);
         long digestsAt = System.nanoTime();
 
         System.out.printf("%s: 20,972 chunks recorded by 8 threads in %d ms (%.0f chunks/s); "
-                        + "receivedChunks %d ms; find %d ms; chunkDigests %d ms%n",
+                        + "receivedChunks %d ms; find %d ms; recordedChunks %d ms%n",
                 getClass().getSimpleName(), millis(started, recorded),
                 plan.chunkCount() * 1e9 / (recorded - started), millis(recorded, read), millis(read, foundAt),
                 millis(foundAt, digestsAt));
@@ -633,7 +693,27 @@ public abstract class MetadataStoreContract {
     }
 
     private ChunkReceipt receipt(int index, Sha256 sha256) {
-        return new ChunkReceipt(index, now.plusMillis(index), now.plus(Duration.ofHours(72)).plusMillis(index), sha256);
+        return receipt(index, sha256, attemptOf(sha256));
+    }
+
+    private ChunkReceipt receipt(int index, Sha256 sha256, StagingAttempt attempt) {
+        return new ChunkReceipt(index, now.plusMillis(index), now.plus(Duration.ofHours(72)).plusMillis(index), sha256, attempt);
+    }
+
+    /** An attempt that tests pair with {@code sha256}: its first eight bytes (never 0 for the digests used here). */
+    private static StagingAttempt attemptOf(Sha256 sha256) {
+        long value = java.nio.ByteBuffer.wrap(sha256.bytes()).getLong();
+        return new StagingAttempt(value == 0 ? 1 : value);
+    }
+
+    /** The recorded digests by index, each checked to be recorded with the attempt the tests pair with it. */
+    private SortedMap<Integer, Sha256> digests(UploadId id) {
+        SortedMap<Integer, Sha256> digests = new TreeMap<>();
+        store.recordedChunks(id).forEach((index, record) -> {
+            assertEquals(attemptOf(record.sha256()), record.attempt(), "chunk " + index + " has the attempt of another digest");
+            digests.put(index, record.sha256());
+        });
+        return digests;
     }
 
     private static Sha256 digestOf(String text) {

@@ -24,6 +24,7 @@ import dev.largeupload.domain.fakes.InMemoryMetadataStore;
 import dev.largeupload.domain.fakes.MutableClock;
 import dev.largeupload.domain.model.BlockId;
 import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -44,6 +45,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -257,10 +259,11 @@ class UploadServiceTest {
         ChunkAccepted accepted = send(upload, 1);
 
         assertEquals(1, accepted.index());
-        assertEquals(BlockId.of(1), accepted.blockId());
+        StagingAttempt attempt = metadata.recordedChunks(idOf(upload)).get(1).attempt();
+        assertEquals(BlockId.of(1, attempt), accepted.blockId());
         assertEquals(1, accepted.receivedCount());
         assertEquals(40.0, accepted.progressPercentage(), "4 of the 10 bytes");
-        assertArrayEquals(chunk(1), blobs.stagedChunk(upload.session().blobName(), 1).orElseThrow());
+        assertArrayEquals(chunk(1), blobs.stagedChunk(upload.session().blobName(), 1, attempt).orElseThrow());
         assertEquals(List.of(1), stored(upload).receivedChunks());
     }
 
@@ -295,6 +298,93 @@ class UploadServiceTest {
 
         assertEquals(1, again.receivedCount());
         assertEquals(List.of(0), stored(upload).receivedChunks());
+    }
+
+    @Test
+    void acceptChunk_sameIndexAgain_stagesEachBodyApart() {
+        Initiated upload = initiateTenBytes();
+
+        ChunkAccepted first = send(upload, 0);
+        ChunkAccepted again = send(upload, 0);
+
+        assertNotEquals(first.blockId(), again.blockId());
+        assertEquals(2, blobs.stagedAttempts(upload.session().blobName(), 0));
+        assertEquals(BlockId.of(0, metadata.recordedChunks(idOf(upload)).get(0).attempt()), again.blockId(),
+                "the later record names the later attempt");
+    }
+
+    /**
+     * Two bodies of chunk 1 at once, interleaved as two servers (or threads) can: A is staged, B is staged and
+     * recorded, then A is recorded. Answers A's and B's acceptance; A's record is the last.
+     */
+    private ChunkAccepted[] raceRecordedOutOfOrder(Initiated upload, byte[] a, byte[] b) throws Exception {
+        send(upload, 0);
+        send(upload, 2);
+        CountDownLatch aStagedAndHeld = new CountDownLatch(1);
+        CountDownLatch bRecorded = new CountDownLatch(1);
+        metadata.beforeEachRecord(receipt -> {
+            if (receipt.sha256().equals(sha256(a))) {
+                aStagedAndHeld.countDown();
+                awaitQuietly(bRecorded);
+            }
+        });
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            Future<ChunkAccepted> first = other.submit(() -> service.acceptChunk(idOf(upload), upload.uploadToken(), 1,
+                    new ByteArrayInputStream(a), a.length, ClientDigests.NONE));
+            assertTrue(aStagedAndHeld.await(10, TimeUnit.SECONDS), "A was never staged");
+            ChunkAccepted second = service.acceptChunk(idOf(upload), upload.uploadToken(), 1,
+                    new ByteArrayInputStream(b), b.length, ClientDigests.NONE);
+            bRecorded.countDown();
+            return new ChunkAccepted[] {first.get(10, TimeUnit.SECONDS), second};
+        } finally {
+            bRecorded.countDown();
+            other.shutdownNow();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("the gate was never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void acceptChunk_twoBodiesOfOneIndexRecordedOutOfOrder_completeAnswersTheCompositeOfTheBytesCommitted() throws Exception {
+        Initiated upload = initiateTenBytes();
+        byte[] a = "AAAA".getBytes(StandardCharsets.US_ASCII);
+        byte[] b = "BBBB".getBytes(StandardCharsets.US_ASCII);
+        ChunkAccepted[] answers = raceRecordedOutOfOrder(upload, a, b);
+
+        Completed done = service.complete(idOf(upload), upload.uploadToken());
+
+        byte[] committed = blobs.committedBytes(upload.session().blobName()).orElseThrow();
+        assertEquals(Sha256.composite(List.of(sha256(Arrays.copyOfRange(committed, 0, 4)), sha256(Arrays.copyOfRange(committed, 4, 8)),
+                sha256(Arrays.copyOfRange(committed, 8, 10)))), done.compositeSha256().orElseThrow(),
+                "the composite accepted is that of the bytes committed");
+        assertArrayEquals("0123AAAA89".getBytes(StandardCharsets.US_ASCII), committed, "the last record names the bytes kept");
+        assertEquals(BlockId.of(1, metadata.recordedChunks(idOf(upload)).get(1).attempt()), answers[0].blockId());
+    }
+
+    @Test
+    void acceptChunk_twoBodiesOfOneIndexRecordedOutOfOrder_aCompositeOfTheBodyNotRecordedLastIsRefusedAndNothingCommitted()
+            throws Exception {
+        Initiated upload = initiateTenBytes();
+        byte[] a = "AAAA".getBytes(StandardCharsets.US_ASCII);
+        byte[] b = "BBBB".getBytes(StandardCharsets.US_ASCII);
+        raceRecordedOutOfOrder(upload, a, b);
+        Sha256 compositeOfB = Sha256.composite(List.of(sha256(chunk(0)), sha256(b), sha256(chunk(2))));
+
+        assertThrows(ChecksumMismatch.class, () -> service.complete(idOf(upload), upload.uploadToken(),
+                new CompletionRequest(Optional.empty(), Optional.of(compositeOfB))));
+
+        assertEquals(0, blobs.commitCalls());
+        assertEquals(UploadState.ACTIVE, stored(upload).state());
     }
 
     @Test
@@ -354,7 +444,7 @@ class UploadServiceTest {
         assertThrows(ChunkLengthMismatch.class, () -> service.acceptChunk(
                 idOf(upload), upload.uploadToken(), 2, new ByteArrayInputStream(new byte[1]), -1, ClientDigests.NONE));
 
-        assertFalse(blobs.stagedChunk(upload.session().blobName(), 2).isPresent());
+        assertEquals(0, blobs.stagedAttempts(upload.session().blobName(), 2));
         assertEquals(0, stored(upload).receivedCount());
     }
 
@@ -379,7 +469,7 @@ class UploadServiceTest {
                 new ByteArrayInputStream(chunk(0)), 4, md5Only(wrongMd5)));
 
         assertEquals(0, stored(upload).receivedCount());
-        assertFalse(blobs.stagedChunk(upload.session().blobName(), 0).isPresent());
+        assertEquals(0, blobs.stagedAttempts(upload.session().blobName(), 0));
     }
 
     @Test
@@ -463,6 +553,52 @@ class UploadServiceTest {
         assertEquals(1, blobs.commitCalls());
         assertTrue(first.committedNow(), "the first call committed");
         assertFalse(second.committedNow(), "the repeat found it committed");
+    }
+
+    @Test
+    void complete_repeatedWithAWrongSha256_isAChecksumMismatchAndChangesNothing() {
+        Initiated upload = initiateAndSendAll();
+        service.complete(idOf(upload), upload.uploadToken());
+        Sha256 wrong = sha256("not the file".getBytes(StandardCharsets.US_ASCII));
+
+        ChecksumMismatch e = assertThrows(ChecksumMismatch.class, () -> service.complete(idOf(upload), upload.uploadToken(),
+                new CompletionRequest(Optional.of(wrong), Optional.empty())));
+
+        assertCode("upload.checksum-mismatch", e);
+        assertEquals(UploadState.COMPLETED, stored(upload).state());
+        assertArrayEquals(FILE, blobs.committedBytes(upload.session().blobName()).orElseThrow());
+        assertEquals(1, blobs.commitCalls());
+    }
+
+    @Test
+    void complete_repeatedWithTheSha256VerifiedWhileCommitting_isAcceptedWithoutReadingTheFile() {
+        Initiated upload = initiateAndSendAll();
+        service.complete(idOf(upload), upload.uploadToken());
+
+        Completed again = service.complete(idOf(upload), upload.uploadToken(),
+                new CompletionRequest(Optional.of(sha256(FILE)), Optional.empty()));
+
+        assertEquals(Optional.of(sha256(FILE).hex()), again.blob().sha256());
+        assertEquals(0, blobs.openCalls());
+    }
+
+    @Test
+    void complete_repeatedWithASha256NeverVerified_readsTheFileOnceAndRemembersWhatItFound() {
+        blobs.commitWithoutReading();
+        Initiated upload = initiateAndSendAll();
+        service.complete(idOf(upload), upload.uploadToken());
+        CompletionRequest wrong = new CompletionRequest(Optional.of(sha256(chunk(0))), Optional.empty());
+        CompletionRequest right = new CompletionRequest(Optional.of(sha256(FILE)), Optional.empty());
+
+        assertThrows(ChecksumMismatch.class, () -> service.complete(idOf(upload), upload.uploadToken(), wrong));
+        Completed accepted = service.complete(idOf(upload), upload.uploadToken(), right);
+        service.complete(idOf(upload), upload.uploadToken(), right);
+
+        assertEquals(Optional.of(sha256(FILE).hex()), accepted.blob().sha256());
+        assertEquals(1, blobs.openCalls(), "one read of the file served all three calls");
+        UploadService anotherServer = serviceRequiringTokens(true);
+        assertThrows(ChecksumMismatch.class, () -> anotherServer.complete(idOf(upload), upload.uploadToken(), wrong));
+        assertEquals(2, blobs.openCalls(), "a server that verified nothing reads the file itself");
     }
 
     @Test
@@ -722,7 +858,7 @@ class UploadServiceTest {
         ChunkAccepted accepted = send(upload, 1);
 
         assertEquals(sha256(chunk(1)), accepted.sha256());
-        assertEquals(sha256(chunk(1)), metadata.chunkDigests(idOf(upload)).get(1));
+        assertEquals(sha256(chunk(1)), metadata.recordedChunks(idOf(upload)).get(1).sha256());
     }
 
     @Test
@@ -732,7 +868,7 @@ class UploadServiceTest {
         assertThrows(ChecksumMismatch.class, () -> service.acceptChunk(idOf(upload), upload.uploadToken(), 0,
                 new ByteArrayInputStream(chunk(0)), 4, sha256Only(sha256(chunk(1)))));
         assertEquals(0, stored(upload).receivedCount());
-        assertFalse(blobs.stagedChunk(upload.session().blobName(), 0).isPresent());
+        assertEquals(0, blobs.stagedAttempts(upload.session().blobName(), 0));
 
         ChunkAccepted accepted = service.acceptChunk(idOf(upload), upload.uploadToken(), 0,
                 new ByteArrayInputStream(chunk(0)), 4, sha256Only(sha256(chunk(0))));

@@ -85,7 +85,7 @@ class ClientFaultIT {
 
         await("the temporary file of the cut chunk removed", () -> temporaryFiles(upload).isEmpty());
         assertEquals(List.of(1, 2), missing(upload));
-        assertFalse(Files.exists(chunkFile(upload, 1)), "the cut chunk was staged");
+        assertEquals(List.of(), stagedFiles(upload, 1), "the cut chunk was staged");
         Transfers.sendInRandomOrder(client, upload, file, false, List.of(1, 2));
         assertEquals(200, client.complete(upload).status());
         Transfers.assertDownloadsExactly(client, upload, file);
@@ -146,7 +146,7 @@ class ClientFaultIT {
 
             assertProblem(answer, 422, "upload.checksum-mismatch");
             assertEquals(List.of(0, 1, 2), missing(upload), "a corrupted chunk (byte " + position + ") was recorded");
-            assertFalse(Files.exists(chunkFile(upload, 1)), "a corrupted chunk (byte " + position + ") was staged");
+            assertEquals(List.of(), stagedFiles(upload, 1), "a corrupted chunk (byte " + position + ") was staged");
         }
         await("no temporary file left", () -> temporaryFiles(upload).isEmpty());
 
@@ -217,8 +217,17 @@ class ClientFaultIT {
         return server.dataDir().resolve("blobs/staging").resolve(upload.id());
     }
 
-    private static Path chunkFile(Upload upload, int index) {
-        return stagingDir(upload).resolve(String.format("%06d.chunk", index));
+    /** The staged files of chunk {@code index}, one per staging attempt ({@code 000001-<attempt>.chunk}). */
+    private static List<Path> stagedFiles(Upload upload, int index) {
+        String prefix = String.format(java.util.Locale.ROOT, "%06d", index);
+        try (Stream<Path> files = Files.list(stagingDir(upload))) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(".chunk"))
+                    .toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The chunks of {@code upload} still arriving (or left behind by a transfer that failed). */
