@@ -6,7 +6,7 @@ import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.service.Results.Initiated;
-import dev.largeupload.web.problem.RequestException;
+import dev.largeupload.web.http.RequestException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.largeupload.web.api.UploadApplication;
+import dev.largeupload.web.edge.rest.UploadApplication;
 import dev.largeupload.web.it.UploadClient.Answer;
 import dev.largeupload.web.it.UploadClient.Upload;
 import jakarta.json.Json;

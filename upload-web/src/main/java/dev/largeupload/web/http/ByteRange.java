@@ -1,4 +1,4 @@
-package dev.largeupload.web.api;
+package dev.largeupload.web.http;
 
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -9,20 +9,20 @@ import java.util.regex.Pattern;
  * A header this server does not serve as a range (several ranges, another unit, bad syntax) is
  * ignored, as RFC 9110 allows, and the whole file is sent.
  */
-record ByteRange(long first, long last) {
+public record ByteRange(long first, long last) {
 
     private static final Pattern SINGLE = Pattern.compile("bytes=(\\d{0,19})-(\\d{0,19})");
 
     /** A syntactically valid range that selects no byte of the file. */
-    static final class Unsatisfiable extends Exception {
+    public static final class Unsatisfiable extends Exception {
         private static final long serialVersionUID = 1L;
     }
 
-    long length() {
+    public long length() {
         return last - first + 1;
     }
 
-    static Optional<ByteRange> parse(String header, long size) throws Unsatisfiable {
+    public static Optional<ByteRange> parse(String header, long size) throws Unsatisfiable {
         if (header == null) {
             return Optional.empty();
         }

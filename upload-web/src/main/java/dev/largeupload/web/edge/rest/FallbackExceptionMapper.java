@@ -1,5 +1,6 @@
-package dev.largeupload.web.problem;
+package dev.largeupload.web.edge.rest;
 
+import dev.largeupload.web.http.Problem;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;

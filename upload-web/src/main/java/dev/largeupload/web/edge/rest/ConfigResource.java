@@ -1,8 +1,9 @@
-package dev.largeupload.web.api;
+package dev.largeupload.web.edge.rest;
 
 import dev.largeupload.domain.model.ChunkPlan;
-import dev.largeupload.web.api.Dtos.ConfigResponse;
+import dev.largeupload.web.edge.rest.Dtos.ConfigResponse;
 import dev.largeupload.web.config.ServerSettings;
+import dev.largeupload.web.http.RequestValues;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

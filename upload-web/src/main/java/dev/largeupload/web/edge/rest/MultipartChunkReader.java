@@ -1,9 +1,10 @@
-package dev.largeupload.web.api;
+package dev.largeupload.web.edge.rest;
 
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.web.config.ServerSettings;
-import dev.largeupload.web.problem.RequestException;
+import dev.largeupload.web.http.RequestException;
+import dev.largeupload.web.http.RequestValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;

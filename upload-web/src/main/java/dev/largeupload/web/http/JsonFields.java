@@ -1,6 +1,5 @@
-package dev.largeupload.web.api;
+package dev.largeupload.web.http;
 
-import dev.largeupload.web.problem.RequestException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -12,7 +11,7 @@ import java.util.OptionalLong;
  * Reads the fields of a JSON request body with the edge's syntax checks: present when required,
  * of the right JSON type, whole numbers that fit. Meaning (is the size allowed?) is the domain's job.
  */
-final class JsonFields {
+public final class JsonFields {
 
     private final JsonObject body;
 
@@ -20,18 +19,18 @@ final class JsonFields {
         this.body = body;
     }
 
-    static JsonFields of(JsonValue body) {
+    public static JsonFields of(JsonValue body) {
         if (!(body instanceof JsonObject object)) {
             throw new RequestException(400, "request.malformed-json", "The request body must be one JSON object.");
         }
         return new JsonFields(object);
     }
 
-    String requiredString(String name) {
+    public String requiredString(String name) {
         return optionalString(name).orElseThrow(() -> missing(name, "a string"));
     }
 
-    Optional<String> optionalString(String name) {
+    public Optional<String> optionalString(String name) {
         JsonValue value = body.get(name);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return Optional.empty();
@@ -42,11 +41,11 @@ final class JsonFields {
         return Optional.of(string.getString());
     }
 
-    long requiredLong(String name) {
+    public long requiredLong(String name) {
         return optionalLong(name).orElseThrow(() -> missing(name, "a whole number"));
     }
 
-    OptionalLong optionalLong(String name) {
+    public OptionalLong optionalLong(String name) {
         JsonValue value = body.get(name);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return OptionalLong.empty();

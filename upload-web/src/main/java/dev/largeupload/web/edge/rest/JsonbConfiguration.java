@@ -1,4 +1,4 @@
-package dev.largeupload.web.api;
+package dev.largeupload.web.edge.rest;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;

@@ -1,6 +1,6 @@
-package dev.largeupload.web.api;
+package dev.largeupload.web.edge.rest;
 
-import static dev.largeupload.web.api.RequestValues.TOKEN_HEADER;
+import static dev.largeupload.web.http.RequestValues.TOKEN_HEADER;
 
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadSession;
@@ -9,11 +9,13 @@ import dev.largeupload.domain.service.InitiateRequest;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.service.Results.Initiated;
 import dev.largeupload.domain.service.UploadService;
-import dev.largeupload.web.api.Dtos.CompleteResponse;
-import dev.largeupload.web.api.Dtos.DeleteResponse;
-import dev.largeupload.web.api.Dtos.InitResponse;
-import dev.largeupload.web.api.Dtos.ResumeResponse;
-import dev.largeupload.web.api.Dtos.StatusResponse;
+import dev.largeupload.web.edge.rest.Dtos.CompleteResponse;
+import dev.largeupload.web.edge.rest.Dtos.DeleteResponse;
+import dev.largeupload.web.edge.rest.Dtos.InitResponse;
+import dev.largeupload.web.edge.rest.Dtos.ResumeResponse;
+import dev.largeupload.web.edge.rest.Dtos.StatusResponse;
+import dev.largeupload.web.http.JsonFields;
+import dev.largeupload.web.http.RequestValues;
 import dev.largeupload.web.observe.UploadMetrics;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -1,10 +1,10 @@
-package dev.largeupload.web.api;
+package dev.largeupload.web.edge.rest;
 
 import dev.largeupload.domain.model.BlockId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
-import dev.largeupload.web.api.Dtos.ResumeResponse;
-import dev.largeupload.web.api.Dtos.StatusResponse;
+import dev.largeupload.web.edge.rest.Dtos.ResumeResponse;
+import dev.largeupload.web.edge.rest.Dtos.StatusResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.largeupload.web.problem;
+package dev.largeupload.web.http;
 
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;

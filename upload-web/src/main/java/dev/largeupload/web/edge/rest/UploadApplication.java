@@ -1,4 +1,4 @@
-package dev.largeupload.web.api;
+package dev.largeupload.web.edge.rest;
 
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;

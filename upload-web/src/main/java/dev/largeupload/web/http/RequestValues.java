@@ -1,4 +1,4 @@
-package dev.largeupload.web.api;
+package dev.largeupload.web.http;
 
 import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.InvalidArgument.Field;
@@ -9,19 +9,19 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Parses the values that arrive as text (path segments, headers, form fields) into domain values. */
-final class RequestValues {
+public final class RequestValues {
 
-    static final String TOKEN_HEADER = "Upload-Token";
+    public static final String TOKEN_HEADER = "Upload-Token";
 
     private RequestValues() {
     }
 
-    static UploadId uploadId(String raw) {
+    public static UploadId uploadId(String raw) {
         return new UploadId(raw);
     }
 
     /** A chunk index: decimal digits only (no sign), else {@code upload.invalid-chunk-index}. */
-    static long chunkIndex(String raw) {
+    public static long chunkIndex(String raw) {
         if (raw == null || raw.isEmpty() || raw.length() > 18 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new InvalidArgument(Field.CHUNK_INDEX, "A chunk index is a whole number from 0; got "
                     + (raw == null || raw.isEmpty() ? "nothing" : "'" + clip(raw) + "'") + ".");
@@ -30,7 +30,7 @@ final class RequestValues {
     }
 
     /** The Base64 MD5 of a {@code Content-MD5} header, when one was sent. */
-    static Optional<byte[]> contentMd5(String header) {
+    public static Optional<byte[]> contentMd5(String header) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
@@ -50,7 +50,7 @@ final class RequestValues {
      * sent. Other algorithms in the same header are ignored; a header that names none we check is refused,
      * so a client never believes a chunk was verified when it was not.
      */
-    static Optional<Sha256> contentDigest(String header) {
+    public static Optional<Sha256> contentDigest(String header) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
@@ -81,11 +81,11 @@ final class RequestValues {
     }
 
     /** A hexadecimal SHA-256 from a JSON or form field, when one was sent. */
-    static Optional<Sha256> sha256Hex(Optional<String> raw, String field) {
+    public static Optional<Sha256> sha256Hex(Optional<String> raw, String field) {
         return raw.filter(v -> !v.isBlank()).map(v -> Sha256.fromHex(v, field));
     }
 
-    static String clip(String raw) {
+    public static String clip(String raw) {
         String clean = raw.replaceAll("\\p{Cntrl}", "?");
         return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;
     }

@@ -1,4 +1,4 @@
-package dev.largeupload.web.problem;
+package dev.largeupload.web.http;
 
 import jakarta.json.Json;
 import jakarta.servlet.RequestDispatcher;

@@ -1,4 +1,4 @@
-package dev.largeupload.web.api;
+package dev.largeupload.web.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.largeupload.web.problem;
+package dev.largeupload.web.edge.rest;
 
 import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
@@ -13,6 +13,7 @@ import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.error.UploadException.TooManyUploads;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
+import dev.largeupload.web.http.Problem;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;

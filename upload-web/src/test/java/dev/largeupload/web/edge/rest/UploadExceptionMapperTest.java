@@ -1,4 +1,4 @@
-package dev.largeupload.web.problem;
+package dev.largeupload.web.edge.rest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,11 +1,12 @@
-package dev.largeupload.web.api;
+package dev.largeupload.web.edge.rest;
 
-import static dev.largeupload.web.api.RequestValues.TOKEN_HEADER;
+import static dev.largeupload.web.http.RequestValues.TOKEN_HEADER;
 
 import dev.largeupload.domain.service.ClientDigests;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.UploadService;
-import dev.largeupload.web.api.Dtos.ChunkResponse;
+import dev.largeupload.web.edge.rest.Dtos.ChunkResponse;
+import dev.largeupload.web.http.RequestValues;
 import dev.largeupload.web.observe.UploadMetrics;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
-package dev.largeupload.web.problem;
+package dev.largeupload.web.edge.rest;
 
+import dev.largeupload.web.http.Problem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;

@@ -1,8 +1,10 @@
-package dev.largeupload.web.api;
+package dev.largeupload.web.edge.rest;
 
 import dev.largeupload.domain.service.Download;
 import dev.largeupload.domain.service.UploadService;
-import dev.largeupload.web.problem.Problem;
+import dev.largeupload.web.http.ByteRange;
+import dev.largeupload.web.http.Problem;
+import dev.largeupload.web.http.RequestValues;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
