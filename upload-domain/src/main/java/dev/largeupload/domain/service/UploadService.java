@@ -30,6 +30,17 @@ import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.service.Results.Initiated;
+import dev.largeupload.domain.usecase.AbortUploadCommand;
+import dev.largeupload.domain.usecase.AbortUploadUseCase;
+import dev.largeupload.domain.usecase.AcceptChunkCommand;
+import dev.largeupload.domain.usecase.AcceptChunkUseCase;
+import dev.largeupload.domain.usecase.CompleteUploadCommand;
+import dev.largeupload.domain.usecase.CompleteUploadUseCase;
+import dev.largeupload.domain.usecase.DownloadUseCase;
+import dev.largeupload.domain.usecase.ExpireUploadsUseCase;
+import dev.largeupload.domain.usecase.InitiateUploadUseCase;
+import dev.largeupload.domain.usecase.ResumeUploadUseCase;
+import dev.largeupload.domain.usecase.UploadStatusUseCase;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -49,9 +60,10 @@ import java.util.regex.Pattern;
  * orders the calls to the two stores so that no failure leaves a wrong state behind:
  * a chunk is recorded only after it was staged whole; a commit happens only after every chunk is
  * recorded and the state moved to {@code COMPLETING} by compare-and-set, so one caller commits.
- * Stateless and thread-safe.
+ * Stateless and thread-safe. It implements every use-case interface of {@code dev.largeupload.domain.usecase}.
  */
-public final class UploadService {
+public final class UploadService implements InitiateUploadUseCase, AcceptChunkUseCase, CompleteUploadUseCase,
+        UploadStatusUseCase, ResumeUploadUseCase, AbortUploadUseCase, DownloadUseCase, ExpireUploadsUseCase {
 
     private static final Logger LOG = Logger.getLogger(UploadService.class.getName());
     private static final Pattern MEDIA_TYPE = Pattern.compile(
@@ -389,5 +401,22 @@ public final class UploadService {
     private static String abbreviate(String s) {
         String clean = s.replaceAll("\\p{Cntrl}", "?");
         return clean.length() > 60 ? clean.substring(0, 60) + "…" : clean;
+    }
+
+    // The use-case interfaces' commands, each handed to the method above that does the work.
+
+    @Override
+    public ChunkAccepted acceptChunk(AcceptChunkCommand c) {
+        return acceptChunk(c.id(), c.token(), c.index(), c.body(), c.declaredLength(), c.digests());
+    }
+
+    @Override
+    public Completed complete(CompleteUploadCommand c) {
+        return complete(c.id(), c.token(), c.checks());
+    }
+
+    @Override
+    public UploadSession abort(AbortUploadCommand c) {
+        return abort(c.id(), c.token());
     }
 }

@@ -6,6 +6,7 @@ import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.service.Results.Initiated;
+import dev.largeupload.domain.service.UploadService.SweepResult;
 import dev.largeupload.web.http.RequestException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,8 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 
 /**
- * The upload life cycle as operators see it: the web layer reports every event here once, and each is
+ * The upload life cycle as operators see it: the decorators around the use cases ({@code Observed*} in this
+ * package) report every event here once, whichever edge caused it, and each is
  * counted in MicroProfile Metrics ({@code /metrics}, application scope) and written as one log line
  * with the upload id, sizes and durations. Neither ever holds a token, a file name or a byte of content.
  *
@@ -177,14 +179,19 @@ public class UploadMetrics {
         }
     }
 
-    /** The expiry job expired {@code count} idle uploads (and discarded their staged data). */
-    public void expired(int count) {
-        if (count < 0) {
-            throw new IllegalArgumentException("negative count " + count);
-        }
+    /**
+     * One round of the expiry sweep: {@code expired} idle uploads (their staged data discarded), and the
+     * records removed of uploads that ended longer than the retention ago.
+     */
+    public void swept(SweepResult result) {
+        int count = result.expired();
         if (count > 0) {
             expired.inc(count);
             LOG.info(() -> "Uploads expired: count=" + count);
+        }
+        if (result.removed() > 0) {
+            LOG.info(() -> "Expiry sweep: removed the records of " + result.removed()
+                    + " upload(s) that expired or were aborted more than the retention ago");
         }
     }
 

@@ -4,10 +4,10 @@ import static dev.largeupload.web.http.RequestValues.TOKEN_HEADER;
 
 import dev.largeupload.domain.service.ClientDigests;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
-import dev.largeupload.domain.service.UploadService;
+import dev.largeupload.domain.usecase.AcceptChunkCommand;
+import dev.largeupload.domain.usecase.AcceptChunkUseCase;
 import dev.largeupload.web.edge.rest.Dtos.ChunkResponse;
 import dev.largeupload.web.http.RequestValues;
-import dev.largeupload.web.observe.UploadMetrics;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,13 +36,10 @@ import java.util.Optional;
 public class ChunkResource {
 
     @Inject
-    UploadService uploads;
+    AcceptChunkUseCase chunks;
 
     @Inject
     MultipartChunkReader multipart;
-
-    @Inject
-    UploadMetrics metrics;
 
     @Context
     HttpServletRequest request;
@@ -53,17 +50,16 @@ public class ChunkResource {
     public ChunkResponse put(@PathParam("id") String id, @PathParam("index") String index,
                              @HeaderParam(TOKEN_HEADER) String token, @HeaderParam("Content-MD5") String md5,
                              @HeaderParam("Content-Digest") String digest, InputStream body) {
-        ChunkAccepted accepted = metrics.chunk(() -> uploads.acceptChunk(RequestValues.uploadId(id), token,
+        return answer(chunks.acceptChunk(new AcceptChunkCommand(RequestValues.uploadId(id), token,
                 RequestValues.chunkIndex(index), body, request.getContentLengthLong(),
-                new ClientDigests(RequestValues.contentMd5(md5), RequestValues.contentDigest(digest))));
-        return answer(accepted);
+                new ClientDigests(RequestValues.contentMd5(md5), RequestValues.contentDigest(digest)))));
     }
 
     @POST
     @Path("/chunk")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public ChunkResponse post(@HeaderParam(TOKEN_HEADER) String token, @HeaderParam("Content-MD5") String md5) {
-        return answer(metrics.chunk(() -> multipart.read(request, (fields, body) -> uploads.acceptChunk(
+        return answer(multipart.read(request, (fields, body) -> chunks.acceptChunk(new AcceptChunkCommand(
                 RequestValues.uploadId(fields.required("upload_id")),
                 token != null ? token : fields.optional("upload_token").orElse(null),
                 RequestValues.chunkIndex(fields.required("chunk_index")),

@@ -1,7 +1,7 @@
 package dev.largeupload.web.edge.rest;
 
 import dev.largeupload.domain.service.Download;
-import dev.largeupload.domain.service.UploadService;
+import dev.largeupload.domain.usecase.DownloadUseCase;
 import dev.largeupload.web.http.ByteRange;
 import dev.largeupload.web.http.Problem;
 import dev.largeupload.web.http.RequestValues;
@@ -30,12 +30,12 @@ public class DownloadResource {
     private static final int BUFFER = 256 * 1024;
 
     @Inject
-    UploadService uploads;
+    DownloadUseCase downloads;
 
     @GET
     @Path("/{id}")
     public Response download(@PathParam("id") String id, @HeaderParam("Range") String rangeHeader) {
-        Download download = uploads.download(RequestValues.uploadId(id));
+        Download download = downloads.download(RequestValues.uploadId(id));
         long size = download.size();
         Optional<ByteRange> range;
         try {

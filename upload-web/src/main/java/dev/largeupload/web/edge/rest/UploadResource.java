@@ -8,7 +8,13 @@ import dev.largeupload.domain.service.CompletionRequest;
 import dev.largeupload.domain.service.InitiateRequest;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.service.Results.Initiated;
-import dev.largeupload.domain.service.UploadService;
+import dev.largeupload.domain.usecase.AbortUploadCommand;
+import dev.largeupload.domain.usecase.AbortUploadUseCase;
+import dev.largeupload.domain.usecase.CompleteUploadCommand;
+import dev.largeupload.domain.usecase.CompleteUploadUseCase;
+import dev.largeupload.domain.usecase.InitiateUploadUseCase;
+import dev.largeupload.domain.usecase.ResumeUploadUseCase;
+import dev.largeupload.domain.usecase.UploadStatusUseCase;
 import dev.largeupload.web.edge.rest.Dtos.CompleteResponse;
 import dev.largeupload.web.edge.rest.Dtos.DeleteResponse;
 import dev.largeupload.web.edge.rest.Dtos.InitResponse;
@@ -16,7 +22,6 @@ import dev.largeupload.web.edge.rest.Dtos.ResumeResponse;
 import dev.largeupload.web.edge.rest.Dtos.StatusResponse;
 import dev.largeupload.web.http.JsonFields;
 import dev.largeupload.web.http.RequestValues;
-import dev.largeupload.web.observe.UploadMetrics;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -40,10 +45,19 @@ import jakarta.ws.rs.core.UriInfo;
 public class UploadResource {
 
     @Inject
-    UploadService uploads;
+    InitiateUploadUseCase initiation;
 
     @Inject
-    UploadMetrics metrics;
+    CompleteUploadUseCase completion;
+
+    @Inject
+    UploadStatusUseCase statuses;
+
+    @Inject
+    ResumeUploadUseCase resumption;
+
+    @Inject
+    AbortUploadUseCase deletion;
 
     @Context
     UriInfo uri;
@@ -53,10 +67,9 @@ public class UploadResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response init(JsonValue body) {
         JsonFields json = JsonFields.of(body);
-        Initiated started = uploads.initiate(new InitiateRequest(json.requiredString("filename"),
+        Initiated started = initiation.initiate(new InitiateRequest(json.requiredString("filename"),
                 json.requiredLong("file_size"), json.optionalLong("chunk_size"), json.optionalString("content_type"),
                 json.optionalString("sha256")));
-        metrics.initiated(started);
         UploadSession s = started.session();
         InitResponse answer = new InitResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(),
                 s.plan().chunkSize(), s.plan().chunkCount(), started.uploadToken(), Views.iso(s.expiresAt()),
@@ -72,7 +85,7 @@ public class UploadResource {
         JsonFields json = JsonFields.of(body);
         var id = RequestValues.uploadId(json.requiredString("upload_id"));
         String token = tokenHeader != null ? tokenHeader : json.optionalString("upload_token").orElse(null);
-        Completed done = metrics.complete(() -> uploads.complete(id, token, new CompletionRequest(
+        Completed done = completion.complete(new CompleteUploadCommand(id, token, new CompletionRequest(
                 RequestValues.sha256Hex(json.optionalString("sha256"), "sha256"),
                 RequestValues.sha256Hex(json.optionalString("composite_sha256"), "composite_sha256"))));
         UploadSession s = done.session();
@@ -85,20 +98,19 @@ public class UploadResource {
     @GET
     @Path("/status/{id}")
     public StatusResponse status(@PathParam("id") String id) {
-        return Views.status(uploads.status(RequestValues.uploadId(id)));
+        return Views.status(statuses.status(RequestValues.uploadId(id)));
     }
 
     @GET
     @Path("/resume/{id}")
     public ResumeResponse resume(@PathParam("id") String id) {
-        return Views.resume(uploads.resume(RequestValues.uploadId(id)));
+        return Views.resume(resumption.resume(RequestValues.uploadId(id)));
     }
 
     @DELETE
     @Path("/{id}")
     public DeleteResponse delete(@PathParam("id") String id, @HeaderParam(TOKEN_HEADER) String token) {
-        UploadSession s = uploads.abort(RequestValues.uploadId(id), token);
-        metrics.deleted(s);
+        UploadSession s = deletion.abort(new AbortUploadCommand(RequestValues.uploadId(id), token));
         return new DeleteResponse(s.id().value(), "Upload deleted");
     }
 }
