@@ -4,7 +4,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import jakarta.ws.rs.ext.Provider;
 
 /**
  * A request refused at the edge for its syntax (a field missing or of the wrong type, a header
@@ -28,7 +27,6 @@ public final class RequestException extends RuntimeException {
     }
 
     /** Maps {@link RequestException} to its problem document. */
-    @Provider
     public static class Mapper implements ExceptionMapper<RequestException> {
 
         @Context

@@ -3,7 +3,6 @@ package dev.largeupload.web.edge.rest;
 import dev.largeupload.web.http.Problem;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import jakarta.ws.rs.ext.Provider;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -12,7 +11,6 @@ import java.util.logging.Logger;
  * The last resort: an unexpected failure is logged with a reference and answered with a problem
  * document carrying that reference, never with a stack trace.
  */
-@Provider
 public class FallbackExceptionMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = Logger.getLogger(FallbackExceptionMapper.class.getName());

@@ -4,10 +4,8 @@ import dev.largeupload.web.http.Problem;
 import jakarta.json.JsonException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import jakarta.ws.rs.ext.Provider;
 
 /** A request body that is not well-formed JSON. */
-@Provider
 public class JsonExceptionMapper implements ExceptionMapper<JsonException> {
 
     @Override

@@ -18,13 +18,11 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import jakarta.ws.rs.ext.Provider;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Maps each domain failure to its HTTP status and a problem document carrying its stable code. */
-@Provider
 public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
 
     private static final Logger LOG = Logger.getLogger(UploadExceptionMapper.class.getName());
