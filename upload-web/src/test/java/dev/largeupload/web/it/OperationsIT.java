@@ -186,6 +186,11 @@ class OperationsIT {
         assertEquals(1, delta(before, after, "upload_chunks_refused_total{reason=\"upload.checksum-mismatch\"}"));
         assertEquals(1, delta(before, after, "upload_checksum_failures_total"));
         assertEquals(5, delta(before, after, "upload_chunk_staging_seconds_count"));
+        assertEquals(after.get("upload_chunk_staging_seconds_count"), after.get("upload_chunk_staging_seconds_bucket{le=\"+Inf\"}"),
+                "the staging histogram's buckets do not hold every chunk");
+        List<String> quantiles = after.keySet().stream().filter(k -> k.startsWith("upload_chunk_staging_seconds{")).toList();
+        // Windowed client-side quantiles read 0 after two idle minutes while the buckets hold the data.
+        assertEquals(List.of(), quantiles, "the staging timer publishes windowed quantiles");
         assertTrue(after.containsKey("uploads_expired_total"), "the expiry counter is not published");
 
         List<JsonObject> lines = jsonLogLines();
