@@ -1,5 +1,6 @@
 package dev.largeupload.web.observe;
 
+import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.usecase.CompleteUploadCommand;
 import dev.largeupload.domain.usecase.CompleteUploadUseCase;
@@ -11,7 +12,7 @@ import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
-/** Counts every commit (once) and every whole-file checksum failure ({@link UploadMetrics#complete}). */
+/** Counts every commit (once) and every whole-file checksum failure to {@link UploadMetrics}. */
 @Decorator
 @Dependent
 @Priority(Interceptor.Priority.APPLICATION)
@@ -27,6 +28,14 @@ public class ObservedCompletion implements CompleteUploadUseCase {
 
     @Override
     public Completed complete(CompleteUploadCommand command) {
-        return metrics.complete(() -> delegate.complete(command));
+        Completed done;
+        try {
+            done = delegate.complete(command);
+        } catch (UploadException e) {
+            metrics.completionRefused(e);
+            throw e;
+        }
+        metrics.completed(done);
+        return done;
     }
 }

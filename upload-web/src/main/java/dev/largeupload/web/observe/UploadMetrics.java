@@ -7,14 +7,12 @@ import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.service.Results.Initiated;
 import dev.largeupload.domain.service.UploadService.SweepResult;
-import dev.largeupload.web.http.RequestException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.IntSupplier;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.Counter;
@@ -102,24 +100,8 @@ public class UploadMetrics {
                 + s.plan().chunkCount() + " of " + s.plan().chunkSize() + " bytes");
     }
 
-    /**
-     * Runs {@code accept} (receiving, staging and recording one chunk) and counts what came of it:
-     * accepted with its bytes and time, or refused by its problem code. What {@code accept} throws
-     * is thrown on unchanged.
-     */
-    public ChunkAccepted chunk(Supplier<ChunkAccepted> accept) {
-        long started = System.nanoTime();
-        ChunkAccepted accepted;
-        try {
-            accepted = accept.get();
-        } catch (UploadException e) {
-            refused(e.code(), e);
-            throw e;
-        } catch (RequestException e) {
-            refused(e.code(), e);
-            throw e;
-        }
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
+    /** A chunk was staged and recorded; {@code took} is the time to receive, stage and record it. */
+    public void chunkAccepted(ChunkAccepted accepted, Duration took) {
         long bytes = accepted.session().plan().lengthOf(accepted.index());
         chunksAccepted.inc();
         bytesReceived.inc(bytes);
@@ -127,10 +109,10 @@ public class UploadMetrics {
         LOG.fine(() -> "Chunk accepted: id=" + accepted.session().id() + ", index=" + accepted.index() + ", size="
                 + bytes + " bytes, took=" + took.toMillis() + " ms, received=" + accepted.receivedCount() + "/"
                 + accepted.session().plan().chunkCount());
-        return accepted;
     }
 
-    private void refused(String code, RuntimeException e) {
+    /** A chunk was refused with the problem code {@code code}. */
+    public void chunkRefused(String code, RuntimeException e) {
         registry.counter(Metadata.builder().withName("upload.chunks.refused")
                 .withDescription("Chunks refused, by the problem code of the answer").build(), new Tag("reason", code)).inc();
         if (CHECKSUM_MISMATCH.equals(code)) {
@@ -139,21 +121,8 @@ public class UploadMetrics {
         LOG.fine(() -> "Chunk refused: code=" + code + ", " + e.getMessage());
     }
 
-    /**
-     * Runs {@code complete} and counts a commit (once: a repeated complete is not a new one) or a
-     * whole-file checksum failure. What {@code complete} throws is thrown on unchanged.
-     */
-    public Completed complete(Supplier<Completed> complete) {
-        Completed done;
-        try {
-            done = complete.get();
-        } catch (UploadException e) {
-            if (CHECKSUM_MISMATCH.equals(e.code())) {
-                checksumFailures.inc();
-                LOG.info(() -> "Upload refused at completion: code=" + e.code() + ", " + e.getMessage());
-            }
-            throw e;
-        }
+    /** A {@code complete} succeeded: counted when it committed the upload (a repeated complete is not a new one). */
+    public void completed(Completed done) {
         if (done.committedNow()) {
             completed.inc();
             UploadSession s = done.session();
@@ -161,7 +130,14 @@ public class UploadMetrics {
                     + s.plan().chunkCount() + ", duration=" + seconds(Duration.between(s.createdAt(), s.updatedAt()))
                     + " since initiated");
         }
-        return done;
+    }
+
+    /** A {@code complete} was refused; a whole-file or composite checksum failure is counted. */
+    public void completionRefused(UploadException e) {
+        if (CHECKSUM_MISMATCH.equals(e.code())) {
+            checksumFailures.inc();
+            LOG.info(() -> "Upload refused at completion: code=" + e.code() + ", " + e.getMessage());
+        }
     }
 
     /** An upload was deleted by its owner; {@code before} is how it stood just before. */
