@@ -31,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the metrics count an upload's life cycle, and the log has one JSON line per life-cycle event and
  * never a token.
  */
+@Server(env = "WLP_LOGGING_CONSOLE_FORMAT=json")
 class OperationsIT {
 
     private static final long MIB = 1024 * 1024;
@@ -52,16 +52,9 @@ class OperationsIT {
     static UploadClient client;
 
     @BeforeAll
-    static void start() {
-        server = ServerProcess.start(work.resolve("server"), Map.of("WLP_LOGGING_CONSOLE_FORMAT", "json"));
-        client = new UploadClient(server.base());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.stop();
-        }
+    static void connect(ServerProcess started, UploadClient connected) {
+        server = started;
+        client = connected;
     }
 
     @Test
