@@ -24,16 +24,16 @@ import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * The upload life cycle as operators see it: the decorators around the use cases ({@code Observed*} in this
- * package) report every event here once, whichever edge caused it, and each is
- * counted in MicroProfile Metrics ({@code /metrics}, application scope) and written as one log line
- * with the upload id, sizes and durations. Neither ever holds a token, a file name or a byte of content.
+ * package) report every event here once, whichever edge caused it, and each is counted in MicroProfile
+ * Metrics ({@code /metrics}, application scope) and written as one log line with the upload id, sizes and
+ * durations. A request an edge refuses before it calls a use case (bad syntax) is not an upload event. Neither ever holds a token, a file name or a byte of content.
  *
  * <p>Metrics (Prometheus names): {@code uploads_initiated_total}, {@code uploads_completed_total},
  * {@code uploads_aborted_total}, {@code uploads_expired_total}, {@code upload_bytes_received_total}
  * (bytes of accepted chunks), {@code upload_chunks_accepted_total}, {@code upload_chunks_refused_total{reason=<problem code>}},
  * {@code upload_checksum_failures_total}, {@code uploads_active} (once a source is set with
  * {@link #countActiveWith}), and the timer {@code upload_chunk_staging_seconds} (receiving, staging and
- * recording one chunk). Counters count this server's events since it started; Prometheus sums servers.
+ * recording one chunk; buckets only, see microprofile-config.properties). Counters count this server's events since it started; Prometheus sums servers.
  *
  * <p>Log lines (logger {@code dev.largeupload.web.observe.UploadMetrics}): initiated, completed,
  * aborted, deleted and expired at INFO; every chunk, accepted or refused, at FINE.
@@ -114,7 +114,7 @@ public class UploadMetrics {
     /** A chunk was refused with the problem code {@code code}. */
     public void chunkRefused(String code, RuntimeException e) {
         registry.counter(Metadata.builder().withName("upload.chunks.refused")
-                .withDescription("Chunks refused, by the problem code of the answer").build(), new Tag("reason", code)).inc();
+                .withDescription("Chunks the upload service refused, by the problem code of the answer").build(), new Tag("reason", code)).inc();
         if (CHECKSUM_MISMATCH.equals(code)) {
             checksumFailures.inc();
         }
