@@ -101,7 +101,8 @@ class UseCasesTest {
         UploadId id = upload.session().id();
 
         assertThrows(NotFound.class, () -> chunks.acceptChunk(command(upload, "not-the-token", 0, 4)));
-        assertThrows(NotFound.class, () -> completion.complete(new CompleteUploadCommand(id, "not-the-token", CompletionRequest.NONE)));
+        assertThrows(NotFound.class,
+                () -> completion.complete(new CompleteUploadCommand(id, "not-the-token", CompletionRequest.NONE)));
         assertThrows(NotFound.class, () -> deletion.abort(new AbortUploadCommand(id, "not-the-token")));
         assertEquals(UploadState.ACTIVE, statuses.status(id).state());
     }
@@ -114,9 +115,10 @@ class UseCasesTest {
             chunks.acceptChunk(command(upload, upload.uploadToken(), i, -1));
         }
         Sha256 wrong = Sha256.of(MessageDigest.getInstance("SHA-256").digest(FILE));
+        CompleteUploadCommand command = new CompleteUploadCommand(id, upload.uploadToken(),
+                new CompletionRequest(Optional.empty(), Optional.of(wrong)));
 
-        assertThrows(ChecksumMismatch.class, () -> completion.complete(new CompleteUploadCommand(id, upload.uploadToken(),
-                new CompletionRequest(Optional.empty(), Optional.of(wrong)))));
+        assertThrows(ChecksumMismatch.class, () -> completion.complete(command));
         assertEquals(UploadState.ACTIVE, statuses.status(id).state());
     }
 }

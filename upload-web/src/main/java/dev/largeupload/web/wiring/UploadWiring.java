@@ -113,7 +113,7 @@ public class UploadWiring {
         return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
-    /** The service that {@link UploadUseCases} hands every use case to; not a bean itself, so nothing bypasses the decorators. */
+    /** The service {@link UploadUseCases} hands every use case to; not a bean, so nothing bypasses the decorators. */
     UploadService service() {
         return service;
     }
