@@ -18,8 +18,9 @@ import java.util.UUID;
  * The one factory of store environments for the integration tests: it starts or creates what a
  * {@link Stores} pair needs (Azurite with a container name of its own, a PostgreSQL database of its own,
  * a Redis key prefix of its own), optionally behind a {@link TcpProxy}, and gives the server's environment
- * variables for it. Closing it removes what it created. A service that cannot be reached fails at once
- * with a line saying how to start it, never skips.
+ * variables for it. Closing it closes the proxy, stops Azurite and drops the database; Redis keys stay
+ * under their prefix, which no other test uses. A service that cannot be reached fails at once with a
+ * line saying how to start it, never skips.
  */
 final class StoreEnvironment implements AutoCloseable {
 
