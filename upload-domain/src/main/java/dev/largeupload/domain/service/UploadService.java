@@ -32,6 +32,17 @@ import dev.largeupload.domain.port.RecordedChunk;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.service.Results.Initiated;
+import dev.largeupload.domain.usecase.AbortUploadCommand;
+import dev.largeupload.domain.usecase.AbortUploadUseCase;
+import dev.largeupload.domain.usecase.AcceptChunkCommand;
+import dev.largeupload.domain.usecase.AcceptChunkUseCase;
+import dev.largeupload.domain.usecase.CompleteUploadCommand;
+import dev.largeupload.domain.usecase.CompleteUploadUseCase;
+import dev.largeupload.domain.usecase.DownloadUseCase;
+import dev.largeupload.domain.usecase.ExpireUploadsUseCase;
+import dev.largeupload.domain.usecase.InitiateUploadUseCase;
+import dev.largeupload.domain.usecase.ResumeUploadUseCase;
+import dev.largeupload.domain.usecase.UploadStatusUseCase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,10 +70,12 @@ import java.util.regex.Pattern;
  * together with that attempt; the commit takes the recorded attempt of each chunk. So when one index is
  * sent several times at once, on one server or several, whichever record comes last names both the
  * digest and the bytes committed: the composite digest checked at completion is always that of the
- * bytes in the file. Thread-safe; the only state it keeps is a bounded memory of whole-file digests
+ * bytes in the file. It implements every use-case interface of {@code dev.largeupload.domain.usecase}.
+ * Thread-safe; the only state it keeps is a bounded memory of whole-file digests
  * already verified, which spares a repeated {@code complete} a second read of the file.
  */
-public final class UploadService {
+public final class UploadService implements InitiateUploadUseCase, AcceptChunkUseCase, CompleteUploadUseCase,
+        UploadStatusUseCase, ResumeUploadUseCase, AbortUploadUseCase, DownloadUseCase, ExpireUploadsUseCase {
 
     private static final Logger LOG = Logger.getLogger(UploadService.class.getName());
     private static final Pattern MEDIA_TYPE = Pattern.compile(
@@ -463,5 +476,22 @@ public final class UploadService {
     private static String abbreviate(String s) {
         String clean = s.replaceAll("\\p{Cntrl}", "?");
         return clean.length() > 60 ? clean.substring(0, 60) + "…" : clean;
+    }
+
+    // The use-case interfaces' commands, each handed to the method above that does the work.
+
+    @Override
+    public ChunkAccepted acceptChunk(AcceptChunkCommand c) {
+        return acceptChunk(c.id(), c.token(), c.index(), c.body(), c.declaredLength(), c.digests());
+    }
+
+    @Override
+    public Completed complete(CompleteUploadCommand c) {
+        return complete(c.id(), c.token(), c.checks());
+    }
+
+    @Override
+    public UploadSession abort(AbortUploadCommand c) {
+        return abort(c.id(), c.token());
     }
 }

@@ -1,6 +1,5 @@
 package dev.largeupload.web.http;
 
-import dev.largeupload.web.problem.Problem;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;

@@ -6,14 +6,13 @@ import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.service.Results.Initiated;
-import dev.largeupload.web.problem.RequestException;
+import dev.largeupload.domain.service.UploadService.SweepResult;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.IntSupplier;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.Counter;
@@ -24,16 +23,17 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 
 /**
- * The upload life cycle as operators see it: the web layer reports every event here once, and each is
- * counted in MicroProfile Metrics ({@code /metrics}, application scope) and written as one log line
- * with the upload id, sizes and durations. Neither ever holds a token, a file name or a byte of content.
+ * The upload life cycle as operators see it: the decorators around the use cases ({@code Observed*} in this
+ * package) report every event here once, whichever edge caused it, and each is counted in MicroProfile
+ * Metrics ({@code /metrics}, application scope) and written as one log line with the upload id, sizes and
+ * durations. A request an edge refuses before it calls a use case (bad syntax) is not an upload event. Neither ever holds a token, a file name or a byte of content.
  *
  * <p>Metrics (Prometheus names): {@code uploads_initiated_total}, {@code uploads_completed_total},
  * {@code uploads_aborted_total}, {@code uploads_expired_total}, {@code upload_bytes_received_total}
  * (bytes of accepted chunks), {@code upload_chunks_accepted_total}, {@code upload_chunks_refused_total{reason=<problem code>}},
  * {@code upload_checksum_failures_total}, {@code uploads_active} (once a source is set with
  * {@link #countActiveWith}), and the timer {@code upload_chunk_staging_seconds} (receiving, staging and
- * recording one chunk). Counters count this server's events since it started; Prometheus sums servers.
+ * recording one chunk; buckets only, see microprofile-config.properties). Counters count this server's events since it started; Prometheus sums servers.
  *
  * <p>Log lines (logger {@code dev.largeupload.web.observe.UploadMetrics}): initiated, completed,
  * aborted, deleted and expired at INFO; every chunk, accepted or refused, at FINE.
@@ -100,24 +100,8 @@ public class UploadMetrics {
                 + s.plan().chunkCount() + " of " + s.plan().chunkSize() + " bytes");
     }
 
-    /**
-     * Runs {@code accept} (receiving, staging and recording one chunk) and counts what came of it:
-     * accepted with its bytes and time, or refused by its problem code. What {@code accept} throws
-     * is thrown on unchanged.
-     */
-    public ChunkAccepted chunk(Supplier<ChunkAccepted> accept) {
-        long started = System.nanoTime();
-        ChunkAccepted accepted;
-        try {
-            accepted = accept.get();
-        } catch (UploadException e) {
-            refused(e.code(), e);
-            throw e;
-        } catch (RequestException e) {
-            refused(e.code(), e);
-            throw e;
-        }
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
+    /** A chunk was staged and recorded; {@code took} is the time to receive, stage and record it. */
+    public void chunkAccepted(ChunkAccepted accepted, Duration took) {
         long bytes = accepted.session().plan().lengthOf(accepted.index());
         chunksAccepted.inc();
         bytesReceived.inc(bytes);
@@ -125,33 +109,20 @@ public class UploadMetrics {
         LOG.fine(() -> "Chunk accepted: id=" + accepted.session().id() + ", index=" + accepted.index() + ", size="
                 + bytes + " bytes, took=" + took.toMillis() + " ms, received=" + accepted.receivedCount() + "/"
                 + accepted.session().plan().chunkCount());
-        return accepted;
     }
 
-    private void refused(String code, RuntimeException e) {
+    /** A chunk was refused with the problem code {@code code}. */
+    public void chunkRefused(String code, RuntimeException e) {
         registry.counter(Metadata.builder().withName("upload.chunks.refused")
-                .withDescription("Chunks refused, by the problem code of the answer").build(), new Tag("reason", code)).inc();
+                .withDescription("Chunks the upload service refused, by the problem code of the answer").build(), new Tag("reason", code)).inc();
         if (CHECKSUM_MISMATCH.equals(code)) {
             checksumFailures.inc();
         }
         LOG.fine(() -> "Chunk refused: code=" + code + ", " + e.getMessage());
     }
 
-    /**
-     * Runs {@code complete} and counts a commit (once: a repeated complete is not a new one) or a
-     * whole-file checksum failure. What {@code complete} throws is thrown on unchanged.
-     */
-    public Completed complete(Supplier<Completed> complete) {
-        Completed done;
-        try {
-            done = complete.get();
-        } catch (UploadException e) {
-            if (CHECKSUM_MISMATCH.equals(e.code())) {
-                checksumFailures.inc();
-                LOG.info(() -> "Upload refused at completion: code=" + e.code() + ", " + e.getMessage());
-            }
-            throw e;
-        }
+    /** A {@code complete} succeeded: counted when it committed the upload (a repeated complete is not a new one). */
+    public void completed(Completed done) {
         if (done.committedNow()) {
             completed.inc();
             UploadSession s = done.session();
@@ -159,7 +130,14 @@ public class UploadMetrics {
                     + s.plan().chunkCount() + ", duration=" + seconds(Duration.between(s.createdAt(), s.updatedAt()))
                     + " since initiated");
         }
-        return done;
+    }
+
+    /** A {@code complete} was refused; a whole-file or composite checksum failure is counted. */
+    public void completionRefused(UploadException e) {
+        if (CHECKSUM_MISMATCH.equals(e.code())) {
+            checksumFailures.inc();
+            LOG.info(() -> "Upload refused at completion: code=" + e.code() + ", " + e.getMessage());
+        }
     }
 
     /** An upload was deleted by its owner; {@code before} is how it stood just before. */
@@ -177,14 +155,19 @@ public class UploadMetrics {
         }
     }
 
-    /** The expiry job expired {@code count} idle uploads (and discarded their staged data). */
-    public void expired(int count) {
-        if (count < 0) {
-            throw new IllegalArgumentException("negative count " + count);
-        }
+    /**
+     * One round of the expiry sweep: {@code expired} idle uploads (their staged data discarded), and the
+     * records removed of uploads that ended longer than the retention ago.
+     */
+    public void swept(SweepResult result) {
+        int count = result.expired();
         if (count > 0) {
             expired.inc(count);
             LOG.info(() -> "Uploads expired: count=" + count);
+        }
+        if (result.removed() > 0) {
+            LOG.info(() -> "Expiry sweep: removed the records of " + result.removed()
+                    + " upload(s) that expired or were aborted more than the retention ago");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.largeupload.domain.port.BlobStore;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.service.UploadPolicy;
 import dev.largeupload.domain.service.UploadService;
+import dev.largeupload.domain.usecase.ExpireUploadsUseCase;
 import dev.largeupload.web.config.ConfigurationException;
 import dev.largeupload.web.config.LaunchDirectory;
 import dev.largeupload.web.config.ServerSettings;
@@ -33,7 +34,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The one place that knows which adapters run: it reads the configuration, builds the stores it
- * names ({@link MetadataStores}, {@link BlobStores}), and hands out the {@link UploadService}.
+ * names ({@link MetadataStores}, {@link BlobStores}), and builds the {@link UploadService} behind the
+ * use-case beans ({@link UploadUseCases}).
  * Everything is built when the application starts, so bad configuration or an unreachable store
  * stops the server at once with one line naming the key, instead of failing the first upload.
  */
@@ -50,6 +52,10 @@ public class UploadWiring {
 
     @Inject
     UploadMetrics metrics;
+
+    /** The sweep as a bean, so that what each round does is observed like any other use case. */
+    @Inject
+    ExpireUploadsUseCase sweep;
 
     private final Resources resources = new Resources();
     private ScheduledFuture<?> sweeps;
@@ -107,8 +113,8 @@ public class UploadWiring {
         return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
-    @Produces
-    public UploadService uploadService() {
+    /** The service {@link UploadUseCases} hands every use case to; not a bean, so nothing bypasses the decorators. */
+    UploadService service() {
         return service;
     }
 
@@ -118,7 +124,7 @@ public class UploadWiring {
     }
 
     /**
-     * Runs {@link UploadService#sweep} every {@code interval} on the container's managed scheduler. Every
+     * Runs {@link ExpireUploadsUseCase#sweep} every {@code interval} on the container's managed scheduler. Every
      * server of a deployment runs it; the stores' compare-and-set lets exactly one expire each upload.
      */
     private void scheduleSweeps(Duration interval) {
@@ -128,12 +134,7 @@ public class UploadWiring {
 
     private void sweepOnce() {
         try {
-            UploadService.SweepResult result = service.sweep(SWEEP_BATCH);
-            metrics.expired(result.expired());
-            if (result.removed() > 0) {
-                LOG.info(() -> "Expiry sweep: removed the records of " + result.removed()
-                        + " upload(s) that expired or were aborted more than the retention ago");
-            }
+            sweep.sweep(SWEEP_BATCH);
         } catch (RuntimeException e) {
             // A failed round (a store briefly down) must not cancel the schedule; the next round retries.
             LOG.log(Level.WARNING, "Expiry sweep failed; retrying at the next interval: " + e.getMessage(), e);

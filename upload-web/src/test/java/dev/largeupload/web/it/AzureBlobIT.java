@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlockList;
 import com.azure.storage.blob.models.BlockListType;
 import com.azure.storage.blob.specialized.BlockBlobClient;
@@ -21,9 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * large chunks stream into blocks, the committed blob has one block per chunk in order, a wrong MD5
  * is refused, an Azure outage answers 503 and commits nothing, and the upload resumes after it.
  */
+@Server(stores = Stores.AZURE, env = "JAVA_TOOL_OPTIONS=-Xmx128m -XX:+ExitOnOutOfMemoryError")
 class AzureBlobIT {
 
     private static final long MIB = 1024 * 1024;
@@ -45,26 +42,11 @@ class AzureBlobIT {
     static BlobContainerClient container;
 
     @BeforeAll
-    static void start() {
-        azurite = AzuriteServer.start();
-        String containerName = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        server = ServerProcess.start(work.resolve("server"), Map.of(
-                "AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(),
-                "AZURE_STORAGE_CONTAINER_NAME", containerName,
-                "JAVA_TOOL_OPTIONS", "-Xmx128m -XX:+ExitOnOutOfMemoryError"));
-        client = new UploadClient(server.base());
-        container = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
-                .getBlobContainerClient(containerName);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.stop();
-        }
-        if (azurite != null) {
-            azurite.close();
-        }
+    static void connect(ServerProcess started, UploadClient connected, StoreEnvironment stores) {
+        server = started;
+        client = connected;
+        azurite = stores.azurite();
+        container = stores.container();
     }
 
     @Test

@@ -13,11 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,9 +34,7 @@ abstract class BlobStoreOutageIT {
     @TempDir
     Path work;
     ServerProcess server;
-
-    /** The environment of the server under test (the blob store reached so that it can be taken away). */
-    protected abstract Map<String, String> environment() throws Exception;
+    StoreEnvironment stores;
 
     /** Takes the blob store away. */
     protected abstract void storeGone() throws Exception;
@@ -48,16 +45,14 @@ abstract class BlobStoreOutageIT {
     /** Whether the blob store holds a committed file for {@code upload} (asked of the store itself). */
     protected abstract boolean committed(Upload upload) throws Exception;
 
-    @AfterEach
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.stop();
-        }
+    @BeforeEach
+    void connect(ServerProcess started, StoreEnvironment opened) {
+        server = started;
+        stores = opened;
     }
 
     @Test
     void blobStoreGone_chunksAndComplete503WithRetryAfter_nothingRecordedOrCommitted_thenBothUploadsFinishByteExact() throws Exception {
-        server = ServerProcess.start(work.resolve("server"), environment());
         UploadClient client = new UploadClient(server.base());
         Path fileA = TestFiles.random(work, "a.bin", 4 * MIB + 5, 61);
         Upload a = client.start("a.bin", Files.size(fileA), MIB);

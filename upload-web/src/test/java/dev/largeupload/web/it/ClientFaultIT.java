@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code complete} racing a chunk still in flight. Nothing of it may be recorded wrongly or left
  * behind, and each upload still completes byte-exact.
  */
+@Server
 class ClientFaultIT {
 
     private static final long MIB = 1024 * 1024;
@@ -53,16 +53,9 @@ class ClientFaultIT {
     static UploadClient client;
 
     @BeforeAll
-    static void startServer() {
-        server = ServerProcess.start(work.resolve("server"));
-        client = new UploadClient(server.base());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
+    static void connect(ServerProcess started, UploadClient connected) {
+        server = started;
+        client = connected;
     }
 
     @ParameterizedTest(name = "reset={0}")

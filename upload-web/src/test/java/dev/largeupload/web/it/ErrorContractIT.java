@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -31,11 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every refusal of the API table: each bad request answers its status and stable code as
  * {@code application/problem+json}, without a stack trace, and changes nothing already stored.
+ * The server keeps its metadata as files, one directory per upload, so the test can count them.
  */
+@Server(stores = Stores.FILE, env = "MAX_FILE_SIZE=" + ErrorContractIT.MAX_FILE_SIZE)
 class ErrorContractIT {
 
     private static final long MIB = 1024 * 1024;
-    private static final long MAX_FILE_SIZE = 1L << 30;
+    static final long MAX_FILE_SIZE = 1L << 30;
     private static final String UNKNOWN = "00000000-0000-4000-8000-000000000000";
 
     @TempDir
@@ -50,11 +51,9 @@ class ErrorContractIT {
     static List<String> uploadsBefore;
 
     @BeforeAll
-    static void startServerWithUploads() throws Exception {
-        // The file metadata store keeps one directory per upload: the test can count them.
-        server = ServerProcess.start(work.resolve("server"), java.util.Map.of("MAX_FILE_SIZE", Long.toString(MAX_FILE_SIZE),
-                "METADATA_STORE", "file"));
-        client = new UploadClient(server.base());
+    static void createUploads(ServerProcess started, UploadClient connected) throws Exception {
+        server = started;
+        client = connected;
         file = TestFiles.random(work, "ref.bin", 3 * MIB, 21);
         active = client.start("active.bin", Files.size(file), MIB);
         Transfers.sendInRandomOrder(client, active, file, false, List.of(0));
@@ -64,13 +63,6 @@ class ErrorContractIT {
         activeBefore = stateOf(active);
         statusBefore = List.of(client.status(active.id()).body(), client.status(completed.id()).body());
         uploadsBefore = storedUploads();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
     }
 
     record Case(String name, int status, String code, Supplier<Answer> request) {

@@ -12,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answer {@code upload.expired}), and its record is removed after the retention. Times are shortened by
  * configuration; the test polls the server's state with a deadline instead of sleeping for a fixed time.
  */
+@Server(env = {"UPLOAD_TTL=PT5S", "EXPIRY_SWEEP_INTERVAL=PT1S", "EXPIRED_RETENTION=PT4S"})
 class ExpiryIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -37,17 +36,9 @@ class ExpiryIT {
     static UploadClient client;
 
     @BeforeAll
-    static void startServer() {
-        server = ServerProcess.start(work.resolve("server"), Map.of("UPLOAD_TTL", "PT5S",
-                "EXPIRY_SWEEP_INTERVAL", "PT1S", "EXPIRED_RETENTION", "PT4S"));
-        client = new UploadClient(server.base());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
+    static void connect(ServerProcess started, UploadClient connected) {
+        server = started;
+        client = connected;
     }
 
     @Test

@@ -3,19 +3,14 @@ package dev.largeupload.web.it;
 import dev.largeupload.web.it.UploadClient.Upload;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The filesystem blob store gone (the embedded default, H2 staying): {@code DATA_DIR/blobs} is moved
  * away and a plain file put in its place, so every path under it fails as on a lost mount (root
  * ignores permissions, so making it read-only would prove nothing); then it is put back.
  */
+@Server
 class FilesystemBlobOutageIT extends BlobStoreOutageIT {
-
-    @Override
-    protected Map<String, String> environment() {
-        return Map.of();
-    }
 
     private Path blobs() {
         return server.dataDir().resolve("blobs");

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fails in a way a client retries (a closed connection, 503); after a restart, resume agrees with
  * what the client was told, and the chunk sent again completes the file byte-exact.
  */
+@Server
 class GracefulShutdownIT {
 
     private static final long MIB = 1024 * 1024;
@@ -35,17 +36,14 @@ class GracefulShutdownIT {
     Path work;
     ServerProcess server;
 
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
+    @BeforeEach
+    void connect(ServerProcess started) {
+        server = started;
     }
 
     @Test
     void sigtermWhileAChunkStreamsIn_theChunkFinishesOrFailsRetryably_andAfterARestartResumeAgreesAndTheFileCompletes()
             throws Exception {
-        server = ServerProcess.start(work.resolve("server"));
         UploadClient before = new UploadClient(server.base());
         Path file = TestFiles.random(work, "sigterm.bin", 6 * MIB + 7, 51);
         Upload upload = before.start("sigterm.bin", Files.size(file), 4 * MIB);

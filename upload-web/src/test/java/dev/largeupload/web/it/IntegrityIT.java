@@ -20,7 +20,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,10 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  * composite digest and the whole-file SHA-256 checked before anything is committed; display names
  * sanitised; CORS only for the configured origins. Against the real server on the embedded default.
  */
+@Server(env = "CORS_ALLOWED_ORIGINS=" + IntegrityIT.ALLOWED_ORIGIN + ", https://other.example.org:8443")
 class IntegrityIT {
 
     private static final int CHUNK = 64 * 1024;
-    private static final String ALLOWED_ORIGIN = "https://app.example.com";
+    static final String ALLOWED_ORIGIN = "https://app.example.com";
 
     @TempDir
     static Path work;
@@ -41,16 +41,9 @@ class IntegrityIT {
     static UploadClient client;
 
     @BeforeAll
-    static void startServer() {
-        server = ServerProcess.start(work.resolve("server"), Map.of("CORS_ALLOWED_ORIGINS", ALLOWED_ORIGIN + ", https://other.example.org:8443"));
-        client = new UploadClient(server.base());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
+    static void connect(ServerProcess started, UploadClient connected) {
+        server = started;
+        client = connected;
     }
 
     // ---- per-chunk digests ----

@@ -24,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,32 +45,22 @@ abstract class KillDuringTransferIT {
 
     @TempDir
     Path work;
-    ServerProcess server;
-
-    /** The environment that selects the stores under test. */
-    protected abstract Map<String, String> storeEnvironment();
 
     /** After completion: the store holds nothing of the upload but its committed file. */
-    protected abstract void assertNothingStagedLeft(ServerProcess server, Upload upload) throws Exception;
-
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
-    }
+    protected abstract void assertNothingStagedLeft(ServerProcess server, StoreEnvironment stores, Upload upload)
+            throws Exception;
 
     /** One request of a chunk: how many of its bytes the client sent, and the answer if one came. */
     private record Attempt(int index, long length, AtomicLong sent, Future<Answer> answer) {
     }
 
     @Test
-    void tenKillsAtRandomBytePositions_resumeListsOnlyWholeChunks_andTheFileCompletesByteExact() throws Exception {
+    void tenKillsAtRandomBytePositions_resumeListsOnlyWholeChunks_andTheFileCompletesByteExact(ServerProcess server,
+            StoreEnvironment stores) throws Exception {
         long seed = Long.getLong("fault.seed", System.currentTimeMillis());
         String name = getClass().getSimpleName();
         System.out.println(name + ": seed " + seed + " (replay with -Dfault.seed=" + seed + ")");
         Random random = new Random(seed);
-        server = ServerProcess.start(work.resolve("server"), storeEnvironment());
         UploadClient client = new UploadClient(server.base());
         Path file = TestFiles.random(work, "kill.bin", 24 * MIB + 12_345, seed);
         long size = Files.size(file);
@@ -149,7 +138,7 @@ abstract class KillDuringTransferIT {
         Answer complete = client.complete(upload);
         assertEquals(200, complete.status(), complete.body());
         assertDownloadsExactly(client, upload, file);
-        assertNothingStagedLeft(server, upload);
+        assertNothingStagedLeft(server, stores, upload);
     }
 
     private static List<Integer> missing(UploadClient client, Upload upload) {

@@ -17,8 +17,6 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and a read timeout that closes a slow-drip connection without recording its chunk. No CORS origins
  * are configured here, so no CORS header is ever sent.
  */
+@Server(env = {"MAX_ACTIVE_UPLOADS=2", "MAX_CHUNK_SIZE=" + LimitsIT.MIB, "CHUNK_SIZE=" + LimitsIT.MIB / 2, "READ_TIMEOUT=2s"})
 class LimitsIT {
 
-    private static final int MIB = 1024 * 1024;
+    static final int MIB = 1024 * 1024;
 
     @TempDir
     static Path work;
@@ -38,17 +37,9 @@ class LimitsIT {
     static UploadClient client;
 
     @BeforeAll
-    static void startServer() {
-        server = ServerProcess.start(work.resolve("server"), Map.of("MAX_ACTIVE_UPLOADS", "2",
-                "MAX_CHUNK_SIZE", Integer.toString(MIB), "CHUNK_SIZE", Integer.toString(MIB / 2), "READ_TIMEOUT", "2s"));
-        client = new UploadClient(server.base());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
+    static void connect(ServerProcess started, UploadClient connected) {
+        server = started;
+        client = connected;
     }
 
     @Test

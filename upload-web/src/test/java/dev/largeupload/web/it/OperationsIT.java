@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.largeupload.web.api.UploadApplication;
+import dev.largeupload.web.edge.rest.UploadApplication;
 import dev.largeupload.web.it.UploadClient.Answer;
 import dev.largeupload.web.it.UploadClient.Upload;
 import jakarta.json.Json;
@@ -31,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the metrics count an upload's life cycle, and the log has one JSON line per life-cycle event and
  * never a token.
  */
+@Server(env = "WLP_LOGGING_CONSOLE_FORMAT=json")
 class OperationsIT {
 
     private static final long MIB = 1024 * 1024;
@@ -52,16 +52,9 @@ class OperationsIT {
     static UploadClient client;
 
     @BeforeAll
-    static void start() {
-        server = ServerProcess.start(work.resolve("server"), Map.of("WLP_LOGGING_CONSOLE_FORMAT", "json"));
-        client = new UploadClient(server.base());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.stop();
-        }
+    static void connect(ServerProcess started, UploadClient connected) {
+        server = started;
+        client = connected;
     }
 
     @Test
@@ -186,6 +179,11 @@ class OperationsIT {
         assertEquals(1, delta(before, after, "upload_chunks_refused_total{reason=\"upload.checksum-mismatch\"}"));
         assertEquals(1, delta(before, after, "upload_checksum_failures_total"));
         assertEquals(5, delta(before, after, "upload_chunk_staging_seconds_count"));
+        assertEquals(after.get("upload_chunk_staging_seconds_count"), after.get("upload_chunk_staging_seconds_bucket{le=\"+Inf\"}"),
+                "the staging histogram's buckets do not hold every chunk");
+        List<String> quantiles = after.keySet().stream().filter(k -> k.startsWith("upload_chunk_staging_seconds{")).toList();
+        // Windowed client-side quantiles read 0 after two idle minutes while the buckets hold the data.
+        assertEquals(List.of(), quantiles, "the staging timer publishes windowed quantiles");
         assertTrue(after.containsKey("uploads_expired_total"), "the expiry counter is not published");
 
         List<JsonObject> lines = jsonLogLines();

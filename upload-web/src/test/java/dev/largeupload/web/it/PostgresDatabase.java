@@ -49,12 +49,12 @@ final class PostgresDatabase {
         }
     }
 
-    private static String host() {
+    static String host() {
         return env("PGHOST", "127.0.0.1");
     }
 
-    private static String port() {
-        return env("PGPORT", "5432");
+    static int port() {
+        return Integer.parseInt(env("PGPORT", "5432"));
     }
 
     private static String env(String name, String fallback) {

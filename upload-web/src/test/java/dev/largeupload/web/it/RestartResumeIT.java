@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,27 +24,15 @@ abstract class RestartResumeIT {
 
     @TempDir
     Path work;
-    ServerProcess server;
-    UploadClient client;
-
-    /** The environment that selects the metadata store under test. */
-    protected abstract Map<String, String> storeEnvironment();
-
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
-    }
 
     /**
      * One kill -9 (each restart costs CI time; the fault suite kills at ten more moments): acknowledged
      * chunks, a completed file and another upload's chunks all survive, and the upload completes byte-exact.
      */
     @Test
-    void killedMidUpload_restartedOnTheSameDataDir_everythingAcknowledgedSurvivesAndCompletesByteExact() throws Exception {
-        server = ServerProcess.start(work.resolve("server"), storeEnvironment());
-        client = new UploadClient(server.base());
+    void killedMidUpload_restartedOnTheSameDataDir_everythingAcknowledgedSurvivesAndCompletesByteExact(ServerProcess server)
+            throws Exception {
+        UploadClient client = new UploadClient(server.base());
         Path done = TestFiles.random(work, "done.bin", 3 * MIB, 12);
         Upload completed = client.start("done.bin", Files.size(done), MIB);
         Transfers.sendInRandomOrder(client, completed, done, false, Transfers.allChunks(completed));

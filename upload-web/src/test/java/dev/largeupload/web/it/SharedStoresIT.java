@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.largeupload.azure.AzuriteServer;
 import dev.largeupload.web.it.UploadClient.Answer;
 import dev.largeupload.web.it.UploadClient.Upload;
 import jakarta.json.JsonNumber;
@@ -12,14 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,39 +31,14 @@ abstract class SharedStoresIT {
 
     @TempDir
     Path work;
-    AzuriteServer azurite;
     ServerProcess first;
     ServerProcess second;
 
-    /** The environment that points a server at the shared metadata store. */
-    protected abstract Map<String, String> metadataEnvironment();
-
+    /** Both servers, started at once by {@code @Server(instances = 2)}: schema and container creation race. */
     @BeforeEach
-    void startBothServers() throws Exception {
-        azurite = AzuriteServer.start();
-        Map<String, String> env = new HashMap<>(metadataEnvironment());
-        env.put("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString());
-        env.put("AZURE_STORAGE_CONTAINER_NAME", "shared-" + UUID.randomUUID().toString().substring(0, 8));
-        // Both at once, as a scaled-out deployment starts: schema creation and container creation race.
-        CompletableFuture<ServerProcess> a = CompletableFuture.supplyAsync(() -> ServerProcess.start(work.resolve("a"), env));
-        CompletableFuture<ServerProcess> b = CompletableFuture.supplyAsync(() -> ServerProcess.start(work.resolve("b"), env));
-        try {
-            first = a.get(5, TimeUnit.MINUTES);
-        } finally {
-            second = b.get(5, TimeUnit.MINUTES);
-        }
-    }
-
-    @AfterEach
-    void stopAll() {
-        for (ServerProcess server : new ServerProcess[] {first, second}) {
-            if (server != null) {
-                server.stop();
-            }
-        }
-        if (azurite != null) {
-            azurite.close();
-        }
+    void connect(Servers servers) {
+        first = servers.get(0);
+        second = servers.get(1);
     }
 
     @Test

@@ -11,8 +11,6 @@ import jakarta.json.JsonNumber;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A shared metadata store going away mid-upload (its connections cut by a {@link TcpProxy}): the
  * server answers 503 with Retry-After, commits nothing and reports itself not ready (but alive);
  * when the store is back, it is ready again and the upload
- * resumes where it was and completes byte-exact. One subclass per networked store.
+ * resumes where it was and completes byte-exact. One subclass per networked store, each reaching it
+ * through the proxy of {@code @Server(proxied = METADATA)}.
  */
 abstract class StoreOutageIT {
 
@@ -28,30 +27,11 @@ abstract class StoreOutageIT {
 
     @TempDir
     Path work;
-    TcpProxy proxy;
-    ServerProcess server;
-
-    /** The store's real host and port, which the proxy relays to. */
-    protected abstract Map.Entry<String, Integer> backend();
-
-    /** The environment that points the server at the store through {@code proxyPort}. */
-    protected abstract Map<String, String> environment(int proxyPort);
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.stop();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-    }
 
     @Test
-    void storeGoneMidUpload_answers503WithRetryAfter_thenResumesAndCompletesByteExact() throws Exception {
-        proxy = new TcpProxy(backend().getKey(), backend().getValue());
-        server = ServerProcess.start(work.resolve("server"), environment(proxy.port()));
-        UploadClient client = new UploadClient(server.base());
+    void storeGoneMidUpload_answers503WithRetryAfter_thenResumesAndCompletesByteExact(UploadClient client,
+                                                                                       StoreEnvironment stores) throws Exception {
+        TcpProxy proxy = stores.proxy();
         Path file = TestFiles.random(work, "outage.bin", 4 * MIB + 1, 31);
         Upload upload = client.start("outage.bin", Files.size(file), MIB);
         Transfers.sendInRandomOrder(client, upload, file, false, List.of(0, 1));

@@ -11,7 +11,6 @@ import jakarta.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Whole uploads through the real server: random chunk order, several in flight, byte-exact downloads. */
+@Server
 class UploadFlowIT {
 
     private static final long MIB = 1024 * 1024;
@@ -29,16 +29,9 @@ class UploadFlowIT {
     static UploadClient client;
 
     @BeforeAll
-    static void startServer() {
-        server = ServerProcess.start(work.resolve("server"));
-        client = new UploadClient(server.base());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
+    static void connect(ServerProcess started, UploadClient connected) {
+        server = started;
+        client = connected;
     }
 
     @Test
