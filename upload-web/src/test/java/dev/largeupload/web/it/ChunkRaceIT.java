@@ -18,15 +18,14 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same chunk sent many times at once with different bodies: whichever body wins, the digest the
@@ -51,27 +50,21 @@ abstract class ChunkRaceIT {
     private static final int RACED = 1;
     private static final HexFormat HEX = HexFormat.of();
 
-    @TempDir
-    static Path work;
     static ServerProcess server;
     static UploadClient client;
     static ExecutorService senders;
 
-    /** Starts the server of the class, once, with its stores. */
-    static void startServer(Map<String, String> environment) {
+    @BeforeAll
+    static void connect(ServerProcess started, UploadClient connected) {
         senders = Executors.newFixedThreadPool(RACERS);
-        server = ServerProcess.start(work.resolve("server"), environment);
-        client = new UploadClient(server.base());
+        server = started;
+        client = connected;
     }
 
     @AfterAll
-    static void stopServer() {
+    static void stopSenders() {
         if (senders != null) {
             senders.shutdownNow();
-        }
-        if (server != null) {
-            server.stop();
-            server = null;
         }
     }
 

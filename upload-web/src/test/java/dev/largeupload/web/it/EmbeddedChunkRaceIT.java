@@ -1,13 +1,6 @@
 package dev.largeupload.web.it;
 
-import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
-
 /** {@link ChunkRaceIT} on the embedded default: H2 and the filesystem blob store. */
+@Server(stores = Stores.EMBEDDED)
 class EmbeddedChunkRaceIT extends ChunkRaceIT {
-
-    @BeforeAll
-    static void start() {
-        startServer(Map.of());
-    }
 }

@@ -17,12 +17,9 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,27 +29,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * headers every answer must carry. Each refusal is problem+json and changes nothing; a refused framing
  * also closes the connection, so the bytes after it never run as a request.
  */
+// The file metadata store keeps one directory per upload: the tests can see that nothing was created.
+@Server(stores = Stores.FILE, env = "READ_TIMEOUT=2s")
 class HardeningIT {
 
     private static final int CHUNK = 1000;
 
-    @TempDir
-    static Path work;
     static ServerProcess server;
     static UploadClient client;
 
     @BeforeAll
-    static void startServer() {
-        // The file metadata store keeps one directory per upload: the tests can see that nothing was created.
-        server = ServerProcess.start(work.resolve("server"), Map.of("METADATA_STORE", "file", "READ_TIMEOUT", "2s"));
-        client = new UploadClient(server.base());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
+    static void connect(ServerProcess started, UploadClient connected) {
+        server = started;
+        client = connected;
     }
 
     // ---- framing: finding 5 ----
