@@ -10,6 +10,7 @@ import dev.largeupload.web.config.LaunchDirectory;
 import dev.largeupload.web.config.ServerSettings;
 import dev.largeupload.web.config.SettingsReader;
 import dev.largeupload.web.config.ServerSettings.Limits;
+import dev.largeupload.web.launch.ServerLauncher;
 import dev.largeupload.web.observe.ConfiguredStores;
 import dev.largeupload.web.observe.UploadMetrics;
 import jakarta.annotation.PreDestroy;
@@ -35,7 +36,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * The one place that knows which adapters run: it reads the configuration, builds the stores it
  * names ({@link MetadataStores}, {@link BlobStores}), and hands out the {@link UploadService}.
  * Everything is built when the application starts, so bad configuration or an unreachable store
- * stops the server at once with one line naming the key, instead of failing the first upload.
+ * fails the application at once with one line naming the key, instead of failing the first upload
+ * (and, run from the runnable jar, stops the server with a non-zero exit status).
  */
 @ApplicationScoped
 public class UploadWiring {
@@ -94,13 +96,15 @@ public class UploadWiring {
         }
     }
 
+    /**
+     * Fails this application, and only it: the exception makes Liberty mark the application as not
+     * started (on a shared server the others keep running), and its message is the one line naming the
+     * key. Run from the runnable jar, the launcher sees the published reason and stops the server with a
+     * non-zero exit status, through Liberty's orderly shutdown.
+     */
     private static void stopAtStart(ConfigurationException e) {
-        LOG.severe(e.getMessage());
-        System.err.println(e.getMessage());
-        System.err.flush();
-        // A server that runs with a configuration it cannot honour would only fail later, and worse.
-        // Nothing has been written yet, so the JVM stops at once rather than through a slow shutdown.
-        Runtime.getRuntime().halt(78);
+        System.setProperty(ServerLauncher.STARTUP_FAILURE, e.getMessage());
+        throw e;
     }
 
     static String firstLine(String message) {
