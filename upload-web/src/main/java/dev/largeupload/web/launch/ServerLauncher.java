@@ -5,6 +5,7 @@ import dev.largeupload.web.config.LaunchDirectory;
 import dev.largeupload.web.config.SettingsReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -52,7 +53,7 @@ public final class ServerLauncher {
         Path jar = ownJar();
         ExtractedServer server = ExtractedServer.prepare(jar, ExtractedServer.extractRoot());
         Runtime.getRuntime().addShutdownHook(new Thread(server::release, "upload-server-cleanup"));
-        watchForStartupFailure();
+        watchForStartupFailure(System.err);
         int rc = runInline(server.wlpDirectory(), server.serverName(), args);
         System.exit(System.getProperty(STARTUP_FAILURE) != null ? EXIT_CONFIGURATION : rc);
     }
@@ -74,15 +75,20 @@ public final class ServerLauncher {
     }
 
     /** Ends the JVM (and with it, through Liberty's shutdown hook, the server) once the application gave up. */
-    private static void watchForStartupFailure() {
+    private static void watchForStartupFailure(PrintStream console) {
         Thread watcher = new Thread(() -> {
-            while (System.getProperty(STARTUP_FAILURE) == null) {
+            String reason;
+            while ((reason = System.getProperty(STARTUP_FAILURE)) == null) {
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
+            // The one line that names the key, before Liberty's own account of the stop; on the JVM's own
+            // standard error, which Liberty has since replaced with one that prefixes "[err]".
+            console.println(reason);
+            console.flush();
             System.exit(EXIT_CONFIGURATION);
         }, "upload-server-startup-watch");
         watcher.setDaemon(true);
