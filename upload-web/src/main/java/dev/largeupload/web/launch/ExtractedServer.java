@@ -37,7 +37,7 @@ import java.util.zip.ZipEntry;
  *       which is deleted when it stops.</li>
  *   <li>Nothing piles up: at each start, every directory this launcher made under the root that no
  *       running server holds, other than the current build's, is deleted (older builds, private
- *       extractions of servers that were killed).</li>
+ *       extractions of servers that were killed, extractions cut short).</li>
  * </ul>
  * The root is {@code WLP_JAR_EXTRACT_ROOT} or {@code ~/wlpExtract}, as for Liberty's own launcher;
  * {@code WLP_JAR_EXTRACT_DIR} names the directory itself.
@@ -187,6 +187,18 @@ final class ExtractedServer {
             }
         } catch (IOException | UncheckedIOException e) {
             // Pruning is housekeeping: a directory that cannot be removed now is retried at the next start.
+        }
+        // Half-done extractions of launchers that died while extracting.
+        try (DirectoryStream<Path> partials = Files.newDirectoryStream(root, PREFIX + "*.partial-*")) {
+            for (Path partial : partials) {
+                String name = partial.getFileName().toString();
+                long pid = Long.parseLong(name.substring(name.lastIndexOf('-') + 1));
+                if (ProcessHandle.of(pid).isEmpty()) {
+                    deleteTree(partial);
+                }
+            }
+        } catch (IOException | UncheckedIOException | NumberFormatException e) {
+            // as above
         }
     }
 
