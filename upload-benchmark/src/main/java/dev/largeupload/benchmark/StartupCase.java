@@ -16,8 +16,9 @@ import java.util.stream.Stream;
  * {@code ~/wlpExtract} is for a person): the time from {@code java -jar} to {@code /api/config}
  * answering 200, for the first start of a build (which extracts the server) and the median of the
  * starts after it. Then {@code CHUNK_SIZE=abc}: the time until the process has exited, its status
- * and whether anything was left extracted. Goals: ready in ≤ 8 s, a bad setting reported in ≤ 5 s
- * (on a quiet machine; the machine's load is in {@code machine.txt}).
+ * and whether anything was left extracted. Beside the wall times, the CPU time the server JVM had
+ * used when it first answered (steadier on a shared machine). Goals: ready in ≤ 8 s, a bad setting
+ * reported in ≤ 5 s (on a quiet machine; the machine's load is in {@code machine.txt}).
  */
 final class StartupCase {
 
@@ -35,13 +36,18 @@ final class StartupCase {
         Path work = context.workDir().resolve("startup");
         Path extractRoot = work.resolve("extract");
         List<Double> ready = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         for (int i = 1; i <= starts; i++) {
             long start = System.nanoTime();
             try (ServerProcess server = ServerProcess.start(context.serverJar(), "startup-" + i, work.resolve("run-" + i),
                     Map.of("WLP_JAR_EXTRACT_ROOT", extractRoot.toString()), "")) {
                 double seconds = (System.nanoTime() - start) / 1e9;
+                double cpuSeconds = ProcessHandle.of(server.serverPid()).flatMap(p -> p.info().totalCpuDuration())
+                        .map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
                 ready.add(seconds);
-                Bench.log(String.format("  [start-up] start %d: ready after %.2f s (load %s)", i, seconds, Machine.loadAverage()));
+                cpu.add(cpuSeconds);
+                Bench.log(String.format("  [start-up] start %d: ready after %.2f s, server JVM %.2f CPU s (load %s)", i, seconds,
+                        cpuSeconds, Machine.loadAverage()));
             }
         }
         List<Double> bad = new ArrayList<>();
@@ -63,14 +69,17 @@ final class StartupCase {
             throw new IllegalStateException("the server started with CHUNK_SIZE=abc exited 0");
         }
         List<Double> later = ready.subList(1, ready.size());
+        double cpuMedian = median(cpu.subList(1, cpu.size()));
         double median = median(later);
         double badMedian = median(bad);
-        String runs = later.size() + " starts after the first";
+        String runs = later.size() == 1 ? "1 start after the first" : later.size() + " starts after the first";
         context.report().add(List.of(
                 Figure.plain(SECTION, "first start of a build (extracts the server)", "ready (java -jar to /api/config 200)",
                         ready.get(0), "s"),
                 Figure.plain(SECTION, "median of " + runs, "ready (java -jar to /api/config 200)", median, "s")
                         .withGoal("≤ 8 s on a quiet machine", median <= READY_GOAL_SECONDS),
+                // Steadier than the wall time on a shared machine: what the start cost, whoever else ran.
+                Figure.plain(SECTION, "median of " + runs, "CPU time of the server JVM when ready", cpuMedian, "s"),
                 Figure.plain(SECTION, "CHUNK_SIZE=abc, median of " + bad.size() + ", exit status " + exitStatus,
                         "bad setting reported (java -jar to exit)", badMedian, "s")
                         .withGoal("≤ 5 s", badMedian <= BAD_SETTING_GOAL_SECONDS)));
