@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
@@ -102,6 +103,38 @@ final class ExtractedServer {
 
     String serverName() {
         return serverName;
+    }
+
+    /**
+     * Waits until the Liberty server running from this extraction has released its server lock
+     * ({@code workarea/.sLock}, held by this same JVM while the server runs), at most {@code limit}.
+     */
+    boolean awaitServerStopped(Duration limit) {
+        Path serverLock = wlpDirectory().resolve("usr/servers").resolve(serverName).resolve("workarea/.sLock");
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!Files.exists(serverLock)) {
+                return true;
+            }
+            try (FileChannel channel = FileChannel.open(serverLock, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    lock.release();
+                    return true;
+                }
+            } catch (OverlappingFileLockException e) {
+                // Liberty still holds it
+            } catch (IOException e) {
+                return true;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     /** At exit: a private extraction is deleted; the shared one stays for the next start. */

@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.jar.JarFile;
 
@@ -52,7 +53,12 @@ public final class ServerLauncher {
         }
         Path jar = ownJar();
         ExtractedServer server = ExtractedServer.prepare(jar, ExtractedServer.extractRoot());
-        Runtime.getRuntime().addShutdownHook(new Thread(server::release, "upload-server-cleanup"));
+        // Liberty's own shutdown hook stops the server (SIGTERM, Ctrl-C, the exit below); the extraction is
+        // released once the server no longer runs from it.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.awaitServerStopped(Duration.ofSeconds(60));
+            server.release();
+        }, "upload-server-cleanup"));
         watchForStartupFailure(System.err);
         int rc = runInline(server.wlpDirectory(), server.serverName(), args);
         System.exit(System.getProperty(STARTUP_FAILURE) != null ? EXIT_CONFIGURATION : rc);
