@@ -38,6 +38,9 @@ public final class ServerLauncher {
     /** The system property the application sets, to one line, when it cannot start with its configuration. */
     public static final String STARTUP_FAILURE = "dev.largeupload.startup.failure";
 
+    /** The system property this launcher sets to {@code true}: the application runs from the runnable jar. */
+    public static final String RUNNABLE_JAR = "dev.largeupload.runnable.jar";
+
     /** The exit status of a server stopped by its configuration (EX_CONFIG of sysexits.h). */
     public static final int EXIT_CONFIGURATION = 78;
 
@@ -60,6 +63,7 @@ public final class ServerLauncher {
             server.release();
         }, "upload-server-cleanup"));
         watchForStartupFailure(System.err);
+        System.setProperty(RUNNABLE_JAR, "true");
         int rc = runInline(server.wlpDirectory(), server.serverName(), args);
         System.exit(System.getProperty(STARTUP_FAILURE) != null ? EXIT_CONFIGURATION : rc);
     }

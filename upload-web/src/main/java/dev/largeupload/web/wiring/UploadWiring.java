@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -103,7 +104,20 @@ public class UploadWiring {
      * non-zero exit status, through Liberty's orderly shutdown.
      */
     private static void stopAtStart(ConfigurationException e) {
-        System.setProperty(ServerLauncher.STARTUP_FAILURE, e.getMessage());
+        if (Boolean.getBoolean(ServerLauncher.RUNNABLE_JAR)) {
+            // Hold this application's start until the launcher has begun stopping the JVM, so that Liberty
+            // never gets to announce a started server first.
+            CountDownLatch exiting = new CountDownLatch(1);
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(exiting::countDown, "upload-start-refused"));
+                System.setProperty(ServerLauncher.STARTUP_FAILURE, e.getMessage());
+                exiting.await(30, TimeUnit.SECONDS);
+            } catch (IllegalStateException alreadyExiting) {
+                // the JVM is stopping already
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         throw e;
     }
 
