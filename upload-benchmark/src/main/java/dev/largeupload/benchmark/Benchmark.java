@@ -22,7 +22,7 @@ import java.util.Set;
  * mvn -B -DskipTests package && java -jar upload-benchmark/target/upload-benchmark.jar [options]
  *   --smoke               small sizes, one configuration per case (under two minutes; CI runs it)
  *   --out DIR             where results go (default docs/benchmark, or target/benchmark-smoke with --smoke)
- *   --cases LIST          any of filesystem,azure,memory,metadata,integrity (default: all)
+ *   --cases LIST          any of startup,filesystem,azure,memory,metadata,integrity (default: all)
  *   --stores LIST         metadata stores of case 4 (default: h2,postgresql,redis,file; smoke: h2)
  *   --metadata-chunks N   chunks of the case 4 session (default 20,972: 1 TB at 50 MiB; smoke 200)
  *   --server-jar PATH     the runnable server (default: upload-web/target/upload-server.jar above the working directory)
@@ -32,7 +32,7 @@ import java.util.Set;
  */
 public final class Benchmark {
 
-    static final List<String> CASES = List.of("filesystem", "integrity", "metadata", "memory", "azure");
+    static final List<String> CASES = List.of("startup", "filesystem", "integrity", "metadata", "memory", "azure");
 
     /** The options of one run. */
     record Options(Mode mode, Path out, Set<String> cases, Optional<Path> serverJar, Optional<Path> jfrDir, String command) {
@@ -124,6 +124,8 @@ public final class Benchmark {
                 || cases.contains("metadata") && options.mode().metadataStores().contains("h2");
         try {
             options.jfrDir().ifPresent(Benchmark::createDirectories);
+            // First, while no other server of this run is up: how long a newcomer waits for the server.
+            runCase(report, cases, "startup", () -> StartupCase.run(bench));
             ServerProcess filesystem = null;
             try {
                 if (needsFilesystemServer) {

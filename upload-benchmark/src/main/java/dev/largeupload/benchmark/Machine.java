@@ -37,7 +37,7 @@ record Machine(Map<String, String> facts) {
         return facts.get("date");
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return parts[0] + " " + parts[1] + " " + parts[2] + " (1, 5, 15 min)";

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark's smoke mode, so that the command keeps working: every case runs against the real
- * server jar (filesystem and Azure on Azurite; H2 metadata) and writes its figures, CSV and charts. Nothing here
+ * server jar (filesystem and Azure on Azurite; H2 metadata; start-up) and writes its figures, CSV and charts. Nothing here
  * depends on speed: the figures are only checked to exist and be positive.
  */
 class BenchmarkSmokeIT {
@@ -31,7 +31,7 @@ class BenchmarkSmokeIT {
         assertEquals(List.of(), report.failures(), "no case may fail");
         Set<String> sections = report.figures().stream().map(Figure::section).collect(Collectors.toSet());
         assertEquals(Set.of(FilesystemCase.SECTION, AzureCase.SECTION, MemoryCase.SECTION, MetadataCase.SECTION,
-                IntegrityCase.SECTION), sections);
+                IntegrityCase.SECTION, StartupCase.SECTION), sections);
         for (Figure figure : report.figures()) {
             // A difference such as the heap's growth may be negative; every other figure is a measured amount.
             assertTrue(Double.isFinite(figure.value()), "a measured value: " + figure);

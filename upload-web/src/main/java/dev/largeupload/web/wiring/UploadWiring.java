@@ -11,6 +11,7 @@ import dev.largeupload.web.config.LaunchDirectory;
 import dev.largeupload.web.config.ServerSettings;
 import dev.largeupload.web.config.SettingsReader;
 import dev.largeupload.web.config.ServerSettings.Limits;
+import dev.largeupload.web.launch.ServerLauncher;
 import dev.largeupload.web.observe.ConfiguredStores;
 import dev.largeupload.web.observe.UploadMetrics;
 import jakarta.annotation.PreDestroy;
@@ -24,6 +25,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -37,7 +39,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * names ({@link MetadataStores}, {@link BlobStores}), and builds the {@link UploadService} behind the
  * use-case beans ({@link UploadUseCases}).
  * Everything is built when the application starts, so bad configuration or an unreachable store
- * stops the server at once with one line naming the key, instead of failing the first upload.
+ * fails the application at once with one line naming the key, instead of failing the first upload
+ * (and, run from the runnable jar, stops the server with a non-zero exit status).
  */
 @ApplicationScoped
 public class UploadWiring {
@@ -100,13 +103,28 @@ public class UploadWiring {
         }
     }
 
+    /**
+     * Fails this application, and only it: the exception makes Liberty mark the application as not
+     * started (on a shared server the others keep running), and its message is the one line naming the
+     * key. Run from the runnable jar, the launcher sees the published reason and stops the server with a
+     * non-zero exit status, through Liberty's orderly shutdown.
+     */
     private static void stopAtStart(ConfigurationException e) {
-        LOG.severe(e.getMessage());
-        System.err.println(e.getMessage());
-        System.err.flush();
-        // A server that runs with a configuration it cannot honour would only fail later, and worse.
-        // Nothing has been written yet, so the JVM stops at once rather than through a slow shutdown.
-        Runtime.getRuntime().halt(78);
+        if (Boolean.getBoolean(ServerLauncher.RUNNABLE_JAR)) {
+            // Hold this application's start until the launcher has begun stopping the JVM, so that Liberty
+            // never gets to announce a started server first.
+            CountDownLatch exiting = new CountDownLatch(1);
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(exiting::countDown, "upload-start-refused"));
+                System.setProperty(ServerLauncher.STARTUP_FAILURE, e.getMessage());
+                exiting.await(30, TimeUnit.SECONDS);
+            } catch (IllegalStateException alreadyExiting) {
+                // the JVM is stopping already
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        throw e;
     }
 
     static String firstLine(String message) {
