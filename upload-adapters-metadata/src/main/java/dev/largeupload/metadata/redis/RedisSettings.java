@@ -53,7 +53,7 @@ public record RedisSettings(String host, int port, int database, Optional<String
         password = password.filter(p -> !p.isEmpty());
     }
 
-    /** The seed's settings with this service's defaults for the rest. */
+    /** The Python service's settings with this service's defaults for the rest. */
     public static RedisSettings of(String host, int port, int database, Optional<String> password, boolean ssl) {
         return new RedisSettings(host, port, database, password, ssl, RedisMetadataStore.DEFAULT_PREFIX,
                 DEFAULT_POOL_SIZE, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT, DEFAULT_BORROW_TIMEOUT);

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param maxChunkSize     the largest chunk size a client may ask for, and a plan may grow to
  * @param maxFileSize      the largest file accepted (at most {@link ChunkPlan#MAX_FILE_SIZE})
  * @param uploadTtl        how long an upload may stay idle before it expires
- * @param requireToken     whether writes must present the upload's token (off only for seed-era clients)
+ * @param requireToken     whether writes must present the upload's token (off only for clients written for the Python service)
  * @param completionLease  how long a completion may stay in progress before another caller may take it over
  *                         (the server that began it having crashed)
  * @param maxActiveUploads how many uploads may be in progress at once (0: no limit)

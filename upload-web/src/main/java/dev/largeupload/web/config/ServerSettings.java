@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * The server's configuration, read once at start from MicroProfile Config (environment variables
- * keep the seed's names) and validated. Nothing else in the application reads configuration.
+ * keep the names of the Python service it replaces) and validated. Nothing else in the application reads configuration.
  */
 public record ServerSettings(
         int port,

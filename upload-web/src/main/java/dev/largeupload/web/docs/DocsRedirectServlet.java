@@ -7,7 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * {@code /docs}, where the seed served its API documentation, leads to the interactive OpenAPI page
+ * {@code /docs}, where the Python service served its API documentation, leads to the interactive OpenAPI page
  * that Liberty's mpOpenAPI feature serves at {@code /openapi/ui/} (the document itself is {@code /openapi}).
  */
 @WebServlet({"/docs", "/docs/"})

@@ -32,7 +32,7 @@ final class BlobStores {
 
     /**
      * Azure settings, by the first way of authenticating that is configured: a connection string;
-     * an account name and key (the seed's variables); an endpoint with a SAS token; an endpoint
+     * an account name and key (the Python service's variables); an endpoint with a SAS token; an endpoint
      * alone (the default Azure credential chain: managed identity and the like).
      */
     static AzureBlobSettings azure(SettingsReader config) {

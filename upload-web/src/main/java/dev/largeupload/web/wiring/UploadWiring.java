@@ -25,6 +25,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -74,16 +75,16 @@ public class UploadWiring {
             MetadataStore metadata = reachable(MetadataStores.key(settings),
                     () -> MetadataStores.create(settings, reader, resources));
             BlobStore blobs = reachable(BlobStores.key(settings), () -> BlobStores.create(settings, reader));
-            stores = new ConfiguredStores(settings.metadataStore().name().toLowerCase(), metadata,
-                    settings.blobStore().name().toLowerCase(), blobs);
+            stores = new ConfiguredStores(settings.metadataStore().name().toLowerCase(Locale.ROOT), metadata,
+                    settings.blobStore().name().toLowerCase(Locale.ROOT), blobs);
             Limits limits = settings.limits();
             service = new UploadService(metadata, blobs, new UploadPolicy(settings.chunkSize(), limits.maxChunkSize(),
                     settings.maxFileSize(), settings.uploadTtl(), settings.requireUploadToken(), limits.completionLease(),
                     limits.maxActiveUploads(), limits.expiredRetention()), Clock.systemUTC());
             metrics.countActiveWith(() -> metadata.countActive(Instant.now()));
             scheduleSweeps(limits.sweepInterval());
-            LOG.info(() -> "Upload service ready: metadata=" + settings.metadataStore().name().toLowerCase()
-                    + ", blobs=" + settings.blobStore().name().toLowerCase() + ", data=" + settings.dataDir()
+            LOG.info(() -> "Upload service ready: metadata=" + settings.metadataStore().name().toLowerCase(Locale.ROOT)
+                    + ", blobs=" + settings.blobStore().name().toLowerCase(Locale.ROOT) + ", data=" + settings.dataDir()
                     + ", chunk size=" + settings.chunkSize() + ", upload token required=" + settings.requireUploadToken());
         } catch (ConfigurationException e) {
             resources.close();

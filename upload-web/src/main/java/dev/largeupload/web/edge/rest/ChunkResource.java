@@ -26,7 +26,7 @@ import java.util.Optional;
 /**
  * Receives chunks, streaming each body straight into the blob store: as a raw
  * {@code application/octet-stream} body ({@code PUT /api/upload/{id}/chunks/{index}}), or as the
- * seed's multipart form ({@code POST /api/upload/chunk}). A chunk is never held in memory. The
+ * Python service's multipart form ({@code POST /api/upload/chunk}). A chunk is never held in memory. The
  * client's digests ({@code Content-MD5}, RFC 9530 {@code Content-Digest: sha-256=:…:}, or the form
  * fields {@code content_md5} and {@code chunk_sha256}) are checked while the bytes stream in.
  */

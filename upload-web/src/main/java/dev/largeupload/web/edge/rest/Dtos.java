@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The JSON answers of the API, as records. Field names are written in snake_case by
- * {@link JsonbConfiguration}, which keeps the seed's shapes ({@code upload_id}, {@code chunk_size} …).
+ * {@link JsonbConfiguration}, which keeps the Python service's shapes ({@code upload_id}, {@code chunk_size} …).
  */
 public final class Dtos {
 

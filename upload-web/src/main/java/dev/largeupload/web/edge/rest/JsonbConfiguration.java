@@ -6,7 +6,7 @@ import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.config.PropertyNamingStrategy;
 import jakarta.ws.rs.ext.ContextResolver;
 
-/** JSON-B for the API: snake_case names as the seed's clients expect, nulls left out. */
+/** JSON-B for the API: snake_case names as the Python service's clients expect, nulls left out. */
 public class JsonbConfiguration implements ContextResolver<Jsonb> {
 
     private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig()

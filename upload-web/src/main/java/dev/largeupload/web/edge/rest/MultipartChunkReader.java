@@ -24,7 +24,7 @@ import org.apache.commons.fileupload2.core.FileUploadException;
 import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 
 /**
- * Reads the seed's multipart chunk form with Commons FileUpload's streaming iterator. When the
+ * Reads the Python service's multipart chunk form with Commons FileUpload's streaming iterator. When the
  * {@code file} part comes after the fields (as every well-behaved client sends it), it is handed
  * on as the live request stream. When it comes first, it is spooled to a temporary file under
  * {@code DATA_DIR/tmp} (disk, never the heap) until the fields have been read, then deleted.

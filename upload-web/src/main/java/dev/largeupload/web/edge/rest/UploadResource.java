@@ -39,7 +39,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** The seed's upload life cycle: init, complete, status, resume and delete (chunks are in {@link ChunkResource}). */
+/** The Python service's upload life cycle: init, complete, status, resume and delete (chunks are in {@link ChunkResource}). */
 @Path("/upload")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)

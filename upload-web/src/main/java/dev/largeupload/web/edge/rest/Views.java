@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** Shapes an upload into the seed's status and resume answers. */
+/** Shapes an upload into the Python service's status and resume answers. */
 final class Views {
 
     private Views() {
