@@ -27,7 +27,7 @@ import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.BlobStore;
-import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.BlockData;
 import dev.largeupload.domain.port.CommittedBlob;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -98,7 +98,7 @@ public final class AzureBlobStore implements BlobStore {
     }
 
     @Override
-    public void stage(BlobName blob, int index, StagingAttempt attempt, ChunkData chunk) {
+    public void stage(BlobName blob, int index, StagingAttempt attempt, BlockData chunk) {
         InputStream body = new ExactLengthStream(chunk.data(), index, chunk.length());
         BlockBlobStageBlockOptions options = new BlockBlobStageBlockOptions(BlockId.of(index, attempt).value(),
                 BinaryData.fromStream(body, chunk.length()));

@@ -29,7 +29,7 @@ import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.port.BlobAttributes;
-import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.BlockData;
 import dev.largeupload.domain.port.CommittedBlob;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -150,7 +150,7 @@ class AzureBlobStoreSpecificTest {
         byte[] data = bytes(CHUNK, 6);
 
         assertThrows(ChecksumMismatch.class, () -> store.stage(blob, 0, StagingAttempt.random(),
-                new ChunkData(new ByteArrayInputStream(data), data.length, Optional.of(md5(bytes(CHUNK, 7))))));
+                new BlockData(new ByteArrayInputStream(data), data.length, Optional.of(md5(bytes(CHUNK, 7))))));
 
         assertEquals(new BitSet(), store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
     }
@@ -160,7 +160,7 @@ class AzureBlobStoreSpecificTest {
         BlobName blob = blob();
         byte[] data = bytes(CHUNK, 8);
 
-        store.stage(blob, 0, attemptOf(blob, 0), new ChunkData(new ByteArrayInputStream(data), data.length, Optional.of(md5(data))));
+        store.stage(blob, 0, attemptOf(blob, 0), new BlockData(new ByteArrayInputStream(data), data.length, Optional.of(md5(data))));
 
         assertEquals(bitSet(0), store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
     }
@@ -174,7 +174,7 @@ class AzureBlobStoreSpecificTest {
             }
         };
 
-        assertThrows(TransferInterrupted.class, () -> store.stage(blob(), 0, StagingAttempt.random(), new ChunkData(broken, CHUNK, Optional.empty())));
+        assertThrows(TransferInterrupted.class, () -> store.stage(blob(), 0, StagingAttempt.random(), new BlockData(broken, CHUNK, Optional.empty())));
     }
 
     @Test
@@ -201,7 +201,7 @@ class AzureBlobStoreSpecificTest {
         long length = 256 * ChunkPlan.MIB;
         ChunkPlan plan = ChunkPlan.of(length, length);
 
-        store.stage(blob, 0, attemptOf(blob, 0), new ChunkData(new GeneratedStream(length), length, Optional.empty()));
+        store.stage(blob, 0, attemptOf(blob, 0), new BlockData(new GeneratedStream(length), length, Optional.empty()));
         commit(store, blob, plan, attributes());
 
         try (InputStream in = store.openCommitted(blob, 0, length)) {
@@ -224,7 +224,7 @@ class AzureBlobStoreSpecificTest {
         AzureBlobStore prefixed = AzureBlobStoreFactory.create(settings().withBlobPrefix("uploads/").withRetries(FAST));
         BlobName blob = blob();
         byte[] data = bytes(CHUNK, 11);
-        prefixed.stage(blob, 0, attemptOf(blob, 0), new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty()));
+        prefixed.stage(blob, 0, attemptOf(blob, 0), new BlockData(new ByteArrayInputStream(data), data.length, Optional.empty()));
 
         commit(prefixed, blob, ChunkPlan.of(CHUNK, CHUNK), attributes());
 
@@ -253,7 +253,7 @@ class AzureBlobStoreSpecificTest {
     /** Stages {@code data} as chunk {@code index} under a new attempt, which {@link #commit} then takes. */
     private void stage(BlobName blob, int index, byte[] data) {
         StagingAttempt attempt = StagingAttempt.random();
-        store.stage(blob, index, attempt, new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty()));
+        store.stage(blob, index, attempt, new BlockData(new ByteArrayInputStream(data), data.length, Optional.empty()));
         attempts.computeIfAbsent(blob, b -> new java.util.HashMap<>()).put(index, attempt);
     }
 
@@ -274,10 +274,10 @@ class AzureBlobStoreSpecificTest {
     void stage_underANewAttempt_ofABlobWhoseBlocksAnOlderVersionStaged_isNotActiveNotUnavailable() {
         BlobName blob = blob();
         byte[] data = bytes(CHUNK, 14);
-        store.stage(blob, 0, StagingAttempt.LEGACY, new ChunkData(new ByteArrayInputStream(data), CHUNK, Optional.empty()));
+        store.stage(blob, 0, StagingAttempt.LEGACY, new BlockData(new ByteArrayInputStream(data), CHUNK, Optional.empty()));
 
         assertThrows(NotActive.class, () -> store.stage(blob, 1, StagingAttempt.random(),
-                new ChunkData(new ByteArrayInputStream(data), CHUNK, Optional.empty())));
+                new BlockData(new ByteArrayInputStream(data), CHUNK, Optional.empty())));
     }
 
     private static BlobName blob() {

@@ -16,7 +16,7 @@ import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.BlobStore;
-import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.BlockData;
 import dev.largeupload.domain.port.CommittedBlob;
 import java.io.IOException;
 import java.io.InputStream;
@@ -121,7 +121,7 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     @Override
-    public void stage(BlobName blob, int index, StagingAttempt attempt, ChunkData chunk) {
+    public void stage(BlobName blob, int index, StagingAttempt attempt, BlockData chunk) {
         Path temp = layout.newChunkTemp(blob, index, attempt);
         try {
             try (FileChannel out = files.createNew(temp)) {

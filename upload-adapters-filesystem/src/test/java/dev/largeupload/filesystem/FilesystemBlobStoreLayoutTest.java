@@ -19,7 +19,7 @@ import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.port.BlobAttributes;
-import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.BlockData;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -243,7 +243,7 @@ class FilesystemBlobStoreLayoutTest {
         });
 
         assertThrows(TransferInterrupted.class, () -> store.stage(blob, 0, StagingAttempt.random(),
-                new ChunkData(cutOff, CHUNK, Optional.empty())));
+                new BlockData(cutOff, CHUNK, Optional.empty())));
 
         assertEquals(List.of(), names(staging()));
     }
@@ -300,8 +300,8 @@ class FilesystemBlobStoreLayoutTest {
         attempts.put(index, attempt);
     }
 
-    private static ChunkData chunkOf(byte[] data) {
-        return new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty());
+    private static BlockData chunkOf(byte[] data) {
+        return new BlockData(new ByteArrayInputStream(data), data.length, Optional.empty());
     }
 
     private List<StagingAttempt> attemptList() {

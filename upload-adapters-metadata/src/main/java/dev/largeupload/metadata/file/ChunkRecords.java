@@ -2,7 +2,7 @@ package dev.largeupload.metadata.file;
 
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.RecordedBlock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -44,7 +44,7 @@ final class ChunkRecords {
      * is new). A new file is first filled with zeros for every chunk of the plan (at most 3.2 MB), so that later
      * writes overwrite allocated blocks and their force flushes data only, not the file's size and extents.
      */
-    static void write(Path directory, int index, RecordedChunk record, int chunkCount) throws IOException {
+    static void write(Path directory, int index, RecordedBlock record, int chunkCount) throws IOException {
         Path file = directory.resolve(RECORDS_FILE);
         boolean isNew = !Files.exists(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -60,16 +60,16 @@ final class ChunkRecords {
     }
 
     /** The records in {@code directory} of the chunks in {@code received}; a chunk without one is absent. */
-    static SortedMap<Integer, RecordedChunk> read(Path directory, BitSet received) throws IOException {
+    static SortedMap<Integer, RecordedBlock> read(Path directory, BitSet received) throws IOException {
         byte[] records = readIfThere(directory.resolve(RECORDS_FILE));
         byte[] legacy = readIfThere(directory.resolve(DIGESTS_FILE));
-        SortedMap<Integer, RecordedChunk> found = new TreeMap<>();
+        SortedMap<Integer, RecordedBlock> found = new TreeMap<>();
         for (int index = received.nextSetBit(0); index >= 0; index = received.nextSetBit(index + 1)) {
-            Optional<RecordedChunk> record = recordAt(records, index);
+            Optional<RecordedBlock> record = recordAt(records, index);
             if (record.isEmpty() && legacy.length >= (index + 1) * Sha256.LENGTH) {
                 byte[] digest = Arrays.copyOfRange(legacy, index * Sha256.LENGTH, (index + 1) * Sha256.LENGTH);
                 if (!Arrays.equals(digest, NO_DIGEST)) {
-                    record = Optional.of(new RecordedChunk(Sha256.of(digest), StagingAttempt.LEGACY));
+                    record = Optional.of(new RecordedBlock(Sha256.of(digest), StagingAttempt.LEGACY));
                 }
             }
             if (record.isPresent()) {
@@ -85,14 +85,14 @@ final class ChunkRecords {
     }
 
     /** The {@value #RECORD_LENGTH} bytes of {@code record}: digest, attempt, check, zeros. */
-    static byte[] recordBytes(RecordedChunk record) {
+    static byte[] recordBytes(RecordedBlock record) {
         ByteBuffer bytes = ByteBuffer.allocate(RECORD_LENGTH).put(record.sha256().bytes()).putLong(record.attempt().value());
         bytes.put(check(bytes.array()), 0, Long.BYTES);
         return bytes.array();
     }
 
     /** The record of chunk {@code index} in the content of a records file, if it holds a whole one. */
-    static Optional<RecordedChunk> recordAt(byte[] records, int index) {
+    static Optional<RecordedBlock> recordAt(byte[] records, int index) {
         int from = index * RECORD_LENGTH;
         if (records.length < from + RECORD_LENGTH) {
             return Optional.empty();
@@ -105,7 +105,7 @@ final class ChunkRecords {
         ByteBuffer buffer = ByteBuffer.wrap(record);
         byte[] digest = new byte[Sha256.LENGTH];
         buffer.get(digest);
-        return Optional.of(new RecordedChunk(Sha256.of(digest), new StagingAttempt(buffer.getLong())));
+        return Optional.of(new RecordedBlock(Sha256.of(digest), new StagingAttempt(buffer.getLong())));
     }
 
     /** The SHA-256 of the first 40 bytes of a record (digest and attempt). */

@@ -15,8 +15,8 @@ import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
-import dev.largeupload.domain.port.ChunkReceipt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.metadata.common.SessionField;
 import dev.largeupload.metadata.common.StoreCalls;
@@ -142,7 +142,7 @@ public final class FileMetadataStore implements MetadataStore {
     }
 
     @Override
-    public int recordChunk(UploadId id, ChunkReceipt receipt) {
+    public int recordBlock(UploadId id, BlockReceipt receipt) {
         return locked(id, "record chunk " + receipt.index() + " of upload " + id, directory -> {
             Properties properties = read(directory).orElseThrow(() -> new NotFound(id.value()));
             UploadState state = UploadState.valueOf(properties.getProperty("state"));
@@ -166,7 +166,7 @@ public final class FileMetadataStore implements MetadataStore {
     }
 
     @Override
-    public BitSet receivedChunks(UploadId id) {
+    public BitSet receivedBlocks(UploadId id) {
         try {
             return received(read(directory(id)).orElseThrow(() -> new NotFound(id.value())));
         } catch (IOException e) {
@@ -175,7 +175,7 @@ public final class FileMetadataStore implements MetadataStore {
     }
 
     @Override
-    public SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id) {
+    public SortedMap<Integer, RecordedBlock> recordedBlocks(UploadId id) {
         return locked(id, "read the chunk digests of upload " + id, directory -> ChunkRecords.read(directory,
                 received(read(directory).orElseThrow(() -> new NotFound(id.value())))));
     }

@@ -12,8 +12,8 @@ import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
-import dev.largeupload.domain.port.ChunkReceipt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.metadata.common.SessionCodec;
 import dev.largeupload.metadata.common.SessionField;
@@ -140,7 +140,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
-    public int recordChunk(UploadId id, ChunkReceipt receipt) {
+    public int recordBlock(UploadId id, BlockReceipt receipt) {
         return inTransaction("record chunk " + receipt.index() + " of upload " + id, connection -> {
             // Takes the row lock that serialises this with other recorders and with state changes.
             if (update(connection, "UPDATE uploads SET updated_at = ?, expires_at = ? WHERE id = ? AND state = 'ACTIVE'",
@@ -173,13 +173,13 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
-    public BitSet receivedChunks(UploadId id) {
+    public BitSet receivedBlocks(UploadId id) {
         return inTransaction("read the chunks of upload " + id,
                 connection -> receivedOf(connection, id).orElseThrow(() -> new NotFound(id.value())));
     }
 
     @Override
-    public SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id) {
+    public SortedMap<Integer, RecordedBlock> recordedBlocks(UploadId id) {
         return inTransaction("read the chunk digests of upload " + id, connection -> {
             // One query: no row at all means no upload, one row of NULLs an upload without digests.
             try (PreparedStatement select = connection.prepareStatement("SELECT c.chunk_index, c.sha256, c.staging_attempt"
@@ -189,13 +189,13 @@ public final class JdbcMetadataStore implements MetadataStore {
                     if (!rows.next()) {
                         throw new NotFound(id.value());
                     }
-                    SortedMap<Integer, RecordedChunk> records = new TreeMap<>();
+                    SortedMap<Integer, RecordedBlock> records = new TreeMap<>();
                     do {
                         byte[] sha256 = rows.getBytes(2);
                         if (sha256 != null) {
                             long attempt = rows.getLong(3);
                             // NULL: recorded before attempts were kept, so the legacy attempt (0) staged its bytes.
-                            records.put(rows.getInt(1), new RecordedChunk(Sha256.of(sha256),
+                            records.put(rows.getInt(1), new RecordedBlock(Sha256.of(sha256),
                                     rows.wasNull() ? StagingAttempt.LEGACY : new StagingAttempt(attempt)));
                         }
                     } while (rows.next());
@@ -324,7 +324,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         return bitmap == null ? new BitSet() : BitSet.valueOf(bitmap);
     }
 
-    private static void insertChunk(Connection connection, UploadId id, ChunkReceipt receipt) throws SQLException {
+    private static void insertChunk(Connection connection, UploadId id, BlockReceipt receipt) throws SQLException {
         update(connection, "INSERT INTO upload_chunks (upload_id, chunk_index, received_at, sha256, staging_attempt)"
                         + " VALUES (?, ?, ?, ?, ?)",
                 id.value(), receipt.index(), millis(receipt.receivedAt()), receipt.sha256().bytes(), receipt.attempt().value());

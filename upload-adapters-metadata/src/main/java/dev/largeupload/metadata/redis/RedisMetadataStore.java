@@ -11,8 +11,8 @@ import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
-import dev.largeupload.domain.port.ChunkReceipt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.metadata.common.SessionCodec;
 import dev.largeupload.metadata.common.SessionField;
@@ -186,7 +186,7 @@ public final class RedisMetadataStore implements MetadataStore {
     }
 
     @Override
-    public int recordChunk(UploadId id, ChunkReceipt receipt) {
+    public int recordBlock(UploadId id, BlockReceipt receipt) {
         RecordChunkArgs args = new RecordChunkArgs(keyExpiry(), id, receipt.index(),
                 receipt.receivedAt().toEpochMilli(), receipt.expiresAt().toEpochMilli(), recordValue(receipt.record()));
         List<?> reply = (List<?>) run("record chunk " + receipt.index() + " of upload " + id,
@@ -204,7 +204,7 @@ public final class RedisMetadataStore implements MetadataStore {
     }
 
     @Override
-    public BitSet receivedChunks(UploadId id) {
+    public BitSet receivedBlocks(UploadId id) {
         UploadKeys upload = keys.of(id);
         List<?> reply = (List<?>) run("read the chunks of upload " + id,
                 jedis -> RedisScripts.RECEIVED_CHUNKS.run(jedis, List.of(upload.hash(), upload.chunks()), List.of()));
@@ -215,7 +215,7 @@ public final class RedisMetadataStore implements MetadataStore {
     }
 
     @Override
-    public SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id) {
+    public SortedMap<Integer, RecordedBlock> recordedBlocks(UploadId id) {
         UploadKeys upload = keys.of(id);
         List<?> reply = (List<?>) run("read the chunk digests of upload " + id,
                 jedis -> RedisScripts.CHUNK_DIGESTS.run(jedis, List.of(upload.hash(), upload.digests()), List.of()));
@@ -223,7 +223,7 @@ public final class RedisMetadataStore implements MetadataStore {
             throw new NotFound(id.value());
         }
         List<?> flat = (List<?>) reply.get(1);
-        SortedMap<Integer, RecordedChunk> records = new TreeMap<>();
+        SortedMap<Integer, RecordedBlock> records = new TreeMap<>();
         for (int i = 0; i + 1 < flat.size(); i += 2) {
             records.put(Integer.parseInt(string(flat.get(i))), recordOf((byte[]) flat.get(i + 1)));
         }
@@ -231,19 +231,19 @@ public final class RedisMetadataStore implements MetadataStore {
     }
 
     /** A chunk record as one hash value: the digest's 32 bytes, then the attempt's 8, big-endian. */
-    static byte[] recordValue(RecordedChunk record) {
+    static byte[] recordValue(RecordedBlock record) {
         return ByteBuffer.allocate(Sha256.LENGTH + Long.BYTES).put(record.sha256().bytes()).putLong(record.attempt().value()).array();
     }
 
     /** The inverse of {@link #recordValue}; 32 bytes alone are a digest recorded before attempts were kept. */
-    static RecordedChunk recordOf(byte[] value) {
+    static RecordedBlock recordOf(byte[] value) {
         if (value.length == Sha256.LENGTH) {
-            return new RecordedChunk(Sha256.of(value), StagingAttempt.LEGACY);
+            return new RecordedBlock(Sha256.of(value), StagingAttempt.LEGACY);
         }
         ByteBuffer buffer = ByteBuffer.wrap(value);
         byte[] digest = new byte[Sha256.LENGTH];
         buffer.get(digest);
-        return new RecordedChunk(Sha256.of(digest), new StagingAttempt(buffer.getLong()));
+        return new RecordedBlock(Sha256.of(digest), new StagingAttempt(buffer.getLong()));
     }
 
     @Override

@@ -10,8 +10,8 @@ import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
-import dev.largeupload.domain.port.ChunkReceipt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
 import java.nio.ByteBuffer;
@@ -63,7 +63,7 @@ class FileMetadataStoreTest extends MetadataStoreContract {
         UploadSession session = UploadSession.start(UploadId.random(), new FileName("a.bin"), "application/octet-stream",
                 ChunkPlan.of(10L << 20, 1L << 20), "00".repeat(32), Optional.empty(), now, now.plus(Duration.ofHours(1)));
         store.create(session);
-        store.recordChunk(session.id(), new ChunkReceipt(2, now, now.plus(Duration.ofHours(1)), ZERO_FILE, ATTEMPT));
+        store.recordBlock(session.id(), new BlockReceipt(2, now, now.plus(Duration.ofHours(1)), ZERO_FILE, ATTEMPT));
         Path directory = root.resolve(session.id().value());
         Files.writeString(directory.resolve("session.properties.123.tmp"), "state=half-writ");
 
@@ -91,7 +91,7 @@ class FileMetadataStoreTest extends MetadataStoreContract {
     void records_are64BytesAtTheirIndexInASidecarFile_digestAttemptAndCheck() throws Exception {
         UploadSession session = newSession();
         store.create(session);
-        store.recordChunk(session.id(), receipt(3, ZERO_FILE));
+        store.recordBlock(session.id(), receipt(3, ZERO_FILE));
 
         byte[] file = Files.readAllBytes(root.resolve(session.id().value()).resolve("chunks.records"));
 
@@ -106,58 +106,58 @@ class FileMetadataStoreTest extends MetadataStoreContract {
     void aRecordWrittenBeforeACrash_withoutTheSessionRecordingTheChunk_isIgnoredUntilTheChunkIsRecorded() throws Exception {
         UploadSession session = newSession();
         store.create(session);
-        store.recordChunk(session.id(), receipt(2, ZERO_FILE));
+        store.recordBlock(session.id(), receipt(2, ZERO_FILE));
         // A crash after the record of chunk 4 was written, before the session file recorded the chunk.
-        writeAt("chunks.records", session, ChunkRecords.recordBytes(new RecordedChunk(OTHER, ATTEMPT)), 4 * 64);
+        writeAt("chunks.records", session, ChunkRecords.recordBytes(new RecordedBlock(OTHER, ATTEMPT)), 4 * 64);
 
-        assertEquals(new TreeMap<>(Map.of(2, new RecordedChunk(ZERO_FILE, ATTEMPT))), store.recordedChunks(session.id()));
-        assertEquals(2, store.recordChunk(session.id(), receipt(4, ZERO_FILE)));
-        assertEquals(new TreeMap<>(Map.of(2, new RecordedChunk(ZERO_FILE, ATTEMPT), 4, new RecordedChunk(ZERO_FILE, ATTEMPT))),
-                store.recordedChunks(session.id()));
+        assertEquals(new TreeMap<>(Map.of(2, new RecordedBlock(ZERO_FILE, ATTEMPT))), store.recordedBlocks(session.id()));
+        assertEquals(2, store.recordBlock(session.id(), receipt(4, ZERO_FILE)));
+        assertEquals(new TreeMap<>(Map.of(2, new RecordedBlock(ZERO_FILE, ATTEMPT), 4, new RecordedBlock(ZERO_FILE, ATTEMPT))),
+                store.recordedBlocks(session.id()));
     }
 
     @Test
     void aRecordTornByACrash_failsItsCheck_andHoldsNoRecord_neverAnotherBodysAttempt() throws Exception {
         UploadSession session = newSession();
         store.create(session);
-        store.recordChunk(session.id(), receipt(1, ZERO_FILE));
-        store.recordChunk(session.id(), receipt(2, ZERO_FILE));
+        store.recordBlock(session.id(), receipt(1, ZERO_FILE));
+        store.recordBlock(session.id(), receipt(2, ZERO_FILE));
         // Chunk 2 recorded again with another body, and the write torn: the new digest, the old attempt.
-        byte[] torn = ChunkRecords.recordBytes(new RecordedChunk(OTHER, ATTEMPT));
-        System.arraycopy(ChunkRecords.recordBytes(new RecordedChunk(OTHER, new StagingAttempt(99))), 0, torn, 0, 32);
+        byte[] torn = ChunkRecords.recordBytes(new RecordedBlock(OTHER, ATTEMPT));
+        System.arraycopy(ChunkRecords.recordBytes(new RecordedBlock(OTHER, new StagingAttempt(99))), 0, torn, 0, 32);
         torn[35] ^= 1;
         writeAt("chunks.records", session, torn, 2 * 64);
 
-        assertEquals(new TreeMap<>(Map.of(1, new RecordedChunk(ZERO_FILE, ATTEMPT))), store.recordedChunks(session.id()));
+        assertEquals(new TreeMap<>(Map.of(1, new RecordedBlock(ZERO_FILE, ATTEMPT))), store.recordedBlocks(session.id()));
     }
 
     @Test
     void theDigestsFileOfAnOlderVersion_isReadWithTheLegacyAttempt_forTheChunksNotRecordedSince() throws Exception {
         Instant now = Instant.now();
-        UploadSession session = newSession().withChunkReceived(0, now, now.plusSeconds(60)).withChunkReceived(5, now, now.plusSeconds(60));
+        UploadSession session = newSession().withBlockReceived(0, now, now.plusSeconds(60)).withBlockReceived(5, now, now.plusSeconds(60));
         store.create(session);
         byte[] legacy = new byte[10 * 32];
         System.arraycopy(OTHER.bytes(), 0, legacy, 0, 32);
         System.arraycopy(ZERO_FILE.bytes(), 0, legacy, 5 * 32, 32);
         Files.write(root.resolve(session.id().value()).resolve("chunks.sha256"), legacy);
 
-        assertEquals(new TreeMap<>(Map.of(0, new RecordedChunk(OTHER, StagingAttempt.LEGACY),
-                5, new RecordedChunk(ZERO_FILE, StagingAttempt.LEGACY))), store.recordedChunks(session.id()));
-        store.recordChunk(session.id(), receipt(5, OTHER));
-        assertEquals(new TreeMap<>(Map.of(0, new RecordedChunk(OTHER, StagingAttempt.LEGACY),
-                5, new RecordedChunk(OTHER, ATTEMPT))), store.recordedChunks(session.id()));
+        assertEquals(new TreeMap<>(Map.of(0, new RecordedBlock(OTHER, StagingAttempt.LEGACY),
+                5, new RecordedBlock(ZERO_FILE, StagingAttempt.LEGACY))), store.recordedBlocks(session.id()));
+        store.recordBlock(session.id(), receipt(5, OTHER));
+        assertEquals(new TreeMap<>(Map.of(0, new RecordedBlock(OTHER, StagingAttempt.LEGACY),
+                5, new RecordedBlock(OTHER, ATTEMPT))), store.recordedBlocks(session.id()));
     }
 
     @Test
     void create_overTheRecordsOfADeleteThatCrashed_doesNotTakeThemOver() throws Exception {
-        UploadSession session = newSession().withChunkReceived(0, Instant.now(), Instant.now().plusSeconds(60));
+        UploadSession session = newSession().withBlockReceived(0, Instant.now(), Instant.now().plusSeconds(60));
         Path directory = Files.createDirectories(root.resolve(session.id().value()));
         Files.write(directory.resolve("chunks.sha256"), OTHER.bytes());
-        Files.write(directory.resolve("chunks.records"), ChunkRecords.recordBytes(new RecordedChunk(OTHER, ATTEMPT)));
+        Files.write(directory.resolve("chunks.records"), ChunkRecords.recordBytes(new RecordedBlock(OTHER, ATTEMPT)));
 
         store.create(session);
 
-        assertTrue(store.recordedChunks(session.id()).isEmpty());
+        assertTrue(store.recordedBlocks(session.id()).isEmpty());
     }
 
     private void writeAt(String file, UploadSession session, byte[] bytes, long position) throws Exception {
@@ -172,8 +172,8 @@ class FileMetadataStoreTest extends MetadataStoreContract {
                 ChunkPlan.of(10L << 20, 1L << 20), "00".repeat(32), Optional.empty(), now, now.plus(Duration.ofHours(1)));
     }
 
-    private static ChunkReceipt receipt(int index, Sha256 sha256) {
+    private static BlockReceipt receipt(int index, Sha256 sha256) {
         Instant now = Instant.now();
-        return new ChunkReceipt(index, now, now.plus(Duration.ofHours(1)), sha256, ATTEMPT);
+        return new BlockReceipt(index, now, now.plus(Duration.ofHours(1)), sha256, ATTEMPT);
     }
 }

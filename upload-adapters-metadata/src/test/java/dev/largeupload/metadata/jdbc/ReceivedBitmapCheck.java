@@ -9,7 +9,7 @@ import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
-import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.BlockReceipt;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,14 +49,14 @@ final class ReceivedBitmapCheck {
     static void receivedSet_isReadFromTheUploadRowAlone(DataSource dataSource) throws SQLException {
         JdbcMetadataStore store = new JdbcMetadataStore(dataSource);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        UploadSession session = session(ChunkPlan.of(20 * MIB, MIB), now).withChunkReceived(2, now, now.plusSeconds(60));
+        UploadSession session = session(ChunkPlan.of(20 * MIB, MIB), now).withBlockReceived(2, now, now.plusSeconds(60));
         store.create(session);
         UploadId id = session.id();
         BitSet expected = new BitSet();
         expected.set(2);
         assertArrayEquals(expected.toByteArray(), bitmapOf(dataSource, id), "create writes the bitmap");
         for (int index : new int[] {0, 9, 19, 9}) {
-            store.recordChunk(id, receipt(index, now));
+            store.recordBlock(id, receipt(index, now));
             expected.set(index);
         }
         assertArrayEquals(expected.toByteArray(), bitmapOf(dataSource, id), "recordChunk keeps the bitmap");
@@ -67,9 +67,9 @@ final class ReceivedBitmapCheck {
             delete.setString(1, id.value());
             assertEquals(4, delete.executeUpdate());
         }
-        assertEquals(expected, store.receivedChunks(id));
+        assertEquals(expected, store.receivedBlocks(id));
         assertEquals(expected, bitSetOf(store.find(id).orElseThrow().receivedChunks()));
-        assertTrue(store.recordedChunks(id).isEmpty(), "the digests, unlike the set, come from the chunk rows");
+        assertTrue(store.recordedBlocks(id).isEmpty(), "the digests, unlike the set, come from the chunk rows");
     }
 
     /**
@@ -97,7 +97,7 @@ final class ReceivedBitmapCheck {
                         long started = System.nanoTime();
                         UploadSession found = store.find(id).orElseThrow();
                         long read = System.nanoTime();
-                        store.recordChunk(id, receipt(i, now));
+                        store.recordBlock(id, receipt(i, now));
                         long recorded = System.nanoTime();
                         int tenth = (int) (10L * i / chunks);
                         findNanos.addAndGet(tenth, read - started);
@@ -122,7 +122,7 @@ final class ReceivedBitmapCheck {
         System.out.println(line);
         UploadSession found = store.find(id).orElseThrow();
         assertTrue(found.allChunksReceived());
-        assertEquals(chunks, store.receivedChunks(id).cardinality());
+        assertEquals(chunks, store.receivedBlocks(id).cardinality());
     }
 
     private static UploadSession session(ChunkPlan plan, Instant now) {
@@ -130,8 +130,8 @@ final class ReceivedBitmapCheck {
                 "00".repeat(32), Optional.empty(), now, now.plus(Duration.ofHours(72)));
     }
 
-    private static ChunkReceipt receipt(int index, Instant now) {
-        return new ChunkReceipt(index, now, now.plus(Duration.ofHours(72)),
+    private static BlockReceipt receipt(int index, Instant now) {
+        return new BlockReceipt(index, now, now.plus(Duration.ofHours(72)),
                 Sha256.of(Sha256.newDigest().digest(("chunk " + index).getBytes(StandardCharsets.UTF_8))),
                 dev.largeupload.domain.model.StagingAttempt.random());
     }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
-import dev.largeupload.domain.port.ChunkReceipt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.RecordedBlock;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -67,16 +67,16 @@ final class SchemaUpgradeCheck {
         old.set(5);
         assertArrayEquals(new byte[] {0b0010_0001}, ReceivedBitmapCheck.bitmapOf(dataSource, id), "chunks 0 and 5");
         assertArrayEquals(new byte[0], ReceivedBitmapCheck.bitmapOf(dataSource, empty), "no chunk, and not NULL");
-        assertEquals(old, store.receivedChunks(id));
-        assertEquals(new BitSet(), store.receivedChunks(empty));
-        assertTrue(store.recordedChunks(id).isEmpty(), "chunks of version 1 have no digest");
-        assertEquals(2, store.recordChunk(id, receipt(5, "five again", now)));
-        assertEquals(3, store.recordChunk(id, receipt(7, "seven", now)));
-        assertEquals(new TreeMap<>(Map.of(5, new RecordedChunk(digestOf("five again"), ATTEMPT),
-                7, new RecordedChunk(digestOf("seven"), ATTEMPT))), store.recordedChunks(id));
+        assertEquals(old, store.receivedBlocks(id));
+        assertEquals(new BitSet(), store.receivedBlocks(empty));
+        assertTrue(store.recordedBlocks(id).isEmpty(), "chunks of version 1 have no digest");
+        assertEquals(2, store.recordBlock(id, receipt(5, "five again", now)));
+        assertEquals(3, store.recordBlock(id, receipt(7, "seven", now)));
+        assertEquals(new TreeMap<>(Map.of(5, new RecordedBlock(digestOf("five again"), ATTEMPT),
+                7, new RecordedBlock(digestOf("seven"), ATTEMPT))), store.recordedBlocks(id));
         assertEquals(3, store.find(id).orElseThrow().receivedCount());
         old.set(7);
-        assertEquals(old, store.receivedChunks(id));
+        assertEquals(old, store.receivedBlocks(id));
         assertArrayEquals(old.toByteArray(), ReceivedBitmapCheck.bitmapOf(dataSource, id));
         assertEquals(2, store.countActive(now));
     }
@@ -115,17 +115,17 @@ final class SchemaUpgradeCheck {
 
         JdbcMetadataStore store = new JdbcMetadataStore(dataSource);
 
-        assertEquals(new TreeMap<>(Map.of(1, new RecordedChunk(digestOf("v2 chunk 1"), StagingAttempt.LEGACY),
-                3, new RecordedChunk(digestOf("v2 chunk 3"), StagingAttempt.LEGACY))), store.recordedChunks(id));
-        assertEquals(2, store.recordChunk(id, receipt(3, "v3 chunk 3", now)));
-        assertEquals(new TreeMap<>(Map.of(1, new RecordedChunk(digestOf("v2 chunk 1"), StagingAttempt.LEGACY),
-                3, new RecordedChunk(digestOf("v3 chunk 3"), ATTEMPT))), store.recordedChunks(id));
+        assertEquals(new TreeMap<>(Map.of(1, new RecordedBlock(digestOf("v2 chunk 1"), StagingAttempt.LEGACY),
+                3, new RecordedBlock(digestOf("v2 chunk 3"), StagingAttempt.LEGACY))), store.recordedBlocks(id));
+        assertEquals(2, store.recordBlock(id, receipt(3, "v3 chunk 3", now)));
+        assertEquals(new TreeMap<>(Map.of(1, new RecordedBlock(digestOf("v2 chunk 1"), StagingAttempt.LEGACY),
+                3, new RecordedBlock(digestOf("v3 chunk 3"), ATTEMPT))), store.recordedBlocks(id));
     }
 
     private static final StagingAttempt ATTEMPT = new StagingAttempt(0x7e57_a77e_3b7L);
 
-    private static ChunkReceipt receipt(int index, String content, Instant now) {
-        return new ChunkReceipt(index, now, now.plus(Duration.ofHours(2)), digestOf(content), ATTEMPT);
+    private static BlockReceipt receipt(int index, String content, Instant now) {
+        return new BlockReceipt(index, now, now.plus(Duration.ofHours(2)), digestOf(content), ATTEMPT);
     }
 
     private static Sha256 digestOf(String text) {

@@ -12,8 +12,8 @@ import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
-import dev.largeupload.domain.port.ChunkReceipt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
 import java.time.Duration;
@@ -103,7 +103,7 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
         long grace = Duration.ofDays(RedisMetadataStore.DEFAULT_GRACE_DAYS).toMillis();
         try (Jedis jedis = pools.get(0).getResource()) {
             assertEquals(expiresAt.toEpochMilli() + grace, jedis.pexpireTime(PREFIX + "upload:" + id));
-            store.recordChunk(id, new ChunkReceipt(3, expiresAt, expiresAt.plusSeconds(10), SOME_DIGEST, SOME_ATTEMPT));
+            store.recordBlock(id, new BlockReceipt(3, expiresAt, expiresAt.plusSeconds(10), SOME_DIGEST, SOME_ATTEMPT));
             assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id));
             assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id + ":chunks"));
             assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id + ":digests"));
@@ -125,7 +125,7 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
     @Test
     void keys_ofACompletedUpload_doNotExpire() {
         UploadId id = createdExpiringAt(Instant.now().plusSeconds(60));
-        store.recordChunk(id, new ChunkReceipt(0, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
+        store.recordBlock(id, new BlockReceipt(0, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
         assertTrue(store.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, Instant.now()));
         assertTrue(store.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, Instant.now()));
         try (Jedis jedis = pools.get(0).getResource()) {
@@ -178,22 +178,22 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
     @Test
     void recordedChunks_ofADigestAnOlderVersionWrote_haveTheLegacyAttempt_untilRecordedAgain() {
         UploadId id = createdExpiringAt(Instant.now().plusSeconds(60));
-        store.recordChunk(id, new ChunkReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
+        store.recordBlock(id, new BlockReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
         try (Jedis jedis = pools.get(0).getResource()) {
             jedis.hset((PREFIX + "upload:" + id + ":digests").getBytes(), "1".getBytes(), SOME_DIGEST.bytes());
         }
 
-        assertEquals(new RecordedChunk(SOME_DIGEST, StagingAttempt.LEGACY), store.recordedChunks(id).get(1));
-        store.recordChunk(id, new ChunkReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
-        assertEquals(new RecordedChunk(SOME_DIGEST, SOME_ATTEMPT), store.recordedChunks(id).get(1));
+        assertEquals(new RecordedBlock(SOME_DIGEST, StagingAttempt.LEGACY), store.recordedBlocks(id).get(1));
+        store.recordBlock(id, new BlockReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
+        assertEquals(new RecordedBlock(SOME_DIGEST, SOME_ATTEMPT), store.recordedBlocks(id).get(1));
     }
 
     @Test
     void delete_removesTheDigestsKey() {
         UploadId id = createdExpiringAt(Instant.now().plusSeconds(60));
-        store.recordChunk(id, new ChunkReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
+        store.recordBlock(id, new BlockReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
         try (Jedis jedis = pools.get(0).getResource()) {
-            assertArrayEquals(RedisMetadataStore.recordValue(new RecordedChunk(SOME_DIGEST, SOME_ATTEMPT)),
+            assertArrayEquals(RedisMetadataStore.recordValue(new RecordedBlock(SOME_DIGEST, SOME_ATTEMPT)),
                     jedis.hget((PREFIX + "upload:" + id + ":digests").getBytes(), "1".getBytes()));
             store.delete(id);
             assertFalse(jedis.exists(PREFIX + "upload:" + id + ":digests"));

@@ -62,8 +62,6 @@ public abstract class BlobStoreContract {
         BlobName blob = blob();
 
         store.checkAvailable();
-
-        assertEquals(new BitSet(), store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
     }
 
     @Test
@@ -105,10 +103,10 @@ public abstract class BlobStoreContract {
         byte[] later = bytes(CHUNK, 4);
         StagingAttempt firstAttempt = StagingAttempt.random();
         StagingAttempt earlierAttempt = StagingAttempt.random();
-        store.stage(blob, 0, firstAttempt, chunk(new ByteArrayInputStream(first), CHUNK));
-        store.stage(blob, 1, earlierAttempt, chunk(new ByteArrayInputStream(earlier), CHUNK));
+        store.stage(blob, plan, 0, firstAttempt, chunk(new ByteArrayInputStream(first), CHUNK));
+        store.stage(blob, plan, 1, earlierAttempt, chunk(new ByteArrayInputStream(earlier), CHUNK));
 
-        store.stage(blob, 1, StagingAttempt.random(), chunk(new ByteArrayInputStream(later), CHUNK));
+        store.stage(blob, plan, 1, StagingAttempt.random(), chunk(new ByteArrayInputStream(later), CHUNK));
         store.commit(blob, plan, List.of(firstAttempt, earlierAttempt), attributes());
 
         assertArrayEquals(concat(first, earlier), readAll(blob, plan.fileSize()), "the later attempt replaced the earlier");
@@ -121,8 +119,8 @@ public abstract class BlobStoreContract {
         ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
         byte[] zero = bytes(CHUNK, 40);
         byte[] one = bytes(CHUNK, 41);
-        store.stage(blob, 0, StagingAttempt.LEGACY, chunk(new ByteArrayInputStream(zero), CHUNK));
-        store.stage(blob, 1, StagingAttempt.LEGACY, chunk(new ByteArrayInputStream(one), CHUNK));
+        store.stage(blob, plan, 0, StagingAttempt.LEGACY, chunk(new ByteArrayInputStream(zero), CHUNK));
+        store.stage(blob, plan, 1, StagingAttempt.LEGACY, chunk(new ByteArrayInputStream(one), CHUNK));
 
         store.commit(blob, plan, List.of(StagingAttempt.LEGACY, StagingAttempt.LEGACY), attributes());
 
@@ -141,7 +139,6 @@ public abstract class BlobStoreContract {
 
         assertEquals(List.of(1), thrown.missingChunks());
         assertThrows(NotFound.class, () -> store.openCommitted(blob, 0, 0));
-        assertEquals(bitSet(0, 1), store.stagedChunks(blob, plan));
     }
 
     @Test
@@ -154,11 +151,10 @@ public abstract class BlobStoreContract {
         stage(blob, 1, earlier);
         ChunkLengthMismatch failure = new ChunkLengthMismatch(1, CHUNK, "the body ended early");
 
-        UploadException thrown = assertThrows(UploadException.class, () -> store.stage(blob, 1, StagingAttempt.random(),
+        UploadException thrown = assertThrows(UploadException.class, () -> store.stage(blob, plan, 1, StagingAttempt.random(),
                 chunk(new FailingStream(bytes(CHUNK, 7), CHUNK / 2, failure), CHUNK)));
 
         assertSame(failure, thrown);
-        assertEquals(bitSet(0, 1), store.stagedChunks(blob, plan));
         commit(blob, plan);
         assertArrayEquals(concat(first, earlier), readAll(blob, plan.fileSize()));
     }
@@ -169,10 +165,8 @@ public abstract class BlobStoreContract {
         ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
         stage(blob, 0, bytes(CHUNK, 8));
 
-        assertThrows(UploadException.class, () -> store.stage(blob, 1, StagingAttempt.random(),
+        assertThrows(UploadException.class, () -> store.stage(blob, plan, 1, StagingAttempt.random(),
                 chunk(new FailingStream(bytes(CHUNK, 9), CHUNK - 1, new IOException("connection reset")), CHUNK)));
-
-        assertEquals(bitSet(0), store.stagedChunks(blob, plan));
     }
 
     @Test
@@ -180,37 +174,12 @@ public abstract class BlobStoreContract {
         BlobName blob = blob();
         ChunkPlan plan = ChunkPlan.of(2 * CHUNK, CHUNK);
 
-        assertThrows(UploadException.class, () -> store.stage(blob, 1, StagingAttempt.random(),
+        assertThrows(UploadException.class, () -> store.stage(blob, plan, 1, StagingAttempt.random(),
                 chunk(new ByteArrayInputStream(bytes(CHUNK - 10, 10)), CHUNK)));
-
-        assertEquals(new BitSet(), store.stagedChunks(blob, plan));
     }
 
-    @Test
-    void stagedChunks_reportsExactlyTheStagedIndexesWithTheirPlannedLengths() {
-        BlobName blob = blob();
-        ChunkPlan plan = ChunkPlan.of(5 * CHUNK + 17, CHUNK);
-        stage(blob, 0, bytes(CHUNK, 11));
-        stage(blob, 3, bytes(CHUNK, 12));
-        stage(blob, 5, bytes(17, 13));
 
-        assertEquals(bitSet(0, 3, 5), store.stagedChunks(blob, plan));
-    }
 
-    @Test
-    void stagedChunks_doesNotCountAChunkOfAnotherLength() {
-        BlobName blob = blob();
-        ChunkPlan plan = ChunkPlan.of(3 * CHUNK, CHUNK);
-        stage(blob, 0, bytes(CHUNK, 14));
-        stage(blob, 1, bytes(CHUNK - 1, 15));
-
-        assertEquals(bitSet(0), store.stagedChunks(blob, plan));
-    }
-
-    @Test
-    void stagedChunks_ofAnUnknownBlob_isEmpty() {
-        assertEquals(new BitSet(), store.stagedChunks(blob(), ChunkPlan.of(3 * CHUNK, CHUNK)));
-    }
 
     @Test
     void commit_withChunksMissing_throwsIncompleteListingThemAndCommitsNothing() {
@@ -224,7 +193,6 @@ public abstract class BlobStoreContract {
 
         assertEquals(List.of(2, 4), thrown.missingChunks());
         assertThrows(NotFound.class, () -> store.openCommitted(blob, 0, 0));
-        assertEquals(bitSet(0, 1, 3), store.stagedChunks(blob, plan));
     }
 
     @Test
@@ -257,12 +225,10 @@ public abstract class BlobStoreContract {
     @Test
     void commit_leavesNoChunkStaged_norAnyOtherAttempt() {
         BlobName blob = blob();
-        store.stage(blob, 0, StagingAttempt.random(), chunk(new ByteArrayInputStream(bytes(CHUNK, 44)), CHUNK));
+        store.stage(blob, ChunkPlan.of(2 * CHUNK, CHUNK), 0, StagingAttempt.random(), chunk(new ByteArrayInputStream(bytes(CHUNK, 44)), CHUNK));
         ChunkPlan plan = stageAll(blob, bytes(2 * CHUNK, 22));
 
         commit(blob, plan);
-
-        assertEquals(new BitSet(), store.stagedChunks(blob, plan));
     }
 
     @Test
@@ -310,8 +276,6 @@ public abstract class BlobStoreContract {
         stage(blob, 2, bytes(CHUNK, 27));
 
         store.delete(blob);
-
-        assertEquals(new BitSet(), store.stagedChunks(blob, plan));
         assertThrows(Incomplete.class, () -> commit(blob, plan));
     }
 
@@ -341,7 +305,7 @@ public abstract class BlobStoreContract {
                 attempts.add(attempt);
                 results.add(pool.submit(() -> {
                     start.await();
-                    store.stage(blob, 1, attempt, chunk(new ByteArrayInputStream(filled), filled.length));
+                    store.stage(blob, plan, 1, attempt, chunk(new ByteArrayInputStream(filled), filled.length));
                     return null;
                 }));
             }
@@ -374,7 +338,6 @@ public abstract class BlobStoreContract {
         store.delete(deleted);
 
         assertArrayEquals(keptFile, readAll(kept, keptFile.length));
-        assertEquals(new BitSet(), store.stagedChunks(deleted, plan));
         assertThrows(NotFound.class, () -> store.openCommitted(deleted, 0, 0));
     }
 
@@ -385,7 +348,7 @@ public abstract class BlobStoreContract {
         ChunkPlan plan = ChunkPlan.of(length, length);
 
         StagingAttempt attempt = StagingAttempt.random();
-        store.stage(blob, 0, attempt, chunk(new GeneratedStream(length), length));
+        store.stage(blob, plan, 0, attempt, chunk(new GeneratedStream(length), length));
         CommittedBlob committed = store.commit(blob, plan, List.of(attempt), attributes());
 
         assertEquals(length, committed.size());
@@ -404,14 +367,17 @@ public abstract class BlobStoreContract {
         return new BlobAttributes("application/octet-stream", new FileName("test.bin"), UploadId.random(), Optional.empty());
     }
 
-    private static ChunkData chunk(InputStream in, long length) {
-        return new ChunkData(in, length, Optional.empty());
+    private static BlockData chunk(InputStream in, long length) {
+        return new BlockData(in, length, Optional.empty());
     }
+
+    /** A plan with room for every index the tests stage through {@link #stage(BlobName, int, byte[])}. */
+    private static final ChunkPlan ANY_PLAN = new ChunkPlan(1000L * CHUNK, CHUNK, 1000);
 
     /** Stages {@code data} as chunk {@code index} under a new attempt, which {@link #commit(BlobName, ChunkPlan)} then takes. */
     private StagingAttempt stage(BlobName blob, int index, byte[] data) {
         StagingAttempt attempt = StagingAttempt.random();
-        store.stage(blob, index, attempt, chunk(new ByteArrayInputStream(data), data.length));
+        store.stage(blob, ANY_PLAN, index, attempt, chunk(new ByteArrayInputStream(data), data.length));
         recorded.computeIfAbsent(blob, b -> new ConcurrentHashMap<>()).put(index, attempt);
         return attempt;
     }

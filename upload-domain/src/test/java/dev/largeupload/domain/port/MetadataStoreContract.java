@@ -100,8 +100,8 @@ public abstract class MetadataStoreContract {
     @Test
     void create_ofASessionWithChunksReceived_keepsThem() {
         UploadSession session = session(ChunkPlan.of(10 * MIB, MIB), Optional.empty())
-                .withChunkReceived(0, now.plusMillis(1), now.plusSeconds(60))
-                .withChunkReceived(9, now.plusMillis(2), now.plusSeconds(61));
+                .withBlockReceived(0, now.plusMillis(1), now.plusSeconds(60))
+                .withBlockReceived(9, now.plusMillis(2), now.plusSeconds(61));
         store.create(session);
         assertSameSession(session, store.find(session.id()).orElseThrow());
     }
@@ -133,24 +133,24 @@ public abstract class MetadataStoreContract {
     @Test
     void recordChunk_returnsTheRunningCount() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
-        assertEquals(1, store.recordChunk(id, receipt(4)));
-        assertEquals(2, store.recordChunk(id, receipt(0)));
-        assertEquals(3, store.recordChunk(id, receipt(9)));
+        assertEquals(1, store.recordBlock(id, receipt(4)));
+        assertEquals(2, store.recordBlock(id, receipt(0)));
+        assertEquals(3, store.recordBlock(id, receipt(9)));
     }
 
     @Test
     void recordChunk_ofTheSameIndexTwice_countsItOnce() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
-        assertEquals(1, store.recordChunk(id, receipt(3)));
-        assertEquals(1, store.recordChunk(id, receipt(3)));
-        assertEquals(bits(3), store.receivedChunks(id));
+        assertEquals(1, store.recordBlock(id, receipt(3)));
+        assertEquals(1, store.recordBlock(id, receipt(3)));
+        assertEquals(bits(3), store.receivedBlocks(id));
     }
 
     @Test
     void recordChunk_pushesTheExpiry() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
         Instant later = now.plus(Duration.ofDays(5)).plusMillis(7);
-        store.recordChunk(id, new ChunkReceipt(2, now.plusSeconds(1), later, digestOf("two"), attemptOf(digestOf("two"))));
+        store.recordBlock(id, new BlockReceipt(2, now.plusSeconds(1), later, digestOf("two"), attemptOf(digestOf("two"))));
         UploadSession found = store.find(id).orElseThrow();
         assertEquals(later, found.expiresAt());
         assertTrue(found.hasReceived(2));
@@ -158,37 +158,37 @@ public abstract class MetadataStoreContract {
 
     @Test
     void recordChunk_ofUnknownUpload_throwsNotFound() {
-        assertThrows(UploadException.NotFound.class, () -> store.recordChunk(UploadId.random(), receipt(0)));
+        assertThrows(UploadException.NotFound.class, () -> store.recordBlock(UploadId.random(), receipt(0)));
     }
 
     @ParameterizedTest
     @EnumSource(value = UploadState.class, names = {"COMPLETING", "COMPLETED", "ABORTED", "EXPIRED"})
     void recordChunk_whenNotActive_throwsNotActiveAndRecordsNothing(UploadState state) {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
-        store.recordChunk(id, receipt(1));
+        store.recordBlock(id, receipt(1));
         moveTo(id, state);
-        assertThrows(UploadException.NotActive.class, () -> store.recordChunk(id, receipt(2)));
-        assertEquals(bits(1), store.receivedChunks(id));
+        assertThrows(UploadException.NotActive.class, () -> store.recordBlock(id, receipt(2)));
+        assertEquals(bits(1), store.receivedBlocks(id));
     }
 
     @Test
     void receivedChunks_returnsExactlyTheRecordedIndexes() {
         UploadId id = created(ChunkPlan.of(100 * MIB, MIB));
         for (int index : new int[] {0, 1, 17, 63, 64, 99, 17}) {
-            store.recordChunk(id, receipt(index));
+            store.recordBlock(id, receipt(index));
         }
-        assertEquals(bits(0, 1, 17, 63, 64, 99), store.receivedChunks(id));
+        assertEquals(bits(0, 1, 17, 63, 64, 99), store.receivedBlocks(id));
         assertEquals(bits(0, 1, 17, 63, 64, 99), store.find(id).orElseThrow().received());
     }
 
     @Test
     void receivedChunks_ofANewUpload_isEmpty() {
-        assertEquals(new BitSet(), store.receivedChunks(created(ChunkPlan.of(10 * MIB, MIB))));
+        assertEquals(new BitSet(), store.receivedBlocks(created(ChunkPlan.of(10 * MIB, MIB))));
     }
 
     @Test
     void receivedChunks_ofUnknownUpload_throwsNotFound() {
-        assertThrows(UploadException.NotFound.class, () -> store.receivedChunks(UploadId.random()));
+        assertThrows(UploadException.NotFound.class, () -> store.receivedBlocks(UploadId.random()));
     }
 
     // --- compareAndSetState -------------------------------------------------------------------
@@ -232,15 +232,15 @@ public abstract class MetadataStoreContract {
     void delete_removesTheSessionAndItsChunks() {
         UploadSession session = session(ChunkPlan.of(10 * MIB, MIB), Optional.empty());
         store.create(session);
-        store.recordChunk(session.id(), receipt(0));
-        store.recordChunk(session.id(), receipt(5));
+        store.recordBlock(session.id(), receipt(0));
+        store.recordBlock(session.id(), receipt(5));
 
         store.delete(session.id());
 
         assertEquals(Optional.empty(), store.find(session.id()));
-        assertThrows(UploadException.NotFound.class, () -> store.receivedChunks(session.id()));
+        assertThrows(UploadException.NotFound.class, () -> store.receivedBlocks(session.id()));
         store.create(session);
-        assertEquals(new BitSet(), store.receivedChunks(session.id()), "chunks of the deleted upload came back");
+        assertEquals(new BitSet(), store.receivedBlocks(session.id()), "chunks of the deleted upload came back");
     }
 
     @Test
@@ -293,9 +293,9 @@ public abstract class MetadataStoreContract {
     @Test
     void recordedChunks_returnsEachRecordedChunksDigestInIndexOrder() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
-        store.recordChunk(id, receipt(7));
-        store.recordChunk(id, receipt(0));
-        store.recordChunk(id, receipt(3));
+        store.recordBlock(id, receipt(7));
+        store.recordBlock(id, receipt(0));
+        store.recordBlock(id, receipt(3));
 
         SortedMap<Integer, Sha256> digests = digests(id);
 
@@ -308,8 +308,8 @@ public abstract class MetadataStoreContract {
     @Test
     void recordedChunks_ofAChunkRecordedAgain_isTheLastOne() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
-        store.recordChunk(id, receipt(2, digestOf("first")));
-        assertEquals(1, store.recordChunk(id, receipt(2, digestOf("second"))));
+        store.recordBlock(id, receipt(2, digestOf("first")));
+        assertEquals(1, store.recordBlock(id, receipt(2, digestOf("second"))));
         assertEquals(new TreeMap<>(java.util.Map.of(2, digestOf("second"))), digests(id));
     }
 
@@ -317,14 +317,14 @@ public abstract class MetadataStoreContract {
     void recordedChunks_ofANewUpload_isEmpty_andOfAnUnknownOne_throwsNotFound() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
         assertTrue(digests(id).isEmpty());
-        assertThrows(UploadException.NotFound.class, () -> store.recordedChunks(UploadId.random()));
+        assertThrows(UploadException.NotFound.class, () -> store.recordedBlocks(UploadId.random()));
     }
 
     @Test
     void recordedChunks_ofADeletedUpload_doNotComeBack() {
         UploadSession session = session(ChunkPlan.of(10 * MIB, MIB), Optional.empty());
         store.create(session);
-        store.recordChunk(session.id(), receipt(1));
+        store.recordBlock(session.id(), receipt(1));
         store.delete(session.id());
         store.create(session);
         assertTrue(digests(session.id()).isEmpty());
@@ -333,9 +333,9 @@ public abstract class MetadataStoreContract {
     @Test
     void recordedChunks_whenNotActive_recordsNoNewDigest() {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
-        store.recordChunk(id, receipt(1));
+        store.recordBlock(id, receipt(1));
         moveTo(id, UploadState.ABORTED);
-        assertThrows(UploadException.NotActive.class, () -> store.recordChunk(id, receipt(2)));
+        assertThrows(UploadException.NotActive.class, () -> store.recordBlock(id, receipt(2)));
         assertEquals(java.util.Set.of(1), digests(id).keySet());
     }
 
@@ -344,14 +344,14 @@ public abstract class MetadataStoreContract {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
         StagingAttempt first = new StagingAttempt(0x0123_4567_89ab_cdefL);
         StagingAttempt second = new StagingAttempt(-2);
-        store.recordChunk(id, receipt(4, digestOf("first"), first));
-        store.recordChunk(id, receipt(6, digestOf("six"), StagingAttempt.LEGACY));
+        store.recordBlock(id, receipt(4, digestOf("first"), first));
+        store.recordBlock(id, receipt(6, digestOf("six"), StagingAttempt.LEGACY));
 
-        assertEquals(new RecordedChunk(digestOf("first"), first), store.recordedChunks(id).get(4));
-        assertEquals(new RecordedChunk(digestOf("six"), StagingAttempt.LEGACY), store.recordedChunks(id).get(6));
-        store.recordChunk(id, receipt(4, digestOf("second"), second));
-        assertEquals(new RecordedChunk(digestOf("second"), second), store.recordedChunks(id).get(4));
-        assertEquals(2, store.recordedChunks(id).size());
+        assertEquals(new RecordedBlock(digestOf("first"), first), store.recordedBlocks(id).get(4));
+        assertEquals(new RecordedBlock(digestOf("six"), StagingAttempt.LEGACY), store.recordedBlocks(id).get(6));
+        store.recordBlock(id, receipt(4, digestOf("second"), second));
+        assertEquals(new RecordedBlock(digestOf("second"), second), store.recordedBlocks(id).get(4));
+        assertEquals(2, store.recordedBlocks(id).size());
     }
 
     @Test
@@ -361,7 +361,7 @@ public abstract class MetadataStoreContract {
         UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
         int writers = 8;
         int perWriter = 25;
-        Set<RecordedChunk> sent = ConcurrentHashMap.newKeySet();
+        Set<RecordedBlock> sent = ConcurrentHashMap.newKeySet();
         AtomicInteger writing = new AtomicInteger(writers);
         List<Callable<Void>> tasks = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
@@ -371,8 +371,8 @@ public abstract class MetadataStoreContract {
                 try {
                     for (int i = from; i < from + perWriter; i++) {
                         Sha256 digest = digestOf("body " + i);
-                        sent.add(new RecordedChunk(digest, attemptOf(digest)));
-                        writer.recordChunk(id, receipt(5, digest));
+                        sent.add(new RecordedBlock(digest, attemptOf(digest)));
+                        writer.recordBlock(id, receipt(5, digest));
                     }
                 } finally {
                     writing.decrementAndGet();
@@ -382,7 +382,7 @@ public abstract class MetadataStoreContract {
         }
         tasks.add(() -> {
             while (writing.get() > 0) {
-                RecordedChunk seen = other.recordedChunks(id).get(5);
+                RecordedBlock seen = other.recordedBlocks(id).get(5);
                 if (seen != null) {
                     assertEquals(attemptOf(seen.sha256()), seen.attempt(), "a reader saw the digest of one body with another's attempt");
                 }
@@ -392,10 +392,10 @@ public abstract class MetadataStoreContract {
 
         runAll(tasks);
 
-        RecordedChunk kept = store.recordedChunks(id).get(5);
+        RecordedBlock kept = store.recordedBlocks(id).get(5);
         assertTrue(sent.contains(kept), "the record is one that was sent: " + kept);
-        assertEquals(kept, other.recordedChunks(id).get(5));
-        assertEquals(bits(5), store.receivedChunks(id));
+        assertEquals(kept, other.recordedBlocks(id).get(5));
+        assertEquals(bits(5), store.receivedBlocks(id));
     }
 
     // --- listFinished and countActive ------------------------------------------------------------
@@ -530,7 +530,7 @@ public abstract class MetadataStoreContract {
 
         runInParallel(16, () -> {
             for (int i = next.getAndIncrement(); i < work.size(); i = next.getAndIncrement()) {
-                int count = store.recordChunk(id, receipt(work.get(i)));
+                int count = store.recordBlock(id, receipt(work.get(i)));
                 assertTrue(count >= 1 && count <= chunks, "count " + count);
                 highestCount.accumulateAndGet(count, Math::max);
             }
@@ -539,9 +539,9 @@ public abstract class MetadataStoreContract {
 
         BitSet all = new BitSet();
         all.set(0, chunks);
-        assertEquals(all, store.receivedChunks(id));
+        assertEquals(all, store.receivedBlocks(id));
         assertEquals(chunks, highestCount.get());
-        assertEquals(chunks, store.recordChunk(id, receipt(0)));
+        assertEquals(chunks, store.recordBlock(id, receipt(0)));
         assertTrue(store.find(id).orElseThrow().allChunksReceived());
     }
 
@@ -591,13 +591,13 @@ public abstract class MetadataStoreContract {
             tasks.add(() -> {
                 assertTrue(someRecorded.await(30, TimeUnit.SECONDS));
                 assertTrue(completer.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, now));
-                seenByCompleter[0] = completer.receivedChunks(id);
+                seenByCompleter[0] = completer.receivedBlocks(id);
                 return null;
             });
             tasks.addAll(Collections.nCopies(4, () -> {
                 for (int i = next.getAndIncrement(); i < chunks; i = next.getAndIncrement()) {
                     try {
-                        store.recordChunk(id, receipt(i));
+                        store.recordBlock(id, receipt(i));
                         recorded.add(i);
                     } catch (UploadException.NotActive e) {
                         refused.add(i);
@@ -608,7 +608,7 @@ public abstract class MetadataStoreContract {
             }));
             runAll(tasks);
 
-            BitSet finalSet = store.receivedChunks(id);
+            BitSet finalSet = store.receivedBlocks(id);
             assertEquals(seenByCompleter[0], finalSet, "round " + round + ": a chunk was recorded after the completion");
             for (int index : recorded) {
                 assertTrue(finalSet.get(index), "round " + round + ": chunk " + index + " reported recorded is missing");
@@ -631,12 +631,12 @@ public abstract class MetadataStoreContract {
         long started = System.nanoTime();
         runInParallel(8, () -> {
             for (int i = next.getAndIncrement(); i < plan.chunkCount(); i = next.getAndIncrement()) {
-                store.recordChunk(id, receipt(i));
+                store.recordBlock(id, receipt(i));
             }
             return null;
         });
         long recorded = System.nanoTime();
-        BitSet received = store.receivedChunks(id);
+        BitSet received = store.receivedBlocks(id);
         long read = System.nanoTime();
         UploadSession found = store.find(id).orElseThrow();
         long foundAt = System.nanoTime();
@@ -688,16 +688,16 @@ public abstract class MetadataStoreContract {
         }
     }
 
-    private ChunkReceipt receipt(int index) {
+    private BlockReceipt receipt(int index) {
         return receipt(index, digestOf("chunk " + index));
     }
 
-    private ChunkReceipt receipt(int index, Sha256 sha256) {
+    private BlockReceipt receipt(int index, Sha256 sha256) {
         return receipt(index, sha256, attemptOf(sha256));
     }
 
-    private ChunkReceipt receipt(int index, Sha256 sha256, StagingAttempt attempt) {
-        return new ChunkReceipt(index, now.plusMillis(index), now.plus(Duration.ofHours(72)).plusMillis(index), sha256, attempt);
+    private BlockReceipt receipt(int index, Sha256 sha256, StagingAttempt attempt) {
+        return new BlockReceipt(index, now.plusMillis(index), now.plus(Duration.ofHours(72)).plusMillis(index), sha256, attempt);
     }
 
     /** An attempt that tests pair with {@code sha256}: its first eight bytes (never 0 for the digests used here). */
@@ -709,7 +709,7 @@ public abstract class MetadataStoreContract {
     /** The recorded digests by index, each checked to be recorded with the attempt the tests pair with it. */
     private SortedMap<Integer, Sha256> digests(UploadId id) {
         SortedMap<Integer, Sha256> digests = new TreeMap<>();
-        store.recordedChunks(id).forEach((index, record) -> {
+        store.recordedBlocks(id).forEach((index, record) -> {
             assertEquals(attemptOf(record.sha256()), record.attempt(), "chunk " + index + " has the attempt of another digest");
             digests.put(index, record.sha256());
         });

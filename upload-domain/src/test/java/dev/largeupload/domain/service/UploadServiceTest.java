@@ -259,7 +259,7 @@ class UploadServiceTest {
         ChunkAccepted accepted = send(upload, 1);
 
         assertEquals(1, accepted.index());
-        StagingAttempt attempt = metadata.recordedChunks(idOf(upload)).get(1).attempt();
+        StagingAttempt attempt = metadata.recordedBlocks(idOf(upload)).get(1).attempt();
         assertEquals(BlockId.of(1, attempt), accepted.blockId());
         assertEquals(1, accepted.receivedCount());
         assertEquals(40.0, accepted.progressPercentage(), "4 of the 10 bytes");
@@ -309,7 +309,7 @@ class UploadServiceTest {
 
         assertNotEquals(first.blockId(), again.blockId());
         assertEquals(2, blobs.stagedAttempts(upload.session().blobName(), 0));
-        assertEquals(BlockId.of(0, metadata.recordedChunks(idOf(upload)).get(0).attempt()), again.blockId(),
+        assertEquals(BlockId.of(0, metadata.recordedBlocks(idOf(upload)).get(0).attempt()), again.blockId(),
                 "the later record names the later attempt");
     }
 
@@ -368,7 +368,7 @@ class UploadServiceTest {
                 sha256(Arrays.copyOfRange(committed, 8, 10)))), done.compositeSha256().orElseThrow(),
                 "the composite accepted is that of the bytes committed");
         assertArrayEquals("0123AAAA89".getBytes(StandardCharsets.US_ASCII), committed, "the last record names the bytes kept");
-        assertEquals(BlockId.of(1, metadata.recordedChunks(idOf(upload)).get(1).attempt()), answers[0].blockId());
+        assertEquals(BlockId.of(1, metadata.recordedBlocks(idOf(upload)).get(1).attempt()), answers[0].blockId());
     }
 
     @Test
@@ -858,7 +858,7 @@ class UploadServiceTest {
         ChunkAccepted accepted = send(upload, 1);
 
         assertEquals(sha256(chunk(1)), accepted.sha256());
-        assertEquals(sha256(chunk(1)), metadata.recordedChunks(idOf(upload)).get(1).sha256());
+        assertEquals(sha256(chunk(1)), metadata.recordedBlocks(idOf(upload)).get(1).sha256());
     }
 
     @Test
