@@ -89,6 +89,15 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
         return new RedisMetadataStore(pool(), PREFIX);
     }
 
+    /** The hash as a version before blocks wrote it: no {@code block_size} field. */
+    @Override
+    protected void createAsBeforeBlocks(UploadSession session) {
+        store.create(session);
+        try (Jedis jedis = pools.get(0).getResource()) {
+            assertEquals(1, jedis.hdel(PREFIX + "upload:" + session.id(), "block_size"));
+        }
+    }
+
     @AfterEach
     void closePools() {
         pools.forEach(JedisPool::close);
