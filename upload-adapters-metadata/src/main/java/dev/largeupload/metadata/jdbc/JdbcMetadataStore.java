@@ -199,7 +199,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                 connection -> receivedOf(connection, id).orElseThrow(() -> new NotFound(id.value())));
     }
 
-    /** Reads the upload's bitmap, on its row (one primary-key lookup, at most 6.25 KB), which {@link #recordBlock} keeps. */
+    /** Reads the bitmap that {@link #recordBlock} keeps on the upload's row: one primary-key lookup, at most 6.25 KB. */
     @Override
     public boolean hasBlock(UploadId id, int index) {
         StoreCalls.requireBlockIndex(index);
