@@ -91,7 +91,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         UploadSession next = session.withBlockReceived(receipt.index(), receipt.receivedAt(), receipt.expiresAt());
         sessions.put(id, next);
         records.computeIfAbsent(id, k -> new TreeMap<>()).put(receipt.index(), receipt.record());
-        return next.receivedCount();
+        return next.receivedBlockCount();
     }
 
     @Override

@@ -86,8 +86,8 @@ class UploadSessionTest {
     }
 
     @Test
-    void withChunkReceived_outsideThePlan_isOutOfRange() {
-        assertThrows(ChunkOutOfRange.class, () -> tenBytes().withBlockReceived(3, T0, EXPIRY));
+    void withBlockReceived_outsideThePlan_isRefused() {
+        assertThrows(IllegalArgumentException.class, () -> tenBytes().withBlockReceived(3, T0, EXPIRY));
     }
 
     @Test
