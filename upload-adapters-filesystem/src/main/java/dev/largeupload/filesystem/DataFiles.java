@@ -57,13 +57,22 @@ final class DataFiles {
     }
 
     /**
-     * Forgets the channel of {@code file} (it is being renamed or discarded): whoever holds it keeps it
-     * until released, and the next {@link #acquire} opens the file found at that path then.
+     * Runs {@code move}, which renames {@code file} or its directory away, and then forgets the channel of
+     * {@code file}, with no {@link #acquire} of it in this JVM in between: whoever holds the channel keeps it
+     * until released, and the next {@code acquire} opens what is at that path then. When {@code move} fails,
+     * the file is still there and its channel stays shared.
      */
-    static void retire(Path file) {
+    static void moveAway(Path file, Move move) throws IOException {
         synchronized (OPEN) {
+            move.run();
             OPEN.remove(file);
         }
+    }
+
+    /** A rename that may fail. */
+    @FunctionalInterface
+    interface Move {
+        void run() throws IOException;
     }
 
     /** How many data files are open right now: for tests. */

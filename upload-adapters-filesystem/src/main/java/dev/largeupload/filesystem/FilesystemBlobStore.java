@@ -171,7 +171,7 @@ public final class FilesystemBlobStore implements BlobStore {
             }
             // Also finishes the clean-up of a commit that crashed after its rename, and removes what an older
             // version left: chunk files in the staging directory, or a commit's temporary file beside the blob.
-            discardStaging(blob);
+            DataFiles.moveAway(layout.data(blob), () -> discardStaging(blob));
             DurableFiles.deleteMatching(layout.committedRoot(), layout.olderCommitTempGlob(blob));
             return done.get();
         } catch (IOException e) {
@@ -207,8 +207,7 @@ public final class FilesystemBlobStore implements BlobStore {
         try {
             Files.deleteIfExists(layout.committed(blob));
             DurableFiles.deleteMatching(layout.committedRoot(), layout.olderCommitTempGlob(blob));
-            DataFiles.retire(layout.data(blob));
-            discardStaging(blob);
+            DataFiles.moveAway(layout.data(blob), () -> discardStaging(blob));
         } catch (IOException e) {
             throw unavailable("delete " + blob, e);
         }
@@ -272,9 +271,8 @@ public final class FilesystemBlobStore implements BlobStore {
                 }
             }
             Files.createDirectories(layout.committedRoot());
-            DataFiles.retire(data);
             try {
-                files.moveAtomically(data, layout.committed(blob));
+                DataFiles.moveAway(data, () -> files.moveAtomically(data, layout.committed(blob)));
             } catch (NoSuchFileException e) {
                 // A concurrent commit of the same blob renamed it first.
                 return committedWithSize(blob, plan.fileSize()).orElseThrow(() -> e);
