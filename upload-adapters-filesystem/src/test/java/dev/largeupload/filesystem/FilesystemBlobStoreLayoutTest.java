@@ -136,7 +136,7 @@ class FilesystemBlobStoreLayoutTest {
     }
 
     @Test
-    void commit_ofAnUploadWithChunkFilesOfAnOlderVersion_discardsThemWithTheStagingDirectory() throws IOException {
+    void commit_discardsAStrayChunkFileOfAnOlderVersion_withTheStagingDirectory() throws IOException {
         stageAll();
         Files.write(staging().resolve("000000-00000000000000ab.chunk"), filled(CHUNK, 9));
 
@@ -144,6 +144,42 @@ class FilesystemBlobStoreLayoutTest {
 
         assertFalse(Files.exists(staging()));
         assertArrayEquals(wholeFile(), Files.readAllBytes(committed()));
+    }
+
+    @Test
+    void commit_ofAnUploadAnOlderVersionBegan_copiesTheChunkFilesOfTheGivenAttemptsIntoPlace() throws IOException {
+        ChunkPlan older = new ChunkPlan(3 * CHUNK - 5, CHUNK, 3);
+        assertEquals(1, older.blocksPerChunk(), "older versions planned one block per chunk");
+        StagingAttempt recorded = new StagingAttempt(0xab);
+        Files.createDirectories(staging());
+        Files.write(staging().resolve("000000.chunk"), filled(CHUNK, 1));
+        Files.write(staging().resolve("000001-00000000000000ab.chunk"), filled(CHUNK, 2));
+        Files.write(staging().resolve("000001-00000000000000cd.chunk"), filled(CHUNK, 8));
+        store.stage(blob, older, 2, StagingAttempt.random(), block(filled(CHUNK - 5, 3)));
+
+        store.commit(blob, older, List.of(StagingAttempt.LEGACY, recorded, StagingAttempt.random()), attributes(Optional.empty()));
+
+        byte[] expected = new byte[3 * CHUNK - 5];
+        Arrays.fill(expected, 0, CHUNK, (byte) 1);
+        Arrays.fill(expected, CHUNK, 2 * CHUNK, (byte) 2);
+        Arrays.fill(expected, 2 * CHUNK, 3 * CHUNK - 5, (byte) 3);
+        assertArrayEquals(expected, Files.readAllBytes(committed()));
+        assertFalse(Files.exists(staging()));
+    }
+
+    @Test
+    void commit_ofAnUploadAnOlderVersionStagedWholly_makesTheDataFileFromItsChunkFiles() throws IOException {
+        ChunkPlan older = new ChunkPlan(2 * CHUNK, CHUNK, 2);
+        Files.createDirectories(staging());
+        Files.write(staging().resolve("000000.chunk"), filled(CHUNK, 1));
+        Files.write(staging().resolve("000001.chunk"), filled(CHUNK, 2));
+
+        store.commit(blob, older, List.of(StagingAttempt.LEGACY, StagingAttempt.LEGACY), attributes(Optional.empty()));
+
+        byte[] expected = new byte[2 * CHUNK];
+        Arrays.fill(expected, 0, CHUNK, (byte) 1);
+        Arrays.fill(expected, CHUNK, 2 * CHUNK, (byte) 2);
+        assertArrayEquals(expected, Files.readAllBytes(committed()));
     }
 
     @Test
