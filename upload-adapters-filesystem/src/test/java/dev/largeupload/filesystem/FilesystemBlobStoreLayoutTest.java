@@ -372,6 +372,22 @@ class FilesystemBlobStoreLayoutTest {
         assertArrayEquals(filled(BLOCK, 4), Arrays.copyOfRange(bytes, 3 * BLOCK, 4 * BLOCK));
     }
 
+    /**
+     * Closing the staging of one block must not drop the region lock of another block still open in this JVM
+     * (POSIX drops all of a process's locks on a file when any of its descriptors of that file is closed).
+     */
+    @Test
+    void closingTheStagingOfOneBlock_keepsTheRegionLockOfAnotherOpenOne() throws Exception {
+        try (BlockStaging open = store.openBlock(blob, plan, 0, StagingAttempt.random())) {
+            stage(1, filled(BLOCK, 2));
+            store.openBlock(blob, plan, 4, StagingAttempt.random()).close();
+
+            assertEquals("held", probeRegionLock(data(), plan.blockOffset(0), BLOCK), "block 0 is still locked");
+            assertEquals("free", probeRegionLock(data(), plan.blockOffset(1), BLOCK), "block 1 was let go");
+        }
+        assertEquals("free", probeRegionLock(data(), plan.blockOffset(0), BLOCK));
+    }
+
     @Test
     void locksAndOpenFiles_areHeldOnlyWhileInUse_whateverTheNumberOfUploads() {
         for (int upload = 0; upload < 200; upload++) {
@@ -480,27 +496,53 @@ class FilesystemBlobStoreLayoutTest {
      * and exits when its standard input closes.
      */
     private Process startRegionLockHolder(Path file, long offset, long length) throws IOException {
-        Path source = root.resolve("HoldRegionLock.java");
+        return regionLockProcess("hold", file, offset, length);
+    }
+
+    /** Whether another process can lock {@code length} bytes of {@code file} from {@code offset} now: "free" or "held". */
+    private String probeRegionLock(Path file, long offset, long length) throws Exception {
+        Process probe = regionLockProcess("probe", file, offset, length);
+        try {
+            String answer = new String(probe.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            assertTrue(probe.waitFor(30, TimeUnit.SECONDS));
+            return answer;
+        } finally {
+            probe.destroyForcibly();
+        }
+    }
+
+    private Process regionLockProcess(String mode, Path file, long offset, long length) throws IOException {
+        Path source = root.resolve("RegionLock.java");
         Files.writeString(source, """
                 import java.nio.channels.FileChannel;
+                import java.nio.channels.FileLock;
                 import java.nio.file.Path;
                 import java.nio.file.StandardOpenOption;
 
-                public class HoldRegionLock {
+                public class RegionLock {
                     public static void main(String[] args) throws Exception {
-                        try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.READ, StandardOpenOption.WRITE);
-                             var lock = channel.lock(Long.parseLong(args[1]), Long.parseLong(args[2]), false)) {
-                            System.out.println("locked");
-                            System.out.flush();
-                            while (System.in.read() >= 0) {
-                                // Holds the lock until the parent closes our input.
+                        long offset = Long.parseLong(args[2]);
+                        long length = Long.parseLong(args[3]);
+                        try (FileChannel channel = FileChannel.open(Path.of(args[1]), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                            if (args[0].equals("probe")) {
+                                FileLock lock = channel.tryLock(offset, length, false);
+                                System.out.println(lock == null ? "held" : "free");
+                                return;
+                            }
+                            try (FileLock lock = channel.lock(offset, length, false)) {
+                                System.out.println("locked");
+                                System.out.flush();
+                                while (System.in.read() >= 0) {
+                                    // Holds the lock until the parent closes our input.
+                                }
                             }
                         }
                     }
                 }
                 """);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx32m", source.toString(), file.toString(), Long.toString(offset), Long.toString(length))
+        return new ProcessBuilder(java, "-Xmx32m", source.toString(), mode, file.toString(), Long.toString(offset),
+                Long.toString(length))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
     }
