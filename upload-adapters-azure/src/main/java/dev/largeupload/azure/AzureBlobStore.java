@@ -126,6 +126,14 @@ public final class AzureBlobStore implements BlobStore {
             }
 
             @Override
+            public void makeDurable() {
+                if (!written) {
+                    throw new IllegalStateException("block " + block + " of " + blob + " was not written");
+                }
+                // Azure holds a block once Put Block answered.
+            }
+
+            @Override
             public void close() {
                 // Each attempt has a block of its own: there is nothing to release.
             }

@@ -2,13 +2,14 @@ package dev.largeupload.filesystem;
 
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Semaphore;
 
 /**
  * One lock per block of a data file, for the whole JVM (every store instance on the same root shares
  * them): a lock exists only while some thread holds or waits for it, so the map never grows with the
- * number of uploads or blocks ever staged. Not reentrant on purpose: a thread that opens a block it
- * holds open is refused rather than deadlocked.
+ * number of uploads or blocks ever staged. A lock is a permit, not owned by a thread: the request's thread
+ * takes it and the thread that makes the block durable and records it may give it back. Not reentrant: a
+ * caller opens a block at most once at a time.
  */
 final class BlockLocks {
 
@@ -25,11 +26,7 @@ final class BlockLocks {
             c.users++;
             return c;
         });
-        if (counted.lock.isHeldByCurrentThread()) {
-            release(key, counted);
-            throw new IllegalStateException("block " + block + " of " + file.getFileName() + " is already open in this thread");
-        }
-        counted.lock.lock();
+        counted.lock.acquireUninterruptibly();
         return new Held(key, counted);
     }
 
@@ -47,7 +44,7 @@ final class BlockLocks {
         });
     }
 
-    /** A block lock taken by {@link #lock}; {@link #unlock} it once, from the thread that took it. */
+    /** A block lock taken by {@link #lock}; {@link #unlock} it once, from any thread. */
     static final class Held {
         private final Key key;
         private final Counted counted;
@@ -58,7 +55,7 @@ final class BlockLocks {
         }
 
         void unlock() {
-            counted.lock.unlock();
+            counted.lock.release();
             release(key, counted);
         }
     }
@@ -67,7 +64,7 @@ final class BlockLocks {
     }
 
     private static final class Counted {
-        final ReentrantLock lock = new ReentrantLock();
+        final Semaphore lock = new Semaphore(1);
         /** Guarded by the map's compute of this key. */
         int users;
     }

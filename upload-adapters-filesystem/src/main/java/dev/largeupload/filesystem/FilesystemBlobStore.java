@@ -461,10 +461,23 @@ public final class FilesystemBlobStore implements BlobStore {
             }
             try {
                 copy(data.data(), chunk, block, offset, length, file.channel());
-                file.channel().force(true);
             } catch (IOException e) {
                 file.retireIfClosed();
                 throw unavailable("store block " + block + " of " + blob, e);
+            }
+        }
+
+        @Override
+        public void makeDurable() {
+            if (!written || closed) {
+                throw new IllegalStateException("block " + block + " of " + blob + " is not written, or closed");
+            }
+            try {
+                // The data and what reading it back needs (the file was sized when it was created).
+                file.channel().force(false);
+            } catch (IOException e) {
+                file.retireIfClosed();
+                throw unavailable("make block " + block + " of " + blob + " durable", e);
             }
         }
 

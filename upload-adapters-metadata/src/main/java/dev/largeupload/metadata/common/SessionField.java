@@ -1,6 +1,7 @@
 package dev.largeupload.metadata.common;
 
 import dev.largeupload.domain.model.UploadSession;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -31,6 +32,9 @@ public enum SessionField {
     EXPIRES_AT("expires_at", s -> s.expiresAt().toEpochMilli()),
     TOKEN_HASH("token_hash", UploadSession::tokenHash),
     EXPECTED_SHA256("expected_sha256", s -> s.expectedSha256().orElse(null));
+
+    /** The fields that {@link SessionCodec#plan} reads the plan from. */
+    public static final List<SessionField> PLAN = List.of(FILE_SIZE, CHUNK_SIZE, CHUNK_COUNT, BLOCK_SIZE);
 
     private final String key;
     private final Function<UploadSession, Object> read;

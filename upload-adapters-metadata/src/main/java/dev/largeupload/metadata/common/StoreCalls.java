@@ -7,8 +7,8 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileLockInterruptionException;
 
 /**
- * What every metadata store does alike around a call: check the limit of a listing or a block index, and turn a failure of its
- * backend into {@link StoreUnavailable} without losing the thread's interrupt.
+ * What every metadata store does alike around a call: check the limit of a listing or a block index, and turn a
+ * failure of its backend into {@link StoreUnavailable} without losing the thread's interrupt.
  */
 public final class StoreCalls {
 

@@ -40,7 +40,8 @@ import java.util.SortedMap;
  * <p>Each upload is a directory {@code <root>/<id>/} holding {@code session.properties}, with every field of
  * the session, its plan's block size and its received blocks (a bitmap) included ({@link SessionFiles}), and
  * {@code chunks.records}, one fixed-width, checked record per block (the name is from before blocks, when a block
- * was a chunk): its SHA-256 and the staging attempt whose bytes it is the digest of ({@link ChunkRecords}). Guarantees, beyond those of the port:
+ * was a chunk): its SHA-256 and the staging attempt whose bytes it is the digest of ({@link ChunkRecords}).
+ * Guarantees, beyond those of the port:
  * <ul>
  *   <li><b>Atomic and durable after return</b>: every change writes a new version of that file to a
  *       temporary file, forces it to disk, renames it over the old one (an atomic replace) and forces the

@@ -56,6 +56,9 @@ import javax.sql.DataSource;
  *   <li><b>Flat cost</b>: {@link #find}, {@link #receivedBlocks}, {@link #hasBlock} and {@link #recordBlock} read
  *       the upload's row and at most one block row, so they cost the same for the first block and the 50,000th;
  *       only {@link #recordedBlocks} (once, at completion) reads every block row.</li>
+ *   <li><b>Bounded</b>: a block index outside the plan on the upload's row (its {@code block_size}, or its chunk size
+ *       for a row written before blocks existed) is refused with an {@link IllegalArgumentException} instead of
+ *       growing the bitmap.</li>
  *   <li><b>Thread-safe</b>: it holds no state but the {@link DataSource}; connections come from the
  *       data source for each call (pooled by the application server, never here) and are always
  *       closed, with auto-commit set back.</li>
@@ -73,6 +76,9 @@ public final class JdbcMetadataStore implements MetadataStore {
     /** The session's columns, then the received set's: the order of {@link #insertSession}'s parameters. */
     private static final String COLUMNS = String.join(", ", Arrays.stream(SessionField.values()).map(SessionField::key)
             .toList()) + ", received_count, received";
+    /** What {@link #recordBlock} reads of the upload's row: its plan and its received blocks. */
+    private static final String PLAN_AND_RECEIVED = String.join(", ", SessionField.PLAN.stream().map(SessionField::key)
+            .toList()) + ", received";
 
     private final JdbcTransactions transactions;
 
@@ -153,7 +159,21 @@ public final class JdbcMetadataStore implements MetadataStore {
             }
             // Under the row lock no other transaction can insert this block or change the bitmap until this one
             // commits, and a statement started now sees what the previous holders committed.
-            BitSet received = receivedOf(connection, id).orElseThrow();
+            BitSet received;
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + PLAN_AND_RECEIVED
+                    + " FROM uploads WHERE id = ?")) {
+                bind(select, id.value());
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    int blockCount = SessionCodec.plan(field -> row.getString(field.key())).blockCount();
+                    if (receipt.index() >= blockCount) {
+                        // The caller checked the index against the plan: this is a bug, and the bitmap must not grow.
+                        throw new IllegalArgumentException("block " + receipt.index() + " is outside a plan of "
+                                + blockCount + " blocks");
+                    }
+                    received = receivedIn(row);
+                }
+            }
             if (received.get(receipt.index())) {
                 // Staged again: counted once, with its new digest and attempt in one statement (and its row again,
                 // were it ever missing).
@@ -179,7 +199,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                 connection -> receivedOf(connection, id).orElseThrow(() -> new NotFound(id.value())));
     }
 
-    /** Reads the upload's bitmap, on its row (one primary-key lookup, at most 6.25 KB), which {@link #recordBlock} keeps. */
+    /** Reads the bitmap that {@link #recordBlock} keeps on the upload's row: one primary-key lookup, at most 6.25 KB. */
     @Override
     public boolean hasBlock(UploadId id, int index) {
         StoreCalls.requireBlockIndex(index);

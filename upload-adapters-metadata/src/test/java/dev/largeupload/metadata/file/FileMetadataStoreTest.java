@@ -2,6 +2,7 @@ package dev.largeupload.metadata.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.domain.model.ChunkPlan;
@@ -27,6 +28,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,16 @@ class FileMetadataStoreTest extends MetadataStoreContract {
     @Override
     protected MetadataStore secondStoreOnSameBackend() {
         return new FileMetadataStore(root);
+    }
+
+    /** The session file as a version before blocks wrote it: no {@code block_size} property. */
+    @Override
+    protected void createAsBeforeBlocks(UploadSession session) throws Exception {
+        store.create(session);
+        Path directory = root.resolve(session.id().value());
+        Properties properties = SessionFiles.read(directory).orElseThrow();
+        assertNotNull(properties.remove("block_size"));
+        SessionFiles.write(directory, properties);
     }
 
     @Test
@@ -95,11 +107,27 @@ class FileMetadataStoreTest extends MetadataStoreContract {
 
         byte[] file = Files.readAllBytes(root.resolve(session.id().value()).resolve("chunks.records"));
 
-        assertEquals(10 * 64, file.length, "one record for each chunk of the plan");
+        assertEquals(10 * 64, file.length, "one record for each block of the plan (here a chunk)");
         assertTrue(ZERO_FILE.matches(Arrays.copyOfRange(file, 192, 224)));
         assertEquals(ATTEMPT.value(), ByteBuffer.wrap(file, 224, 8).getLong());
         assertTrue(Arrays.equals(new byte[192], Arrays.copyOfRange(file, 0, 192)));
         assertTrue(Arrays.equals(new byte[6 * 64], Arrays.copyOfRange(file, 256, 640)));
+    }
+
+    @Test
+    void records_ofAPlanWithBlocksSmallerThanItsChunks_areOnePerBlock() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        ChunkPlan plan = ChunkPlan.of(200L * (1 << 20) + 5, 64L << 20); // 4 chunks, 26 blocks of 8 MiB
+        UploadSession session = UploadSession.start(UploadId.random(), new FileName("a.bin"), "application/octet-stream",
+                plan, "00".repeat(32), Optional.empty(), now, now.plus(Duration.ofHours(1)));
+        store.create(session);
+        store.recordBlock(session.id(), receipt(25, ZERO_FILE));
+
+        byte[] file = Files.readAllBytes(root.resolve(session.id().value()).resolve("chunks.records"));
+
+        assertEquals(26 * 64, file.length, "one record for each of the 26 blocks");
+        assertTrue(ZERO_FILE.matches(Arrays.copyOfRange(file, 25 * 64, 25 * 64 + 32)));
+        assertEquals("8388608", SessionFiles.read(root.resolve(session.id().value())).orElseThrow().getProperty("block_size"));
     }
 
     @Test

@@ -31,9 +31,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import javax.sql.DataSource;
 
 /**
- * Checks of how {@link JdbcMetadataStore} keeps the received chunks, shared by the H2 and PostgreSQL tests:
- * as a bitmap on the upload's row, which {@code find} and {@code receivedChunks} read alone, so that their
- * cost does not grow with the chunks received.
+ * Checks of how {@link JdbcMetadataStore} keeps the received blocks, shared by the H2 and PostgreSQL tests:
+ * as a bitmap on the upload's row, which {@code find}, {@code receivedBlocks} and {@code hasBlock} read alone, so
+ * that their cost does not grow with the blocks received.
  */
 final class ReceivedBitmapCheck {
 
@@ -44,7 +44,8 @@ final class ReceivedBitmapCheck {
 
     /**
      * The bitmap column holds exactly the recorded chunks, and reading an upload does not read its chunk rows:
-     * with them deleted behind the store's back, {@code find} and {@code receivedChunks} still answer the set.
+     * with them deleted behind the store's back, {@code find}, {@code receivedBlocks} and {@code hasBlock} still answer
+     * the set.
      */
     static void receivedSet_isReadFromTheUploadRowAlone(DataSource dataSource) throws SQLException {
         JdbcMetadataStore store = new JdbcMetadataStore(dataSource);
@@ -59,7 +60,7 @@ final class ReceivedBitmapCheck {
             store.recordBlock(id, receipt(index, now));
             expected.set(index);
         }
-        assertArrayEquals(expected.toByteArray(), bitmapOf(dataSource, id), "recordChunk keeps the bitmap");
+        assertArrayEquals(expected.toByteArray(), bitmapOf(dataSource, id), "recordBlock keeps the bitmap");
         assertEquals(4, store.find(id).orElseThrow().receivedCount());
 
         try (Connection connection = dataSource.getConnection();
@@ -69,6 +70,7 @@ final class ReceivedBitmapCheck {
         }
         assertEquals(expected, store.receivedBlocks(id));
         assertEquals(expected, bitSetOf(store.find(id).orElseThrow().receivedChunks()));
+        assertTrue(store.hasBlock(id, 19) && !store.hasBlock(id, 18), "hasBlock reads the bitmap");
         assertTrue(store.recordedBlocks(id).isEmpty(), "the digests, unlike the set, come from the chunk rows");
     }
 
@@ -76,11 +78,12 @@ final class ReceivedBitmapCheck {
      * Records 1 TB in chunks of 50 MiB as the upload service does, reading the upload before each chunk, from
      * 8 threads, and prints the mean time of that read and of the recording by tenth of the upload: flat, where
      * reading the chunk rows made the read grow with the chunks received. The figures are printed, not asserted.
+     * The plan has one block per chunk (as before blocks), so that the figures compare with earlier runs.
      */
     static void findBeforeEachOf20972Chunks_printsItsCostByTenth(DataSource dataSource, String name) throws Exception {
         JdbcMetadataStore store = new JdbcMetadataStore(dataSource);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        ChunkPlan plan = ChunkPlan.of(1L << 40, 50 * MIB);
+        ChunkPlan plan = new ChunkPlan(1L << 40, 50 * MIB, 20_972);
         UploadSession session = session(plan, now);
         store.create(session);
         UploadId id = session.id();
@@ -113,7 +116,7 @@ final class ReceivedBitmapCheck {
         } finally {
             threads.shutdownNow();
         }
-        StringBuilder line = new StringBuilder(name + ": find + recordChunk of each of 20,972 chunks by 8 threads,"
+        StringBuilder line = new StringBuilder(name + ": find + recordBlock of each of 20,972 chunks of one block by 8 threads,"
                 + " mean microseconds by tenth of the upload (find/record):");
         for (int tenth = 0; tenth < 10; tenth++) {
             long inTenth = (long) chunks * (tenth + 1) / 10 - (long) chunks * tenth / 10;

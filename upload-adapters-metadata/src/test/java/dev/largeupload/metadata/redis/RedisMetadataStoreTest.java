@@ -3,6 +3,7 @@ package dev.largeupload.metadata.redis;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.domain.model.ChunkPlan;
@@ -87,6 +88,15 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
     @Override
     protected MetadataStore secondStoreOnSameBackend() {
         return new RedisMetadataStore(pool(), PREFIX);
+    }
+
+    /** The hash as a version before blocks wrote it: no {@code block_size} field. */
+    @Override
+    protected void createAsBeforeBlocks(UploadSession session) {
+        store.create(session);
+        try (Jedis jedis = pools.get(0).getResource()) {
+            assertEquals(1, jedis.hdel(PREFIX + "upload:" + session.id(), "block_size"));
+        }
     }
 
     @AfterEach
@@ -186,6 +196,23 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
         assertEquals(new RecordedBlock(SOME_DIGEST, StagingAttempt.LEGACY), store.recordedBlocks(id).get(1));
         store.recordBlock(id, new BlockReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
         assertEquals(new RecordedBlock(SOME_DIGEST, SOME_ATTEMPT), store.recordedBlocks(id).get(1));
+    }
+
+    @Test
+    void blockSize_isAFieldOfTheHash_andRecordsAreRefusedPastItsLastBlockOnly() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        ChunkPlan plan = ChunkPlan.of(200L * (1 << 20) + 5, 64L << 20); // 4 chunks, 26 blocks of 8 MiB
+        UploadSession session = UploadSession.start(UploadId.random(), new FileName("a.bin"), "application/octet-stream",
+                plan, "00".repeat(32), Optional.empty(), now, now.plus(Duration.ofHours(1)));
+        store.create(session);
+        try (Jedis jedis = pools.get(0).getResource()) {
+            assertEquals("8388608", jedis.hget(PREFIX + "upload:" + session.id(), "block_size"));
+            store.recordBlock(session.id(), new BlockReceipt(25, now, now.plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
+            assertTrue(jedis.getbit(PREFIX + "upload:" + session.id() + ":chunks", 25));
+            assertThrows(IllegalArgumentException.class, () -> store.recordBlock(session.id(),
+                    new BlockReceipt(26, now, now.plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT)));
+            assertEquals(1, jedis.bitcount(PREFIX + "upload:" + session.id() + ":chunks"));
+        }
     }
 
     @Test

@@ -15,8 +15,8 @@ import java.util.List;
  * <p>Every implementation guarantees:
  * <ul>
  *   <li><b>Streaming</b>: a block is moved from its stream to storage in bounded memory, whatever its length.</li>
- *   <li><b>Durable on return</b>: when {@link BlockStaging#write} returns, the block's bytes survive a crash of
- *       this server (and, for a remote store, are held by the store).</li>
+ *   <li><b>Durable when asked</b>: when {@link BlockStaging#makeDurable} returns, the block's bytes survive a crash
+ *       of this server (and, for a remote store, are held by the store).</li>
  *   <li><b>Whole blocks only</b>: a block counts only when all of its bytes arrived. If the stream throws (the
  *       domain throws {@link UploadException} from {@code read} when the body is short, long or fails its
  *       digest), the block is not staged by that attempt.</li>
@@ -52,10 +52,11 @@ public interface BlobStore {
      */
     BlockStaging openBlock(BlobName blob, ChunkPlan plan, int block, StagingAttempt attempt);
 
-    /** Stages block {@code block} whole from {@code data} under {@code attempt}: {@link #openBlock}, write, close. */
+    /** Stages block {@code block} whole and durably from {@code data} under {@code attempt}: open, write, make durable, close. */
     default void stage(BlobName blob, ChunkPlan plan, int block, StagingAttempt attempt, BlockData data) {
         try (BlockStaging staging = openBlock(blob, plan, block, attempt)) {
             staging.write(data);
+            staging.makeDurable();
         }
     }
 

@@ -77,6 +77,7 @@ public interface MetadataStore {
      * @return how many blocks the upload has received, this one included
      * @throws UploadException.NotFound if there is no such upload
      * @throws UploadException.NotActive if the upload is not {@link UploadState#ACTIVE}
+     * @throws IllegalArgumentException if the index is past the plan's last block (the caller checks it first)
      */
     int recordBlock(UploadId id, BlockReceipt receipt);
 
@@ -85,9 +86,11 @@ public interface MetadataStore {
 
     /**
      * Whether block {@code index} of upload {@code id} is recorded, as of now (one cheap read: a bit, a row),
-     * for a caller that must not overwrite a block whose digest is recorded.
+     * for a caller that must not overwrite a block whose digest is recorded. An index past the plan's last block is
+     * not recorded.
      *
      * @throws UploadException.NotFound if there is no such upload
+     * @throws IllegalArgumentException if {@code index} is negative
      */
     boolean hasBlock(UploadId id, int index);
 

@@ -58,6 +58,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -87,6 +89,12 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     /** Bytes read at a time when a committed file is hashed again. */
     private static final int READ_BUFFER = 1 << 20;
+    /** Threads that make blocks durable and record them: at most one busy per request streaming in, idle ones end. */
+    private static final Executor DURABILITY = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "upload-block-recorder");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** Whole-file digests remembered at most; one is about 200 bytes. */
     private static final int REMEMBERED_FILES = 10_000;
 
@@ -95,12 +103,23 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
     private final UploadPolicy policy;
     private final Clock clock;
     private final VerifiedFiles verifiedFiles = new VerifiedFiles(REMEMBERED_FILES);
+    private final Executor durability;
 
+    /** A service that makes blocks durable and records them on threads of its own (see {@link BlockRecorder}). */
     public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock) {
+        this(metadata, blobs, policy, clock, DURABILITY);
+    }
+
+    /**
+     * @param durability where each request's blocks are made durable and recorded, in order, while the request
+     *                   reads on; it must run tasks on threads other than the caller's
+     */
+    public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, Executor durability) {
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.durability = Objects.requireNonNull(durability, "durability");
     }
 
     public UploadPolicy policy() {
@@ -186,44 +205,64 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         boolean oneBlock = endBlock - firstBlock == 1;
         List<BlockStaging> held = new ArrayList<>();
         List<BlockReceipt> pending = new ArrayList<>();
+        BlockRecorder recorder = new BlockRecorder(durability, session.receivedBlockCount());
         UploadSession seen = session;
-        int receivedBlocks = session.receivedBlockCount();
         Sha256 bodySha256 = null;
+        int receivedBlocks;
         try {
             for (int block = firstBlock; block < endBlock; block++) {
+                recorder.throwIfFailed();
                 long blockLength = plan.blockLength(block);
                 BlockStream bytes = new BlockStream(verified, blockLength);
-                if (session.hasReceivedBlock(block) || !stageUnlessRecorded(id, session, block, attempt, bytes,
-                        oneBlock ? digests.md5() : Optional.empty(), held, allOrNothing)) {
+                BlockStaging staging = session.hasReceivedBlock(block) ? null
+                        : stagingUnlessRecorded(id, session, block, attempt);
+                if (staging == null) {
                     // Recorded before (by this upload's earlier requests or a concurrent one): its bytes stay.
                     bytes.drain();
                     bodySha256 = oneBlock ? bytes.sha256() : null;
                     seen = seen.withBlockReceived(block, now, seen.expiresAt());
                     continue;
                 }
+                try {
+                    staging.write(new BlockData(bytes, blockLength, oneBlock ? digests.md5() : Optional.empty()));
+                } catch (RuntimeException e) {
+                    staging.close();
+                    throw e;
+                }
                 Sha256 sha256 = bytes.sha256();
                 bodySha256 = oneBlock ? sha256 : null;
                 Instant done = clock.instant();
                 BlockReceipt receipt = new BlockReceipt(block, done, done.plus(policy.uploadTtl()), sha256, attempt);
                 if (allOrNothing) {
+                    held.add(staging);
                     pending.add(receipt);
                 } else {
-                    receivedBlocks = metadata.recordBlock(id, receipt);
+                    recorder.submit(staging, () -> metadata.recordBlock(id, receipt));
                 }
                 seen = seen.withBlockReceived(block, done, receipt.expiresAt());
             }
             verified.requireVerified();
-            for (BlockReceipt receipt : pending) {
-                receivedBlocks = metadata.recordBlock(id, receipt);
+            receivedBlocks = recorder.finish();
+            for (int i = 0; i < pending.size(); i++) {
+                held.get(i).makeDurable();
+                receivedBlocks = metadata.recordBlock(id, pending.get(i));
             }
         } catch (StoreUnavailable e) {
+            recorder.finishAfter(e);
             throw movedOnOr(id, e);
         } catch (NotFound | NotActive | Expired e) {
+            recorder.finishAfter(e);
             discardIfEnded(id, session.blobName());
             throw e;
         } catch (IOException e) {
             // BlockStream only passes on what the body threw, and the body throws domain errors.
-            throw new IllegalStateException("unexpected I/O failure of a verified body", e);
+            IllegalStateException unexpected = new IllegalStateException("unexpected I/O failure of a verified body", e);
+            recorder.finishAfter(unexpected);
+            throw unexpected;
+        } catch (RuntimeException | Error e) {
+            // The blocks read whole before the failure are still made durable and recorded.
+            recorder.finishAfter(e);
+            throw e;
         } finally {
             held.forEach(BlockStaging::close);
         }
@@ -232,29 +271,20 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
     }
 
     /**
-     * Stages {@code block} from {@code bytes} unless, once its staging is open, the store says it is recorded.
-     * The staging is closed on return, or handed to {@code held} when the records wait for the body's digest.
-     *
-     * @return whether this request staged the block (it is to be recorded)
+     * Opens the staging of {@code block}, and returns it unless, once it is open, the store says the block is
+     * recorded (then it is closed, and the answer is {@code null}).
      */
-    private boolean stageUnlessRecorded(UploadId id, UploadSession session, int block, StagingAttempt attempt,
-                                        BlockStream bytes, Optional<byte[]> md5, List<BlockStaging> held,
-                                        boolean allOrNothing) {
+    private BlockStaging stagingUnlessRecorded(UploadId id, UploadSession session, int block, StagingAttempt attempt) {
         BlockStaging staging = blobs.openBlock(session.blobName(), session.plan(), block, attempt);
-        boolean keepOpen = false;
         try {
             if (metadata.hasBlock(id, block)) {
-                return false;
-            }
-            staging.write(new BlockData(bytes, session.plan().blockLength(block), md5));
-            keepOpen = allOrNothing;
-            return true;
-        } finally {
-            if (keepOpen) {
-                held.add(staging);
-            } else {
                 staging.close();
+                return null;
             }
+            return staging;
+        } catch (RuntimeException e) {
+            staging.close();
+            throw e;
         }
     }
 

@@ -75,6 +75,13 @@ public final class InMemoryBlobStore implements BlobStore {
             }
 
             @Override
+            public void makeDurable() {
+                if (!written) {
+                    throw new IllegalStateException("block " + block + " was not written");
+                }
+            }
+
+            @Override
             public void close() {
                 // Attempts are kept apart, so there is nothing to release.
             }

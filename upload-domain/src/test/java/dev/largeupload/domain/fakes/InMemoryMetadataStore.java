@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * port requires (within one JVM); it runs through {@code MetadataStoreContract} like the real stores. Like a real store, it changes state by compare-and-set only and does not judge
  * whether the state machine allows the change: that is the use cases' job.
  *
- * <p>A test can run code just before each chunk is recorded, outside the store's lock, with
+ * <p>A test can run code just before each block is recorded, outside the store's lock, with
  * {@link #beforeEachRecord}: to hold one record back until another has happened, for example.
  */
 public final class InMemoryMetadataStore implements MetadataStore {
@@ -86,7 +86,11 @@ public final class InMemoryMetadataStore implements MetadataStore {
             throw new NotFound(id.value());
         }
         if (session.state() != UploadState.ACTIVE) {
-            throw new NotActive("Upload " + id + " is " + session.state() + " and records no chunks.");
+            throw new NotActive("Upload " + id + " is " + session.state() + " and records no blocks.");
+        }
+        if (receipt.index() >= session.plan().blockCount()) {
+            throw new IllegalArgumentException("block " + receipt.index() + " is outside a plan of "
+                    + session.plan().blockCount() + " blocks");
         }
         UploadSession next = session.withBlockReceived(receipt.index(), receipt.receivedAt(), receipt.expiresAt());
         sessions.put(id, next);
@@ -105,7 +109,14 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
     @Override
     public synchronized boolean hasBlock(UploadId id, int index) {
-        return receivedBlocks(id).get(index);
+        if (index < 0) {
+            throw new IllegalArgumentException("negative block index " + index);
+        }
+        UploadSession session = sessions.get(id);
+        if (session == null) {
+            throw new NotFound(id.value());
+        }
+        return index < session.plan().blockCount() && session.hasReceivedBlock(index);
     }
 
     @Override

@@ -70,8 +70,10 @@ abstract class PartialChunkIT {
             raw.head("PUT /api/upload/" + upload.id() + "/chunks/0 HTTP/1.1", "Upload-Token: " + upload.token(),
                     "Content-Type: application/octet-stream", "Content-Length: " + CHUNK);
             sendPrefix(raw, CUT);
-            // The connection stays open; the server records each block once it has read it whole.
-            awaitReceived(client, upload, CUT, Duration.ofMinutes(2));
+            // The connection stays open; the server records each block once it has read it whole. Liberty hands a
+            // body over in buffers of a few KiB, so the block that ends exactly at the last byte sent may wait for
+            // more; every block before it is durable once read.
+            awaitReceived(client, upload, CUT - BLOCK, Duration.ofMinutes(2));
             server.kill();
         }
         server.startAgain();
