@@ -52,9 +52,10 @@ import java.util.stream.IntStream;
  *   <li><b>Streaming</b>: a block is copied from its stream through one buffer of at most
  *       {@value #BUFFER_SIZE} bytes with positional writes; a commit moves no bytes, and hashing or reading
  *       a file goes through one buffer of the same size.</li>
- *   <li><b>Durable on return</b>: {@link BlockStaging#write} forces the data file to disk before it
- *       returns. The file is created (its directory synced) and given the upload's size at first use;
- *       the blocks not written yet are holes.</li>
+ *   <li><b>Durable when asked</b>: {@link BlockStaging#write} writes the block into the page cache;
+ *       {@link BlockStaging#makeDurable} forces the data file's data to disk ({@code fdatasync}). The file
+ *       is created (its directory synced) and given the upload's size at first use, so no later write
+ *       changes its size; the blocks not written yet are holes.</li>
  *   <li><b>Whole blocks only, in place</b>: a block stream that throws midway leaves the bytes read so far
  *       in the block's range and no other block touched. Those bytes count for nothing, because the
  *       domain records a block only after its write returned, and never writes a block it recorded.</li>
@@ -62,7 +63,9 @@ import java.util.stream.IntStream;
  *       (one per data file and block, shared by every store instance, held only while in use) and then a
  *       POSIX record lock on the block's byte range, so that stagings of one block on other servers
  *       sharing the directory wait too; a second {@link #openBlock} of an open block returns only when
- *       the first staging is closed. All region locks of a data file are taken on one channel per JVM,
+ *       the first staging is closed. The JVM lock is a permit, so the staging may be made durable and
+ *       closed by a thread other than the one that opened it. All region locks of a data file are taken on
+ *       one channel per JVM,
  *       since closing any channel of a file drops the process's locks on it. Attempts are not kept apart:
  *       there is one copy of each block, and {@link #commit} ignores the attempts it is given.</li>
  *   <li><b>Atomic, idempotent commit in O(1)</b>: the data file is forced and renamed to the committed

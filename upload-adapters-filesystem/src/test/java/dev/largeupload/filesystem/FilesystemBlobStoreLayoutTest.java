@@ -291,14 +291,6 @@ class FilesystemBlobStoreLayoutTest {
     }
 
     @Test
-    void openBlock_ofABlockOpenInThisThread_isRefusedRatherThanDeadlocked() {
-        try (BlockStaging open = store.openBlock(blob, plan, 1, StagingAttempt.random())) {
-            assertThrows(IllegalStateException.class, () -> store.openBlock(blob, plan, 1, StagingAttempt.random()));
-        }
-        store.openBlock(blob, plan, 1, StagingAttempt.random()).close();
-    }
-
-    @Test
     void twoStoresOnOneRoot_serialiseTheStagingsOfOneBlock() throws Exception {
         FilesystemBlobStore other = new FilesystemBlobStore(root);
         ExecutorService pool = Executors.newSingleThreadExecutor();

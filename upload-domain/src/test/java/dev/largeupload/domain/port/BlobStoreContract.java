@@ -258,6 +258,48 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void makeDurable_beforeAnyWrite_isRefused() {
+        BlobName blob = blob();
+        ChunkPlan plan = plan(2 * BLOCK);
+        try (BlockStaging staging = store.openBlock(blob, plan, 0, StagingAttempt.random())) {
+            assertThrows(IllegalStateException.class, staging::makeDurable);
+        }
+    }
+
+    /** The domain writes a block on the request's thread and makes it durable, records and closes it on another. */
+    @Test
+    void aStagingWrittenOnOneThread_isMadeDurableAndClosedOnAnother_andTheBlockIsFreeAgain() throws Exception {
+        BlobName blob = blob();
+        byte[] file = bytes(2 * BLOCK, 32);
+        ChunkPlan plan = plan(file.length);
+        StagingAttempt first = StagingAttempt.random();
+        BlockStaging staging = store.openBlock(blob, plan, 0, first);
+        staging.write(block(Arrays.copyOf(file, BLOCK)));
+        ExecutorService recorder = Executors.newSingleThreadExecutor();
+        try {
+            recorder.submit(() -> {
+                staging.makeDurable();
+                staging.close();
+                return null;
+            }).get(AWAIT_SECONDS, TimeUnit.SECONDS);
+            StagingAttempt again = StagingAttempt.random();
+            recorder.submit(() -> {
+                // Would wait for ever if the first staging had not been let go by the thread that closed it.
+                store.stage(blob, plan, 0, again, block(Arrays.copyOf(file, BLOCK)));
+                return null;
+            }).get(AWAIT_SECONDS, TimeUnit.SECONDS);
+            recorded.computeIfAbsent(blob, b -> new ConcurrentHashMap<>()).put(0, again);
+        } finally {
+            recorder.shutdownNow();
+        }
+        stage(blob, plan, 1, Arrays.copyOfRange(file, BLOCK, 2 * BLOCK));
+
+        commit(blob, plan);
+
+        assertArrayEquals(file, readAll(blob, file.length));
+    }
+
+    @Test
     void openBlock_ofABlockOutsideThePlan_isRefused() {
         BlobName blob = blob();
         ChunkPlan plan = plan(2 * BLOCK);
@@ -288,18 +330,21 @@ public abstract class BlobStoreContract {
                 try (BlockStaging staging = store.openBlock(blob, plan, 1, secondAttempt)) {
                     opened.countDown();
                     staging.write(block(second));
+                    staging.makeDurable();
                 }
                 return null;
             });
             if (keepsAttemptsApart()) {
                 assertTrue(opened.await(AWAIT_SECONDS, TimeUnit.SECONDS), "attempts apart: the second openBlock does not wait");
                 open.write(block(first));
+                open.makeDurable();
                 open.close();
                 other.get(AWAIT_SECONDS, TimeUnit.SECONDS);
             } else {
                 awaitWaiting(worker.get(AWAIT_SECONDS, TimeUnit.SECONDS));
                 assertEquals(1, opened.getCount(), "the second openBlock returned while the first staging was open");
                 open.write(block(first));
+                open.makeDurable();
                 assertEquals(1, opened.getCount(), "the second openBlock returned while the first staging was open");
                 open.close();
                 assertTrue(opened.await(AWAIT_SECONDS, TimeUnit.SECONDS), "the second openBlock returns once the first closed");
