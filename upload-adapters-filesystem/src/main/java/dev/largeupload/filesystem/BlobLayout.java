@@ -1,7 +1,9 @@
 package dev.largeupload.filesystem;
 
 import dev.largeupload.domain.model.BlobName;
+import dev.largeupload.domain.model.StagingAttempt;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -9,14 +11,16 @@ import java.util.UUID;
  * <pre>
  *   staging/&lt;blob&gt;/data          the upload's bytes as they arrive: one file of the upload's size, each block
  *                                 written in place at its offset (sparse until then)
+ *   staging/&lt;blob&gt;/000042-&lt;attempt&gt;.chunk  chunk 42 as an older version staged it under one attempt (16 hex digits)
+ *   staging/&lt;blob&gt;/000042.chunk   chunk 42 as versions before staging attempts staged it (the legacy attempt)
  *   committed/&lt;blob&gt;             the committed blob: the data file, renamed
  *   committed/&lt;blob&gt;.&lt;uuid&gt;.tmp  a commit being written by an older version (removed by delete and commit)
  *   discarded/&lt;blob&gt;.&lt;uuid&gt;/      a staging directory set aside by a commit or delete, being removed
  * </pre>
  * Every path is built from a {@link BlobName} (a safe path segment by construction), fixed names and
  * random UUIDs; nothing a user typed ever reaches a path. A blob name cannot contain a dot, so no
- * temporary name can be taken for a blob. A staging directory may also hold files of older versions
- * (a file per chunk); they are never read, and go with the directory.
+ * temporary name can be taken for a blob. The chunk files of older versions (whose plans have one block
+ * per chunk) are only read by the commit of an upload they began, which copies the recorded ones into place.
  */
 final class BlobLayout {
 
@@ -56,6 +60,15 @@ final class BlobLayout {
     Path data(BlobName blob) {
         return stagingDir(blob).resolve("data");
     }
+
+    /** The file in which an older version staged chunk {@code index} under {@code attempt}. */
+    Path olderChunk(BlobName blob, int index, StagingAttempt attempt) {
+        String digits = String.format(Locale.ROOT, "%06d", index);
+        return stagingDir(blob).resolve(attempt.isLegacy() ? digits + ".chunk" : digits + "-" + attempt.hex() + ".chunk");
+    }
+
+    /** The glob of the chunk files of older versions. */
+    static final String OLDER_CHUNK_GLOB = "[0-9][0-9][0-9][0-9][0-9][0-9]*.chunk";
 
     Path committed(BlobName blob) {
         return committedRoot.resolve(blob.value());

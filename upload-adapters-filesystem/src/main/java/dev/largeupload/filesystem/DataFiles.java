@@ -44,26 +44,44 @@ final class DataFiles {
     }
 
     private static Shared acquire(Path file, long size, DurableFiles files, boolean create) throws IOException {
+        Shared shared;
         synchronized (OPEN) {
-            Shared shared = OPEN.get(file);
-            if (shared == null) {
-                shared = new Shared(file, create ? open(file, size, files)
-                        : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
-                OPEN.put(file, shared);
-            }
+            shared = OPEN.computeIfAbsent(file, Shared::new);
             shared.users++;
-            return shared;
         }
+        // Opened by its first user, under its own lock: other files are opened meanwhile, and no second
+        // channel of this file is ever opened (closing it would drop the region locks taken on the first).
+        synchronized (shared) {
+            if (shared.channel == null) {
+                try {
+                    shared.channel = create ? open(file, size, files)
+                            : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                } catch (IOException | RuntimeException e) {
+                    shared.release();
+                    throw e;
+                }
+            }
+        }
+        return shared;
     }
 
     /**
-     * Forgets the channel of {@code file} (it is being renamed or discarded): whoever holds it keeps it
-     * until released, and the next {@link #acquire} opens the file found at that path then.
+     * Runs {@code move}, which renames {@code file} or its directory away, and then forgets the channel of
+     * {@code file}, with no {@link #acquire} of it in this JVM in between: whoever holds the channel keeps it
+     * until released, and the next {@code acquire} opens what is at that path then. When {@code move} fails,
+     * the file is still there and its channel stays shared.
      */
-    static void retire(Path file) {
+    static void moveAway(Path file, Move move) throws IOException {
         synchronized (OPEN) {
+            move.run();
             OPEN.remove(file);
         }
+    }
+
+    /** A rename that may fail. */
+    @FunctionalInterface
+    interface Move {
+        void run() throws IOException;
     }
 
     /** How many data files are open right now: for tests. */
@@ -108,13 +126,13 @@ final class DataFiles {
     /** One open data file, shared by its users. */
     static final class Shared {
         private final Path file;
-        private final FileChannel channel;
+        /** Set once, by the first user, under this object's lock; read without it. */
+        private volatile FileChannel channel;
         /** Guarded by {@link #OPEN}. */
         private int users;
 
-        private Shared(Path file, FileChannel channel) {
+        private Shared(Path file) {
             this.file = file;
-            this.channel = channel;
         }
 
         FileChannel channel() {
@@ -126,7 +144,8 @@ final class DataFiles {
          * operation on it closes it for everyone), so that the next {@link #acquire} opens the file again.
          */
         void retireIfClosed() {
-            if (!channel.isOpen()) {
+            FileChannel open = channel;
+            if (open != null && !open.isOpen()) {
                 synchronized (OPEN) {
                     if (OPEN.get(file) == this) {
                         OPEN.remove(file);
@@ -135,7 +154,11 @@ final class DataFiles {
             }
         }
 
-        /** Ends this use; the last one closes the channel. Never throws. */
+        /**
+         * Ends this use; the last one closes the channel. Never throws. The channel is closed before any other
+         * channel of the same path can be opened: closing it drops this process's locks on the file, so a
+         * channel opened meanwhile would lose the region locks taken on it.
+         */
         void release() {
             synchronized (OPEN) {
                 if (--users > 0) {
@@ -144,11 +167,14 @@ final class DataFiles {
                 if (OPEN.get(file) == this) {
                     OPEN.remove(file);
                 }
-            }
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // Everything written was forced before; nothing is lost by a failed close.
+                FileChannel open = channel;
+                if (open != null) {
+                    try {
+                        open.close();
+                    } catch (IOException e) {
+                        // Everything written was forced before; nothing is lost by a failed close.
+                    }
+                }
             }
         }
     }

@@ -52,9 +52,10 @@ import java.util.stream.IntStream;
  *   <li><b>Streaming</b>: a block is copied from its stream through one buffer of at most
  *       {@value #BUFFER_SIZE} bytes with positional writes; a commit moves no bytes, and hashing or reading
  *       a file goes through one buffer of the same size.</li>
- *   <li><b>Durable on return</b>: {@link BlockStaging#write} forces the data file to disk before it
- *       returns. The file is created (its directory synced) and given the upload's size at first use;
- *       the blocks not written yet are holes.</li>
+ *   <li><b>Durable when asked</b>: {@link BlockStaging#write} writes the block into the page cache;
+ *       {@link BlockStaging#makeDurable} forces the data file's data to disk ({@code fdatasync}). The file
+ *       is created (its directory synced) and given the upload's size at first use, so no later write
+ *       changes its size; the blocks not written yet are holes.</li>
  *   <li><b>Whole blocks only, in place</b>: a block stream that throws midway leaves the bytes read so far
  *       in the block's range and no other block touched. Those bytes count for nothing, because the
  *       domain records a block only after its write returned, and never writes a block it recorded.</li>
@@ -62,7 +63,9 @@ import java.util.stream.IntStream;
  *       (one per data file and block, shared by every store instance, held only while in use) and then a
  *       POSIX record lock on the block's byte range, so that stagings of one block on other servers
  *       sharing the directory wait too; a second {@link #openBlock} of an open block returns only when
- *       the first staging is closed. All region locks of a data file are taken on one channel per JVM,
+ *       the first staging is closed. The JVM lock is a permit, so the staging may be made durable and
+ *       closed by a thread other than the one that opened it. All region locks of a data file are taken on
+ *       one channel per JVM,
  *       since closing any channel of a file drops the process's locks on it. Attempts are not kept apart:
  *       there is one copy of each block, and {@link #commit} ignores the attempts it is given.</li>
  *   <li><b>Atomic, idempotent commit in O(1)</b>: the data file is forced and renamed to the committed
@@ -71,7 +74,9 @@ import java.util.stream.IntStream;
  *       attributes carry an expected SHA-256 is the file read, once and sequentially, before the rename: a
  *       mismatch is {@link ChecksumMismatch} and nothing is committed. A commit repeated after a success
  *       (or concurrent with one, or after a crash before the clean-up) finds the blob of the planned size
- *       and returns it. A 0-byte file is an empty committed file.</li>
+ *       and returns it. A 0-byte file is an empty committed file. The one exception to "no byte copied": an
+ *       upload begun by an older version, which kept a file per chunk and attempt, has the chunk files of the
+ *       attempts it is given copied into place first (its plan has one block per chunk).</li>
  *   <li><b>Delete</b> removes the committed file and sets the staging directory aside.</li>
  *   <li><b>Errors</b>: domain errors thrown by a block's stream pass through unchanged; a failure of
  *       the stream itself is {@link TransferInterrupted}; this store's own I/O failures are
@@ -167,11 +172,11 @@ public final class FilesystemBlobStore implements BlobStore {
         try {
             Optional<CommittedBlob> done = committedWithSize(blob, plan.fileSize());
             if (done.isEmpty()) {
-                done = Optional.of(renameData(blob, plan, attributes.sha256()));
+                done = Optional.of(renameData(blob, plan, attempts, attributes.sha256()));
             }
             // Also finishes the clean-up of a commit that crashed after its rename, and removes what an older
             // version left: chunk files in the staging directory, or a commit's temporary file beside the blob.
-            discardStaging(blob);
+            DataFiles.moveAway(layout.data(blob), () -> discardStaging(blob));
             DurableFiles.deleteMatching(layout.committedRoot(), layout.olderCommitTempGlob(blob));
             return done.get();
         } catch (IOException e) {
@@ -207,8 +212,7 @@ public final class FilesystemBlobStore implements BlobStore {
         try {
             Files.deleteIfExists(layout.committed(blob));
             DurableFiles.deleteMatching(layout.committedRoot(), layout.olderCommitTempGlob(blob));
-            DataFiles.retire(layout.data(blob));
-            discardStaging(blob);
+            DataFiles.moveAway(layout.data(blob), () -> discardStaging(blob));
         } catch (IOException e) {
             throw unavailable("delete " + blob, e);
         }
@@ -244,11 +248,13 @@ public final class FilesystemBlobStore implements BlobStore {
      * Forces the data file of {@code blob} and renames it to the committed name, after checking its SHA-256 by
      * one sequential read when {@code expectedSha256} is given.
      */
-    private CommittedBlob renameData(BlobName blob, ChunkPlan plan, Optional<String> expectedSha256) throws IOException {
+    private CommittedBlob renameData(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts,
+                                     Optional<String> expectedSha256) throws IOException {
         Path data = layout.data(blob);
-        if (plan.fileSize() == 0) {
-            // No block was ever staged: the empty data file is made here.
-            DataFiles.acquire(data, 0, files).release();
+        boolean older = hasOlderChunks(blob);
+        if (plan.fileSize() == 0 || older) {
+            // No block was staged in place (or, for an upload an older version began, maybe none): make the file.
+            DataFiles.acquire(data, plan.fileSize(), files).release();
         }
         DataFiles.Shared file;
         try {
@@ -262,6 +268,9 @@ public final class FilesystemBlobStore implements BlobStore {
             if (channel.size() != plan.fileSize()) {
                 return committedOrIncomplete(blob, plan);
             }
+            if (older) {
+                copyOlderChunks(blob, plan, attempts, channel);
+            }
             channel.force(true);
             Optional<String> actual = Optional.empty();
             if (expectedSha256.isPresent()) {
@@ -272,9 +281,8 @@ public final class FilesystemBlobStore implements BlobStore {
                 }
             }
             Files.createDirectories(layout.committedRoot());
-            DataFiles.retire(data);
             try {
-                files.moveAtomically(data, layout.committed(blob));
+                DataFiles.moveAway(data, () -> files.moveAtomically(data, layout.committed(blob)));
             } catch (NoSuchFileException e) {
                 // A concurrent commit of the same blob renamed it first.
                 return committedWithSize(blob, plan.fileSize()).orElseThrow(() -> e);
@@ -285,6 +293,56 @@ public final class FilesystemBlobStore implements BlobStore {
             throw e;
         } finally {
             file.release();
+        }
+    }
+
+    /** Whether the staging directory of {@code blob} holds chunk files of an older version (one listing). */
+    private boolean hasOlderChunks(BlobName blob) throws IOException {
+        try (DirectoryStream<Path> chunks = Files.newDirectoryStream(layout.stagingDir(blob), BlobLayout.OLDER_CHUNK_GLOB)) {
+            return chunks.iterator().hasNext();
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * Copies into place, through one buffer, each chunk an older version staged under the attempt given for its
+     * block: such an upload's plan has one block per chunk, and those blocks were never written in place (a
+     * recorded block is not written again). The only commit that moves bytes, and only for uploads begun before
+     * blocks were written in place.
+     *
+     * @throws Incomplete if a chunk file has not the block's length
+     */
+    private void copyOlderChunks(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts, FileChannel out)
+            throws IOException {
+        if (plan.blocksPerChunk() != 1) {
+            return;
+        }
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(BUFFER_SIZE, plan.blockSize()));
+        for (int block = 0; block < plan.blockCount(); block++) {
+            Path chunk = layout.olderChunk(blob, block, attempts.get(block));
+            try (FileChannel in = FileChannel.open(chunk, READ)) {
+                long length = plan.blockLength(block);
+                if (in.size() != length) {
+                    throw new Incomplete(List.of(block));
+                }
+                long offset = plan.blockOffset(block);
+                for (long done = 0; done < length; ) {
+                    buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
+                    int n = in.read(buffer, done);
+                    if (n < 0) {
+                        throw new Incomplete(List.of(block));
+                    }
+                    buffer.flip();
+                    while (buffer.hasRemaining()) {
+                        done += out.write(buffer, offset + done);
+                    }
+                }
+            } catch (NoSuchFileException e) {
+                // Staged in place by this version.
+            }
         }
     }
 

@@ -31,15 +31,18 @@ import java.util.function.Supplier;
 
 /**
  * A {@link BlobStore} in memory, for tests, that keeps attempts apart as Azure does (so {@link #openBlock}
- * never waits). It keeps the port's promises that a test can observe: a block is staged only when its stream gave all its bytes without throwing, each attempt apart (no
- * staging replaces another attempt's bytes; a short stream is {@link ChunkLengthMismatch}, a failing one
- * {@link TransferInterrupted}, as the filesystem store reports them), a given MD5 is checked, commit takes
- * exactly the attempts it is given, needs each with its planned length and is idempotent, delete discards
- * staged and committed data and succeeds on nothing.
- * Unlike a real store it holds whole chunks in memory, so keep test data small.
+ * never waits) and, unless told otherwise, verifies an expected SHA-256 on commit as the filesystem does. It
+ * keeps the port's promises that a test can observe: a block is staged only when its stream gave all its bytes
+ * without throwing, each attempt apart (no staging replaces another attempt's bytes; a short stream is
+ * {@link ChunkLengthMismatch}, a failing one {@link TransferInterrupted}, as the real stores report them), a
+ * given MD5 is checked, commit takes exactly the attempts it is given, needs each with its planned length
+ * ({@link Incomplete} names the chunks of the blocks missing) and is idempotent; given an expected SHA-256 it
+ * computes the file's, answers it and refuses a mismatch, and without one it answers no digest; delete
+ * discards staged and committed data and succeeds on nothing. Unlike a real store it holds whole blocks in
+ * memory, so keep test data small.
  *
  * <p>A test can make the next {@link #commit} fail with {@link #failNextCommitWith}, and make commits
- * answer no digest, as a store that commits without reading the bytes does, with {@link #commitWithoutReading}.
+ * neither compute nor check a digest, as Azure's Put Block List does, with {@link #commitWithoutReading}.
  */
 public final class InMemoryBlobStore implements BlobStore {
 
@@ -120,7 +123,7 @@ public final class InMemoryBlobStore implements BlobStore {
         }
         byte[] existing = committed.get(blob);
         if (existing != null && existing.length == plan.fileSize()) {
-            return new CommittedBlob(existing.length, digestOnCommit ? Optional.of(sha256Hex(existing)) : Optional.empty());
+            return new CommittedBlob(existing.length, Optional.empty());
         }
         Map<Integer, Map<StagingAttempt, byte[]>> chunks = staged.getOrDefault(blob, Map.of());
         List<byte[]> chosen = new ArrayList<>();
@@ -133,17 +136,25 @@ public final class InMemoryBlobStore implements BlobStore {
             }
         }
         if (!missing.isEmpty()) {
-            throw new Incomplete(missing);
+            throw new Incomplete(missing.stream().map(plan::chunkOf).distinct().toList());
         }
         ByteArrayOutputStream whole = new ByteArrayOutputStream(Math.toIntExact(plan.fileSize()));
         for (int i = 0; i < plan.blockCount(); i++) {
             whole.writeBytes(chosen.get(i));
         }
         byte[] bytes = whole.toByteArray();
+        Optional<String> sha256 = Optional.empty();
+        if (digestOnCommit && attrs.sha256().isPresent()) {
+            sha256 = Optional.of(sha256Hex(bytes));
+            if (!sha256.equals(attrs.sha256())) {
+                throw new ChecksumMismatch("The file's SHA-256 is " + sha256.get() + ", not the expected "
+                        + attrs.sha256().get() + "; it was not committed.");
+            }
+        }
         committed.put(blob, bytes);
         attributes.put(blob, attrs);
         staged.remove(blob);
-        return new CommittedBlob(bytes.length, digestOnCommit ? Optional.of(sha256Hex(bytes)) : Optional.empty());
+        return new CommittedBlob(bytes.length, sha256);
     }
 
     @Override
@@ -171,7 +182,7 @@ public final class InMemoryBlobStore implements BlobStore {
         this.nextCommitFailure = failure;
     }
 
-    /** From now on, {@link #commit} answers no SHA-256, like a store that does not read while committing. */
+    /** From now on, {@link #commit} neither computes nor checks a SHA-256, like a store that does not read while committing. */
     public synchronized void commitWithoutReading() {
         this.digestOnCommit = false;
     }

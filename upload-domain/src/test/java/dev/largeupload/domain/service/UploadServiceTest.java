@@ -577,7 +577,7 @@ class UploadServiceTest {
     @Test
     void complete_repeatedWithTheSha256VerifiedWhileCommitting_isAcceptedWithoutReadingTheFile() {
         Initiated upload = initiateAndSendAll();
-        service.complete(idOf(upload), upload.uploadToken());
+        service.complete(idOf(upload), upload.uploadToken(), new CompletionRequest(Optional.of(sha256(FILE)), Optional.empty()));
 
         Completed again = service.complete(idOf(upload), upload.uploadToken(),
                 new CompletionRequest(Optional.of(sha256(FILE)), Optional.empty()));
