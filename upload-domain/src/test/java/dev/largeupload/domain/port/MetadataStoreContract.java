@@ -325,9 +325,12 @@ public abstract class MetadataStoreContract {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger writing = new AtomicInteger(4);
         AtomicInteger reads = new AtomicInteger();
+        // Readers and writers start together, and every reader reads at least once before the writers may begin.
+        java.util.concurrent.CountDownLatch readersStarted = new java.util.concurrent.CountDownLatch(4);
         List<Callable<Void>> tasks = new ArrayList<>();
         tasks.addAll(Collections.nCopies(4, () -> {
             try {
+                readersStarted.await();
                 for (int i = next.getAndIncrement(); i < blocks; i = next.getAndIncrement()) {
                     store.recordBlock(id, receipt(order.get(i)));
                     returned.set(order.get(i), 1);
@@ -340,7 +343,8 @@ public abstract class MetadataStoreContract {
         for (int r = 0; r < 4; r++) {
             Random random = new Random(r);
             tasks.add(() -> {
-                while (writing.get() > 0) {
+                boolean first = true;
+                while (first || writing.get() > 0) {
                     int block = random.nextInt(blocks);
                     boolean mustBeThere = returned.get(block) == 1 || seen.get(block) == 1;
                     boolean there = reader.hasBlock(id, block);
@@ -349,6 +353,10 @@ public abstract class MetadataStoreContract {
                         seen.set(block, 1);
                     }
                     reads.incrementAndGet();
+                    if (first) {
+                        first = false;
+                        readersStarted.countDown();
+                    }
                 }
                 return null;
             });
