@@ -146,7 +146,8 @@ public final class FilesystemBlobStore implements BlobStore {
         DataFiles.Shared file = null;
         try {
             file = DataFiles.acquire(data, plan.fileSize(), files);
-            FileLock region = file.channel().lock(offset, length, false);
+            DataFiles.Shared opened = file;
+            FileLock region = withoutPendingInterrupt(() -> opened.channel().lock(offset, length, false));
             return new InPlaceStaging(blob, plan.chunkOf(block), block, offset, length, held, file, region);
         } catch (IOException e) {
             if (file != null) {
@@ -172,7 +173,7 @@ public final class FilesystemBlobStore implements BlobStore {
         try {
             Optional<CommittedBlob> done = committedWithSize(blob, plan.fileSize());
             if (done.isEmpty()) {
-                done = Optional.of(renameData(blob, plan, attempts, attributes.sha256()));
+                done = Optional.of(withoutPendingInterrupt(() -> renameData(blob, plan, attempts, attributes.sha256())));
             }
             // Also finishes the clean-up of a commit that crashed after its rename, and removes what an older
             // version left: chunk files in the staging directory, or a commit's temporary file beside the blob.
@@ -463,7 +464,10 @@ public final class FilesystemBlobStore implements BlobStore {
                 throw new IllegalArgumentException("block " + block + " is " + length + " bytes, not " + data.length());
             }
             try {
-                copy(data.data(), chunk, block, offset, length, file.channel());
+                withoutPendingInterrupt(() -> {
+                    copy(data.data(), chunk, block, offset, length, file.channel());
+                    return null;
+                });
             } catch (IOException e) {
                 file.retireIfClosed();
                 throw unavailable("store block " + block + " of " + blob, e);
@@ -477,7 +481,10 @@ public final class FilesystemBlobStore implements BlobStore {
             }
             try {
                 // The data and what reading it back needs (the file was sized when it was created).
-                file.channel().force(false);
+                withoutPendingInterrupt(() -> {
+                    file.channel().force(false);
+                    return null;
+                });
             } catch (IOException e) {
                 file.retireIfClosed();
                 throw unavailable("make block " + block + " of " + blob + " durable", e);
@@ -491,12 +498,39 @@ public final class FilesystemBlobStore implements BlobStore {
             }
             closed = true;
             try {
-                region.release();
+                withoutPendingInterrupt(() -> {
+                    region.release();
+                    return null;
+                });
             } catch (IOException | RuntimeException e) {
                 // A closed channel released its locks already.
             }
             file.release();
             held.unlock();
+        }
+    }
+
+    /** An operation on a data file's channel. */
+    @FunctionalInterface
+    private interface ChannelCall<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * Runs {@code call} with the calling thread's interrupt status cleared, and sets it again afterwards. A file
+     * channel is interruptible: an operation begun by an interrupted thread closes it, and a data file's channel
+     * is shared by every staging of the upload in this JVM (and holds their region locks), so a thread whose
+     * request was cancelled must not take it down for the others. An interrupt that arrives during the call still
+     * closes it; the stagings that then fail answer {@link StoreUnavailable}, and the next opening opens it again.
+     */
+    private static <T> T withoutPendingInterrupt(ChannelCall<T> call) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return call.call();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

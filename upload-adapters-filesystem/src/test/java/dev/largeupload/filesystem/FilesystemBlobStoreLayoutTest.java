@@ -380,6 +380,36 @@ class FilesystemBlobStoreLayoutTest {
         assertEquals("free", probeRegionLock(data(), plan.blockOffset(0), BLOCK));
     }
 
+    /**
+     * A thread whose request was cancelled (its interrupt status set) stages and commits without closing the data
+     * file's channel, which other stagings of the upload share, and keeps its interrupt status.
+     */
+    @Test
+    void aThreadWithItsInterruptStatusSet_stagesAndCommits_withoutClosingTheChannelOthersShare() throws IOException {
+        try (BlockStaging open = store.openBlock(blob, plan, 0, StagingAttempt.random())) {
+            Thread.currentThread().interrupt();
+            try {
+                stage(1, filled(BLOCK, 2));
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status is kept");
+            } finally {
+                Thread.interrupted();
+            }
+            open.write(block(filled(BLOCK, 1)));
+            open.makeDurable();
+        }
+        for (int block = 2; block < plan.blockCount(); block++) {
+            stage(block, filled(BLOCK, block + 1));
+        }
+        Thread.currentThread().interrupt();
+        try {
+            commit(Optional.of(sha256Hex(wholeFile())));
+        } finally {
+            assertTrue(Thread.interrupted(), "the interrupt status is kept");
+        }
+
+        assertArrayEquals(wholeFile(), Files.readAllBytes(committed()));
+    }
+
     @Test
     void locksAndOpenFiles_areHeldOnlyWhileInUse_whateverTheNumberOfUploads() {
         for (int upload = 0; upload < 200; upload++) {
@@ -539,8 +569,12 @@ class FilesystemBlobStoreLayoutTest {
                 .start();
     }
 
-    private static String sha256Hex(byte[] bytes) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    private static String sha256Hex(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static BlobAttributes attributes(Optional<String> sha256) {
