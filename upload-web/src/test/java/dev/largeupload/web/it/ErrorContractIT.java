@@ -112,6 +112,22 @@ class ErrorContractIT {
         cases.add(new Case("chunk for an unknown upload", 404, "upload.not-found", () -> put(UNKNOWN, token, "1", MIB)));
         cases.add(new Case("chunk for a malformed id", 400, "upload.invalid-id", () -> put("x", token, "1", MIB)));
         cases.add(new Case("chunk after completion", 409, "upload.not-active", () -> put(completed.id(), completed.token(), "1", MIB)));
+        cases.add(new Case("Content-Range without the chunk length", 400, "upload.invalid-range",
+                () -> client.send(chunkRequest(id, token, "1", MIB).header("Content-Range", "bytes 0-1048575"))));
+        cases.add(new Case("Content-Range asking for the status (bytes */length)", 400, "upload.invalid-range",
+                () -> client.send(chunkRequest(id, token, "1", MIB).header("Content-Range", "bytes */1048576"))));
+        cases.add(new Case("Content-Range in another unit", 400, "upload.invalid-range",
+                () -> client.send(chunkRequest(id, token, "1", MIB).header("Content-Range", "items 0-1048575/1048576"))));
+        cases.add(new Case("Content-Range whose last byte is before its first", 400, "upload.invalid-range",
+                () -> client.send(chunkRequest(id, token, "1", 6).header("Content-Range", "bytes 10-5/1048576"))));
+        cases.add(new Case("Content-Range of another chunk length", 400, "upload.chunk-length-mismatch",
+                () -> client.send(chunkRequest(id, token, "1", MIB).header("Content-Range", "bytes 0-1048575/2097152"))));
+        cases.add(new Case("Content-Range ending inside a block", 400, "upload.invalid-range",
+                () -> client.send(chunkRequest(id, token, "1", 100).header("Content-Range", "bytes 0-99/1048576"))));
+        cases.add(new Case("Content-Range starting inside a block", 409, "upload.offset-mismatch",
+                () -> client.send(chunkRequest(id, token, "1", MIB - 100).header("Content-Range", "bytes 100-1048575/1048576"))));
+        cases.add(new Case("Content-Range whose length differs from the body's", 400, "upload.chunk-length-mismatch",
+                () -> client.send(chunkRequest(id, token, "1", 1000).header("Content-Range", "bytes 0-1048575/1048576"))));
         cases.add(new Case("chunk as application/json", 415, "request.unsupported-media-type", () -> client.send(client.request("/api/upload/" + id + "/chunks/1")
                 .header("Upload-Token", token).header("Content-Type", "application/json").PUT(BodyPublishers.ofString("{}")))));
         cases.add(new Case("chunk with a malformed Content-MD5", 400, "upload.invalid-checksum", () -> client.send(chunkRequest(id, token, "1", MIB)
