@@ -4,10 +4,12 @@ import dev.largeupload.domain.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The next {@code length} bytes of a request body, as one block: it hands out exactly those bytes, computes
- * their SHA-256 on the way, and leaves the rest of the body for the next block. Reading from it reads the
+ * The next {@code length} bytes of a request body, as one block: it hands out exactly those bytes, has their
+ * SHA-256 computed on the way (by the request's {@link HashLane}), and leaves the rest of the body for the next
+ * block. Reading from it reads the
  * body ({@link VerifiedChunkStream}), which throws the domain's errors when the body is short, long or fails a
  * digest. Closing it does not close the body.
  */
@@ -17,12 +19,14 @@ final class BlockStream extends InputStream {
 
     private final InputStream body;
     private final long length;
+    private final HashLane lane;
     private final MessageDigest sha256 = Sha256.newDigest();
     private long read;
 
-    BlockStream(InputStream body, long length) {
+    BlockStream(InputStream body, long length, HashLane lane) {
         this.body = body;
         this.length = length;
+        this.lane = lane;
     }
 
     @Override
@@ -42,7 +46,7 @@ final class BlockStream extends InputStream {
         }
         int n = body.read(buffer, offset, (int) Math.min(count, length - read));
         if (n > 0) {
-            sha256.update(buffer, offset, n);
+            lane.update(sha256, buffer, offset, n);
             read += n;
         }
         return n;
@@ -57,15 +61,15 @@ final class BlockStream extends InputStream {
     }
 
     /**
-     * The block's SHA-256.
+     * The block's SHA-256, once its bytes are hashed; call it once.
      *
      * @throws IllegalStateException if the block has not been read whole
      */
-    Sha256 sha256() {
+    CompletableFuture<Sha256> sha256() {
         if (read != length) {
             throw new IllegalStateException("the block was read " + read + " of " + length + " bytes");
         }
-        return Sha256.of(sha256.digest());
+        return lane.finish(sha256);
     }
 
     @Override

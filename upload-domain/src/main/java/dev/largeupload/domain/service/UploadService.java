@@ -58,6 +58,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
@@ -204,16 +205,17 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         int endBlock = plan.firstBlockOf(chunk) + (int) ceilDiv(first + length, plan.blockSize());
         boolean oneBlock = endBlock - firstBlock == 1;
         List<BlockStaging> held = new ArrayList<>();
-        List<BlockReceipt> pending = new ArrayList<>();
+        List<PendingBlock> pending = new ArrayList<>();
         BlockRecorder recorder = new BlockRecorder(durability, session.receivedBlockCount());
+        HashLane lane = new HashLane(durability);
         UploadSession seen = session;
-        Sha256 bodySha256 = null;
+        CompletableFuture<Sha256> bodySha256 = null;
         int receivedBlocks;
         try {
             for (int block = firstBlock; block < endBlock; block++) {
                 recorder.throwIfFailed();
                 long blockLength = plan.blockLength(block);
-                BlockStream bytes = new BlockStream(verified, blockLength);
+                BlockStream bytes = new BlockStream(verified, blockLength, lane);
                 BlockStaging staging = session.hasReceivedBlock(block) ? null
                         : stagingUnlessRecorded(id, session, block, attempt);
                 if (staging == null) {
@@ -229,23 +231,24 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
                     staging.close();
                     throw e;
                 }
-                Sha256 sha256 = bytes.sha256();
+                CompletableFuture<Sha256> sha256 = bytes.sha256();
                 bodySha256 = oneBlock ? sha256 : null;
-                Instant done = clock.instant();
-                BlockReceipt receipt = new BlockReceipt(block, done, done.plus(policy.uploadTtl()), sha256, attempt);
+                int staged = block;
                 if (allOrNothing) {
                     held.add(staging);
-                    pending.add(receipt);
+                    pending.add(new PendingBlock(staged, sha256));
                 } else {
-                    recorder.submit(staging, () -> metadata.recordBlock(id, receipt));
+                    recorder.submit(staging, () -> metadata.recordBlock(id, receipt(staged, sha256.join(), attempt)));
                 }
-                seen = seen.withBlockReceived(block, done, receipt.expiresAt());
+                Instant done = clock.instant();
+                seen = seen.withBlockReceived(block, done, done.plus(policy.uploadTtl()));
             }
             verified.requireVerified();
             receivedBlocks = recorder.finish();
             for (int i = 0; i < pending.size(); i++) {
                 held.get(i).makeDurable();
-                receivedBlocks = metadata.recordBlock(id, pending.get(i));
+                PendingBlock block = pending.get(i);
+                receivedBlocks = metadata.recordBlock(id, receipt(block.index(), block.sha256().join(), attempt));
             }
         } catch (StoreUnavailable e) {
             recorder.finishAfter(e);
@@ -266,8 +269,19 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         } finally {
             held.forEach(BlockStaging::close);
         }
-        Optional<Sha256> sha256 = digests.sha256().isPresent() ? digests.sha256() : Optional.ofNullable(bodySha256);
+        Optional<Sha256> sha256 = digests.sha256().isPresent() ? digests.sha256()
+                : Optional.ofNullable(bodySha256).map(CompletableFuture::join);
         return new ChunkAccepted(seen, chunk, BlockId.of(chunk, StagingAttempt.LEGACY), receivedBlocks, sha256);
+    }
+
+    /** A block staged by a request that records its blocks only at the end, and its digest to come. */
+    private record PendingBlock(int index, CompletableFuture<Sha256> sha256) {
+    }
+
+    /** That {@code block} was staged by {@code attempt} with digest {@code sha256}, as of now. */
+    private BlockReceipt receipt(int block, Sha256 sha256, StagingAttempt attempt) {
+        Instant now = clock.instant();
+        return new BlockReceipt(block, now, now.plus(policy.uploadTtl()), sha256, attempt);
     }
 
     /**
