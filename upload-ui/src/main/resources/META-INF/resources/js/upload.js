@@ -2,14 +2,23 @@
 // its chunks sent a few at a time, picked up again from the resume memory and the server's answer.
 // It touches no DOM: it tells listeners what changed through events.
 //
+// The server keeps every whole block of a chunk that arrived (a chunk is one or more blocks). After a pause, a
+// reload, a lost connection or a server restart the page asks the server what it holds (resume/{id}) and goes on
+// inside each partly received chunk with a Content-Range from its durable prefix, so it sends again at most the
+// block that was in progress in each request.
+//
 //   queued → uploading ⇄ retrying → completing → completed
 //   any active state → paused (by hand or the network) → queued;  → failed → queued;  → cancelled
-import { withRetry, wakeSleepers, Refused, Stopped } from './transport.js';
+import { withRetry, wakeSleepers, sleep, Refused, Stopped } from './transport.js';
 import * as api from './api.js';
-import { ChunkDigests, contentDigest, hex } from './digest.js';
+import { BlockDigests, contentDigest, hex } from './digest.js';
 import { fingerprintOf, memory } from './memory.js';
+import { Progress } from './progress.js';
 
-const MAX_COMPLETE_ROUNDS = 5; // complete → 409 missing_chunks → send them → complete …
+const MAX_COMPLETE_ROUNDS = 5;  // complete → 409 missing_chunks → send them → complete …
+const MAX_CORRECTIONS = 5;      // a chunk's start corrected by the server (409 upload.offset-mismatch) this often at most
+const SETTLE_ASKS = 6;          // after a pause: ask the server what it holds until two answers agree, this often at most
+const SETTLE_MS = 1000;         // … this far apart (the server may still be storing the last blocks that arrived)
 
 /** States in which the upload is under way or waiting for its turn. */
 export const ACTIVE_STATES = ['queued', 'uploading', 'retrying', 'completing'];
@@ -33,12 +42,14 @@ export class Upload extends EventTarget {
     this.id = null;
     this.token = null;
     this.chunkSize = 0;
+    this.blockSize = 0;
     this.totalChunks = 0;
-    this.toSend = [];          // chunk indexes still to send, ascending
+    this.toSend = [];          // chunk indexes still to send (whole or the rest of them), ascending
     this.next = 0;             // position in toSend
-    this.inflight = new Map(); // chunk index → bytes of it sent so far
-    this.digests = new ChunkDigests();
-    this.confirmedBytes = 0;   // bytes of chunks the server has acknowledged
+    this.progress = new Progress();
+    this.digests = new BlockDigests();
+    this.asking = null;        // a resume/{id} request that chunks in flight share
+    this.settleRound = 0;      // the pause whose answers from the server are still awaited
     this.state = 'queued';
     this.message = '';
     this.phase = 'uploading';  // what "not retrying" means right now: uploading or completing
@@ -52,12 +63,10 @@ export class Upload extends EventTarget {
   get isActive() { return ACTIVE_STATES.includes(this.state); }
   get isMoving() { return MOVING_STATES.includes(this.state); }
 
-  /** Bytes the server acknowledged plus bytes of chunks in flight, at most the file's size. */
+  /** Bytes the server holds plus bytes in flight, at most the file's size (see progress.js). */
   sentBytes() {
     if (this.state === 'completed') return this.file.size;
-    let bytes = this.confirmedBytes;
-    for (const loaded of this.inflight.values()) bytes += loaded;
-    return Math.min(bytes, this.file.size);
+    return this.progress.bytes();
   }
 
   emit(type, detail) {
@@ -105,13 +114,15 @@ export class Upload extends EventTarget {
     if (!this.isActive) return;
     this.pausedForNetwork = false;
     this.stop();
-    this.setState('paused', 'Paused. Chunks in flight will be sent again on resume.');
+    this.setState('paused', 'Paused. What the server holds stays there; only the rest is sent on resume.');
     this.emit('schedule');
+    if (this.id) this.settleWhilePaused();
   }
 
   resume() {
     if (this.state !== 'paused' && this.state !== 'failed') return;
     this.pausedForNetwork = false;
+    this.settleRound++;
     this.setState('queued', '');
     this.emit('schedule');
   }
@@ -127,11 +138,43 @@ export class Upload extends EventTarget {
     if (id) await api.deleteUpload(id, token);
   }
 
-  /** Stops starting chunks and aborts those in flight (they will be sent again). */
+  /** Stops starting chunks and aborts those in flight (what the server kept of them is not sent again). */
   stop() {
     if (this.controller) this.controller.abort();
     this.controller = null;
-    this.inflight.clear();
+    this.progress.interruptAll();
+  }
+
+  /**
+   * While paused, shows what the server holds: asks resume/{id} until two answers a second apart agree (the
+   * server may still be storing the last blocks of the requests just stopped). Until then the progress keeps the
+   * whole blocks those requests had sent, so it never shows less than the server holds.
+   */
+  async settleWhilePaused() {
+    const round = ++this.settleRound;
+    const current = () => this.state === 'paused' && round === this.settleRound;
+    let last = null;
+    for (let ask = 0; ask < SETTLE_ASKS; ask++) {
+      if (ask > 0) await sleep(SETTLE_MS);
+      if (!current()) return;
+      let data;
+      try {
+        ({ data } = await api.resumeInfo(this.id, this.token));
+      } catch {
+        return; // unreachable or gone: resume finds out
+      }
+      if (!current() || !data || data.completed) return;
+      const held = heldBytesOf(data);
+      const settled = held !== null && held === last;
+      this.takeServerView(data, { keepFloors: !settled });
+      if (settled) {
+        this.setMessage(`Paused. The server holds ${percentOf(this.progress.heldBytes(), this.file.size)} of the file; `
+          + 'only the rest is sent on resume.');
+        return;
+      }
+      last = held;
+      this.emit('change');
+    }
   }
 
   fail(message) {
@@ -161,9 +204,11 @@ export class Upload extends EventTarget {
           this.fail(`The server still misses ${missing.length} chunk(s) after several rounds; press Try again.`);
           return;
         }
-        this.setToSend(missing);
         this.phase = 'uploading';
         this.setState('uploading', `Sending ${missing.length} chunk(s) the server did not have.`);
+        const state = await this.askServer(signal); // which of them it holds a part of
+        if (state === 'completed') return;
+        if (state === 'gone') throw new Refused(410, { detail: 'The upload is gone on the server.' });
       }
     } catch (e) {
       if (e instanceof Stopped || signal.aborted) return;
@@ -181,17 +226,30 @@ export class Upload extends EventTarget {
     } finally {
       if (this.controller === controller) this.controller = null;
       this.running = false;
-      this.inflight.clear();
+      this.progress.interruptAll();
       this.emit('schedule');
     }
   }
 
   setToSend(indexes) {
-    this.toSend = [...indexes].sort((a, b) => a - b);
+    this.toSend = [...new Set(indexes.map(Number))].filter((i) => this.chunkLength(i) > 0).sort((a, b) => a - b);
     this.next = 0;
-    let missingBytes = 0;
-    for (const i of this.toSend) missingBytes += this.chunkLength(i);
-    this.confirmedBytes = Math.max(0, this.file.size - missingBytes);
+  }
+
+  /** Plans the blocks: the server's block size when it is a whole divisor of the chunk size, else one block a chunk. */
+  setPlan(chunkSize, blockSize) {
+    this.chunkSize = chunkSize;
+    this.blockSize = blockSize > 0 && chunkSize % blockSize === 0 ? blockSize : chunkSize;
+    this.totalChunks = Math.ceil(this.file.size / this.chunkSize);
+    this.progress.plan(this.file.size, this.chunkSize, this.blockSize);
+  }
+
+  /** What a resume answer says the server holds goes into the progress; returns the chunks not yet whole. */
+  takeServerView(data, options) {
+    const missing = Array.isArray(data.missing_chunks) ? data.missing_chunks : [];
+    const partials = Array.isArray(data.partial_chunks) ? data.partial_chunks : [];
+    this.progress.fromServer(missing, partials, options);
+    return [...missing, ...partials.map((p) => p.chunk_index)];
   }
 
   chunkLength(index) {
@@ -207,6 +265,7 @@ export class Upload extends EventTarget {
         this.id = known.upload_id;
         this.token = known.upload_token || null;
         this.chunkSize = known.chunk_size || 0;
+        this.blockSize = known.block_size || 0;
       }
     }
     if (this.id) {
@@ -219,7 +278,7 @@ export class Upload extends EventTarget {
     return false;
   }
 
-  /** GET resume/{id}: 'active' (toSend set to the missing chunks), 'completed' or 'gone'. */
+  /** GET resume/{id}: 'active' (toSend: the chunks not yet whole, progress: what it holds), 'completed' or 'gone'. */
   async askServer(signal) {
     let data;
     try {
@@ -244,14 +303,25 @@ export class Upload extends EventTarget {
       this.markCompleted();
       return 'completed';
     }
-    this.chunkSize = Number(data.chunk_size) || this.chunkSize;
-    this.totalChunks = Number(data.total_chunks) || Math.ceil(this.file.size / this.chunkSize);
-    const missing = Array.isArray(data.missing_chunks) ? data.missing_chunks : [];
-    this.setToSend(missing);
-    if (missing.length < this.totalChunks) {
-      this.setMessage(`Resuming: ${missing.length} of ${this.totalChunks} chunk(s) left to send.`);
+    this.setPlan(Number(data.chunk_size) || this.chunkSize, Number(data.block_size) || this.blockSize);
+    this.setToSend(this.takeServerView(data));
+    if (this.toSend.length < this.totalChunks || this.progress.heldBytes() > 0) {
+      this.setMessage(`Resuming: the server holds ${percentOf(this.progress.heldBytes(), this.file.size)} of the file.`);
     }
     return 'active';
+  }
+
+  /**
+   * Where to go on in a chunk after a request of it failed: asks resume/{id} (one request for all the chunks in
+   * flight), takes its answer into the progress, and returns the chunk's durable prefix (its length when whole).
+   */
+  async heldOnServer(index, signal) {
+    if (!this.asking) {
+      this.asking = api.resumeInfo(this.id, this.token, signal).finally(() => { this.asking = null; });
+    }
+    const { data } = await this.asking;
+    if (data && !data.completed) this.takeServerView(data);
+    return data && data.completed ? this.chunkLength(index) : this.progress.held(index);
   }
 
   async init(cfg, signal) {
@@ -259,10 +329,10 @@ export class Upload extends EventTarget {
     if (!data || !data.upload_id) throw new Error('The server did not return an upload id.');
     this.id = data.upload_id;
     this.token = data.upload_token || null;
-    this.chunkSize = Number(data.chunk_size) || Number(cfg.chunk_size);
-    this.totalChunks = Number(data.total_chunks) || Math.ceil(this.file.size / this.chunkSize);
+    const chunkSize = Number(data.chunk_size) || Number(cfg.chunk_size);
+    this.setPlan(chunkSize, Number(data.block_size) || chunkSize);
     memory.set(this.fp, {
-      upload_id: this.id, upload_token: this.token, chunk_size: this.chunkSize,
+      upload_id: this.id, upload_token: this.token, chunk_size: this.chunkSize, block_size: this.blockSize,
       name: this.file.name, size: this.file.size, last_modified: this.file.lastModified, saved_at: Date.now(),
     });
     this.emit('claimed');
@@ -271,7 +341,9 @@ export class Upload extends EventTarget {
       if (this.state === 'cancelled') { memory.remove(this.fp); await api.deleteUpload(this.id, this.token); }
       throw new Stopped();
     }
-    this.setToSend(Array.from({ length: this.totalChunks }, (_, i) => i));
+    const all = Array.from({ length: this.totalChunks }, (_, i) => i);
+    this.progress.fromServer(all, []);
+    this.setToSend(all);
   }
 
   async sendChunks(cfg, signal) {
@@ -299,27 +371,62 @@ export class Upload extends EventTarget {
     if (stopped) throw stopped.reason;
   }
 
+  /**
+   * Sends a chunk, or the rest of it from its durable prefix (Content-Range). A try that fails asks the server
+   * where to go on; a start the server corrects (409 upload.offset-mismatch) goes on from the prefix it names.
+   * A chunk of one block carries its Content-Digest; a chunk of several carries none, so that the server keeps
+   * each whole block that arrives (their digests go into the composite at complete).
+   */
   async sendChunk(cfg, index, signal) {
     const start = index * this.chunkSize;
     const length = this.chunkLength(index);
-    const blob = this.file.slice(start, start + length); // a reference into the file, never its bytes in memory
-    const digest = await this.digests.hash(this.id, index, blob, cfg.chunk_digest_headers);
-    try {
-      const { data } = await withRetry(this, signal, () => {
-        this.inflight.set(index, 0);
-        const onProgress = (loaded) => { if (this.inflight.has(index)) this.inflight.set(index, Math.min(loaded, length)); };
-        return api.putChunk(this.id, this.token, index, blob, digest && contentDigest(digest), signal, onProgress)
-          .catch((e) => { this.inflight.set(index, 0); throw e; });
-      });
-      if (digest && data && data.sha256 && data.sha256 !== hex(digest)) {
+    const hashing = BlockDigests.usable(cfg.chunk_digest_headers, this.blockSize);
+    const oneBlock = length <= this.blockSize;
+    let known = this.progress.held(index); // where to start, when known; null: ask the server first
+    for (let corrections = 0; ; corrections++) {
+      let answer;
+      try {
+        answer = await withRetry(this, signal, async () => {
+          const first = known !== null ? known : await this.heldOnServer(index, signal);
+          known = null; // a try that fails asks the server where to go on
+          if (first >= length) return null;
+          if (hashing) await this.digests.hashBlocks(this.id, this.file, start + first, start + length, this.blockSize);
+          const digest = hashing && oneBlock ? this.digests.get(this.id, start / this.blockSize) : null;
+          const blob = this.file.slice(start + first, start + length); // a reference into the file, never its bytes in memory
+          this.progress.sentUpTo(index, first);
+          try {
+            const { data } = await api.putChunk(this.id, this.token, index, blob,
+              { first, chunkLength: length, contentDigest: digest && contentDigest(digest) }, signal,
+              (loaded) => this.progress.sentUpTo(index, first + loaded));
+            return { data: data || {}, digest };
+          } catch (e) {
+            this.progress.interrupted(index);
+            throw e;
+          }
+        });
+      } catch (e) {
+        if (e instanceof Refused && e.status === 409 && e.code === 'upload.offset-mismatch'
+            && Number.isFinite(Number(e.problem.received_bytes)) && corrections < MAX_CORRECTIONS) {
+          known = Math.max(0, Math.min(length, Number(e.problem.received_bytes)));
+          this.progress.chunkHeld(index, known, { exact: true });
+          continue;
+        }
+        throw e;
+      }
+      if (answer === null) { this.progress.chunkWhole(index); return; } // the server holds it all already
+      const { data, digest } = answer;
+      if (digest && data.sha256 && data.sha256 !== hex(digest)) {
         // The server checked our digest, so this cannot happen unless something between us is broken.
         throw new Refused(422, { code: 'upload.checksum-mismatch', detail: `Chunk ${index} was stored with another digest.` });
       }
-      this.inflight.delete(index);
-      this.confirmedBytes += length;
-    } catch (e) {
-      this.inflight.delete(index);
-      throw e;
+      const held = Number(data.received_bytes);
+      if (data.chunk_received === false && Number.isFinite(held) && held < length && corrections < MAX_CORRECTIONS) {
+        known = Math.max(0, held); // the server kept less than the whole chunk: go on from there
+        this.progress.chunkHeld(index, known, { exact: true });
+        continue;
+      }
+      this.progress.chunkWhole(index);
+      return;
     }
   }
 
@@ -327,7 +434,7 @@ export class Upload extends EventTarget {
   async complete(signal) {
     this.phase = 'completing';
     this.setState('completing', '');
-    const composite = await this.digests.composite(this.id, this.totalChunks);
+    const composite = await this.digests.composite(this.id, Math.ceil(this.file.size / this.blockSize));
     try {
       await withRetry(this, signal, () => api.completeUpload(this.id, this.token, composite && hex(composite), signal));
     } catch (e) {
@@ -347,8 +454,15 @@ export class Upload extends EventTarget {
     this.stop();
     memory.remove(this.fp);
     this.emit('claimed');
-    this.confirmedBytes = this.file.size;
     this.setState('completed', '');
     this.emit('announce', `${this.file.name}: upload completed.`);
   }
 }
+
+/** The bytes the server holds, from a resume or status answer (received_bytes, else uploaded_bytes); null when absent. */
+function heldBytesOf(data) {
+  const value = data.received_bytes != null ? data.received_bytes : data.uploaded_bytes;
+  return value != null && Number.isFinite(Number(value)) ? Number(value) : null;
+}
+
+const percentOf = (bytes, total) => `${(total > 0 ? (100 * bytes) / total : 0).toFixed(1)} %`;
