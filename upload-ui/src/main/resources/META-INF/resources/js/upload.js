@@ -4,19 +4,19 @@
 //
 // The server keeps every whole block of a chunk that arrived (a chunk is one or more blocks). After a pause, a
 // reload, a lost connection or a server restart the page asks the server what it holds (resume/{id}) and goes on
-// inside each partly received chunk with a Content-Range from its durable prefix, so it sends again at most the
-// block that was in progress in each request.
+// inside each partly received chunk from its durable prefix (chunks.js), so it sends again at most the block
+// that was in progress in each request; the progress never shows less than the server holds (progress.js).
 //
 //   queued → uploading ⇄ retrying → completing → completed
 //   any active state → paused (by hand or the network) → queued;  → failed → queued;  → cancelled
 import { withRetry, wakeSleepers, sleep, Refused, Stopped } from './transport.js';
 import * as api from './api.js';
-import { BlockDigests, contentDigest, hex } from './digest.js';
+import { BlockDigests, hex } from './digest.js';
 import { fingerprintOf, memory } from './memory.js';
 import { Progress } from './progress.js';
+import { sendChunks } from './chunks.js';
 
 const MAX_COMPLETE_ROUNDS = 5;  // complete → 409 missing_chunks → send them → complete …
-const MAX_CORRECTIONS = 5;      // a chunk's start corrected by the server (409 upload.offset-mismatch) this often at most
 const SETTLE_ASKS = 6;          // after a pause: ask the server what it holds until two answers agree, this often at most
 const SETTLE_MS = 1000;         // … this far apart (the server may still be storing the last blocks that arrived)
 
@@ -197,7 +197,7 @@ export class Upload extends EventTarget {
       const finished = await this.prepare(cfg, signal);
       if (finished) return;
       for (let round = 0; ; round++) {
-        await this.sendChunks(cfg, signal);
+        await sendChunks(this, cfg, signal);
         const missing = await this.complete(signal);
         if (missing === null) return;
         if (round + 1 >= MAX_COMPLETE_ROUNDS) {
@@ -311,19 +311,6 @@ export class Upload extends EventTarget {
     return 'active';
   }
 
-  /**
-   * Where to go on in a chunk after a request of it failed: asks resume/{id} (one request for all the chunks in
-   * flight), takes its answer into the progress, and returns the chunk's durable prefix (its length when whole).
-   */
-  async heldOnServer(index, signal) {
-    if (!this.asking) {
-      this.asking = api.resumeInfo(this.id, this.token, signal).finally(() => { this.asking = null; });
-    }
-    const { data } = await this.asking;
-    if (data && !data.completed) this.takeServerView(data);
-    return data && data.completed ? this.chunkLength(index) : this.progress.held(index);
-  }
-
   async init(cfg, signal) {
     const { data } = await withRetry(this, signal, () => api.initUpload(this.file, signal));
     if (!data || !data.upload_id) throw new Error('The server did not return an upload id.');
@@ -344,90 +331,6 @@ export class Upload extends EventTarget {
     const all = Array.from({ length: this.totalChunks }, (_, i) => i);
     this.progress.fromServer(all, []);
     this.setToSend(all);
-  }
-
-  async sendChunks(cfg, signal) {
-    const parallel = Math.max(1, Number(cfg.max_concurrent_chunks) || 3);
-    const failure = new AbortController(); // one chunk refused: the others stop
-    const onStop = () => failure.abort();
-    signal.addEventListener('abort', onStop, { once: true });
-    const worker = async () => {
-      while (!failure.signal.aborted && this.next < this.toSend.length) {
-        const index = this.toSend[this.next++];
-        try {
-          await this.sendChunk(cfg, index, failure.signal);
-        } catch (e) {
-          failure.abort();
-          throw e;
-        }
-      }
-    };
-    const results = await Promise.allSettled(Array.from({ length: parallel }, worker));
-    signal.removeEventListener('abort', onStop);
-    if (signal.aborted) throw new Stopped();
-    const refused = results.find((r) => r.status === 'rejected' && !(r.reason instanceof Stopped));
-    if (refused) throw refused.reason;
-    const stopped = results.find((r) => r.status === 'rejected');
-    if (stopped) throw stopped.reason;
-  }
-
-  /**
-   * Sends a chunk, or the rest of it from its durable prefix (Content-Range). A try that fails asks the server
-   * where to go on; a start the server corrects (409 upload.offset-mismatch) goes on from the prefix it names.
-   * A chunk of one block carries its Content-Digest; a chunk of several carries none, so that the server keeps
-   * each whole block that arrives (their digests go into the composite at complete).
-   */
-  async sendChunk(cfg, index, signal) {
-    const start = index * this.chunkSize;
-    const length = this.chunkLength(index);
-    const hashing = BlockDigests.usable(cfg.chunk_digest_headers, this.blockSize);
-    const oneBlock = length <= this.blockSize;
-    let known = this.progress.held(index); // where to start, when known; null: ask the server first
-    for (let corrections = 0; ; corrections++) {
-      let answer;
-      try {
-        answer = await withRetry(this, signal, async () => {
-          const first = known !== null ? known : await this.heldOnServer(index, signal);
-          known = null; // a try that fails asks the server where to go on
-          if (first >= length) return null;
-          if (hashing) await this.digests.hashBlocks(this.id, this.file, start + first, start + length, this.blockSize);
-          const digest = hashing && oneBlock ? this.digests.get(this.id, start / this.blockSize) : null;
-          const blob = this.file.slice(start + first, start + length); // a reference into the file, never its bytes in memory
-          this.progress.sentUpTo(index, first);
-          try {
-            const { data } = await api.putChunk(this.id, this.token, index, blob,
-              { first, chunkLength: length, contentDigest: digest && contentDigest(digest) }, signal,
-              (loaded) => this.progress.sentUpTo(index, first + loaded));
-            return { data: data || {}, digest };
-          } catch (e) {
-            this.progress.interrupted(index);
-            throw e;
-          }
-        });
-      } catch (e) {
-        if (e instanceof Refused && e.status === 409 && e.code === 'upload.offset-mismatch'
-            && Number.isFinite(Number(e.problem.received_bytes)) && corrections < MAX_CORRECTIONS) {
-          known = Math.max(0, Math.min(length, Number(e.problem.received_bytes)));
-          this.progress.chunkHeld(index, known, { exact: true });
-          continue;
-        }
-        throw e;
-      }
-      if (answer === null) { this.progress.chunkWhole(index); return; } // the server holds it all already
-      const { data, digest } = answer;
-      if (digest && data.sha256 && data.sha256 !== hex(digest)) {
-        // The server checked our digest, so this cannot happen unless something between us is broken.
-        throw new Refused(422, { code: 'upload.checksum-mismatch', detail: `Chunk ${index} was stored with another digest.` });
-      }
-      const held = Number(data.received_bytes);
-      if (data.chunk_received === false && Number.isFinite(held) && held < length && corrections < MAX_CORRECTIONS) {
-        known = Math.max(0, held); // the server kept less than the whole chunk: go on from there
-        this.progress.chunkHeld(index, known, { exact: true });
-        continue;
-      }
-      this.progress.chunkWhole(index);
-      return;
-    }
   }
 
   /** POST complete. Returns null when done, or the chunk indexes the server still misses. */
