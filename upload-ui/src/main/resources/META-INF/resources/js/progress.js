@@ -2,10 +2,11 @@
 //
 // The server's answers (resume/{id}, a chunk's 200 or 409) say which chunks are whole and how long a durable
 // prefix each other chunk has (a whole number of blocks). Requests in flight add the bytes sent so far. A request
-// that ends without an answer (pause, a lost connection, a server restart) leaves a floor: the whole blocks it had
-// sent, which the server may hold; the floor is shown until the server says what it holds. So the bar never drops
-// below what the server holds; it drops only for bytes the server never got (at most the block in progress of
-// each request in flight, and what was still on the way).
+// that ends without an answer (pause, a lost connection, a server restart) leaves a floor: the blocks it had begun
+// to send, which the server may come to hold (bytes already on the way still arrive after the page stopped the
+// request, and the browser reports what it sent a little late); the floor is shown until the server says what it
+// holds. So the bar never drops below what the server holds; it drops only for bytes the server never got (at
+// most the block in progress of each request in flight).
 
 export class Progress {
   constructor() {
@@ -65,13 +66,12 @@ export class Progress {
     if (entry) entry.at = Math.min(position, this.chunkLength(index));
   }
 
-  /** A request of this chunk ended without an answer: the whole blocks it sent may be held. */
+  /** A request of this chunk ended without an answer: the blocks it had begun may be held, the one in progress too. */
   interrupted(index) {
     const entry = this.open.get(index);
     if (!entry || entry.at === 0) return;
-    const length = this.chunkLength(index);
-    const blocks = entry.at >= length ? length : Math.floor(entry.at / this.blockSize) * this.blockSize;
-    entry.floor = Math.max(entry.floor, blocks);
+    const begun = Math.min(this.chunkLength(index), Math.ceil(entry.at / this.blockSize) * this.blockSize);
+    entry.floor = Math.max(entry.floor, begun);
     entry.at = 0;
   }
 

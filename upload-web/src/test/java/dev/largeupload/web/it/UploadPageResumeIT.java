@@ -143,8 +143,28 @@ class UploadPageResumeIT {
     }
 
     @Test
-    void connectionLostMidUpload_thePageGoesOnInsideItsChunks_sendingTheFileOnceAndAtMostABlockAgainPerRequest() {
+    void connectionLostMidUpload_thePageGoesOnInsideItsChunksWhenItIsBack_sendingTheFileOnceAndAtMostABlockAgainPerRequest() {
         Path file = TestFiles.random(work, "resume-cut.bin", FILE_SIZE, 83);
+        page.select(file);
+        String id = page.awaitUploadId(file);
+        page.await(() -> durableBytes(id) >= FILE_SIZE / 2, Duration.ofSeconds(60), "half of the file durable on the server");
+        link.cut();
+        page.awaitState(file, "retrying", Duration.ofSeconds(30));
+        link.restore();
+
+        page.awaitState(file, "completed", Duration.ofMinutes(2));
+        assertContinuedInsideAChunk();
+        assertSentOnceAndAtMostABlockAgainPerRequest(file);
+        assertDownloadedExactly(file, id);
+    }
+
+    /**
+     * Connections reset and new ones taken at once: the browser would send each chunk's body again from its
+     * start on a new connection by itself; the page stops that and sends only what the server does not hold.
+     */
+    @Test
+    void connectionsResetMidUpload_thePageGoesOnInsideItsChunks_sendingTheFileOnceAndAtMostABlockAgainPerRequest() {
+        Path file = TestFiles.random(work, "resume-reset.bin", FILE_SIZE, 85);
         page.select(file);
         String id = page.awaitUploadId(file);
         page.await(() -> durableBytes(id) >= FILE_SIZE / 2, Duration.ofSeconds(60), "half of the file durable on the server");
@@ -184,8 +204,12 @@ class UploadPageResumeIT {
     /** At least one PUT (since the page was last loaded) went on inside a chunk, from a whole block past its start. */
     private void assertContinuedInsideAChunk() {
         List<String> ranges = new ArrayList<>();
+        List<String> puts = new ArrayList<>();
         for (JsonObject request : page.recordedRequests().getValuesAs(JsonObject.class)) {
             String range = request.getJsonObject("headers").getString("content-range", null);
+            if (request.getString("method").equals("PUT")) {
+                puts.add(request.getString("url").replaceAll(".*/chunks/", "chunk ") + (range == null ? "" : " " + range));
+            }
             if (request.getString("method").equals("PUT") && range != null) {
                 ranges.add(range);
                 Matcher m = CONTENT_RANGE.matcher(range);
@@ -194,7 +218,7 @@ class UploadPageResumeIT {
             }
         }
         assertTrue(!ranges.isEmpty() && ranges.stream().allMatch(r -> !r.startsWith("bytes 0-")),
-                "PUTs with a Content-Range from a block past the chunk's start: " + ranges);
+                "PUTs with a Content-Range from a block past the chunk's start, among " + puts);
     }
 
     private static void assertSentOnceAndAtMostABlockAgainPerRequest(Path file) {
