@@ -56,7 +56,7 @@ export function request(method, url, { body = null, headers = {}, signal, onProg
   return new Promise((resolve, reject) => {
     if (signal && signal.aborted) { reject(new Stopped()); return; }
     const xhr = new XMLHttpRequest();
-    let timer = null, stalled = false, restarted = false, settled = false;
+    let timer = null, stalled = false, settled = false;
     const arm = (ms) => {
       clearTimeout(timer);
       timer = setTimeout(() => { stalled = true; xhr.abort(); }, ms);
@@ -75,19 +75,7 @@ export function request(method, url, { body = null, headers = {}, signal, onProg
       if (value !== undefined && value !== null && value !== '') xhr.setRequestHeader(name, value);
     }
     if (body !== null) {
-      let sent = 0;
-      xhr.upload.onprogress = (e) => {
-        arm(stallMs);
-        if (onProgress && e.loaded < sent) {
-          // The browser lost its connection and sends the whole body again on a new one, by itself: stop it, so
-          // that the caller asks the server what it kept and sends only the rest.
-          restarted = true;
-          xhr.abort();
-          return;
-        }
-        sent = e.loaded;
-        if (onProgress) onProgress(e.loaded);
-      };
+      xhr.upload.onprogress = (e) => { arm(stallMs); if (onProgress) onProgress(e.loaded); };
       xhr.upload.onload = () => arm(responseMs);
     }
     xhr.onload = () => {
@@ -114,7 +102,6 @@ export function request(method, url, { body = null, headers = {}, signal, onProg
     xhr.ontimeout = () => finish(reject, new Transient('The request timed out.', null, true));
     xhr.onabort = () => {
       if (stalled) finish(reject, new Transient('The transfer stalled; trying again.', null, true));
-      else if (restarted) finish(reject, new Transient('The connection was lost; going on from what the server holds.', null, true));
       else finish(reject, new Stopped());
     };
     if (signal) signal.addEventListener('abort', onAbortSignal, { once: true });

@@ -158,25 +158,6 @@ class UploadPageResumeIT {
         assertDownloadedExactly(file, id);
     }
 
-    /**
-     * Connections reset and new ones taken at once: the browser would send each chunk's body again from its
-     * start on a new connection by itself; the page stops that and sends only what the server does not hold.
-     */
-    @Test
-    void connectionsResetMidUpload_thePageGoesOnInsideItsChunks_sendingTheFileOnceAndAtMostABlockAgainPerRequest() {
-        Path file = TestFiles.random(work, "resume-reset.bin", FILE_SIZE, 85);
-        page.select(file);
-        String id = page.awaitUploadId(file);
-        page.await(() -> durableBytes(id) >= FILE_SIZE / 2, Duration.ofSeconds(60), "half of the file durable on the server");
-        link.cut();
-        link.restore();
-
-        page.awaitState(file, "completed", Duration.ofMinutes(2));
-        assertContinuedInsideAChunk();
-        assertSentOnceAndAtMostABlockAgainPerRequest(file);
-        assertDownloadedExactly(file, id);
-    }
-
     @Test
     void reloadedMidUpload_reselectingTheFileGoesOnInsideItsChunks_sendingTheFileOnceAndAtMostABlockAgainPerRequest() {
         Path file = TestFiles.random(work, "resume-reload.bin", FILE_SIZE, 84);
