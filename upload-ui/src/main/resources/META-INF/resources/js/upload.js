@@ -50,6 +50,9 @@ export class Upload extends EventTarget {
     this.digests = new BlockDigests();
     this.asking = null;        // a resume/{id} request that chunks in flight share
     this.settleRound = 0;      // the pause whose answers from the server are still awaited
+    this.settledHeld = null;   // the bytes the server held once its answers agreed during the last pause
+    this.serverHeld = null;    // received_bytes of the last resume answer
+    this.serverPartials = 0;   // partly received chunks in the last resume answer
     this.state = 'queued';
     this.message = '';
     this.phase = 'uploading';  // what "not retrying" means right now: uploading or completing
@@ -147,8 +150,8 @@ export class Upload extends EventTarget {
 
   /**
    * While paused, shows what the server holds: asks resume/{id} until two answers a second apart agree (the
-   * server may still be storing the last blocks of the requests just stopped). Until then the progress keeps the
-   * whole blocks those requests had sent, so it never shows less than the server holds.
+   * server may still be storing the bytes the stopped requests had on the way). Until then the progress keeps the
+   * blocks those requests had begun, so it never shows less than the server holds.
    */
   async settleWhilePaused() {
     const round = ++this.settleRound;
@@ -168,6 +171,7 @@ export class Upload extends EventTarget {
       const settled = held !== null && held === last;
       this.takeServerView(data, { keepFloors: !settled });
       if (settled) {
+        this.settledHeld = held;
         this.setMessage(`Paused. The server holds ${percentOf(this.progress.heldBytes(), this.file.size)} of the file; `
           + 'only the rest is sent on resume.');
         return;
@@ -269,13 +273,31 @@ export class Upload extends EventTarget {
       }
     }
     if (this.id) {
-      const state = await this.askServer(signal);
+      const state = await this.askServerSettled(signal);
       if (state === 'completed') return true;
       if (state === 'active') return false;
       // gone or expired: start over
     }
     await this.init(cfg, signal);
     return false;
+  }
+
+  /**
+   * askServer, again a second later until two answers agree when chunks are partly received: requests stopped by
+   * a pause or a reload may still be arriving (the bytes the browser had handed to its connections), and going on
+   * before they are stored would send those bytes twice. A pause whose answers agreed counts as the first answer.
+   */
+  async askServerSettled(signal) {
+    let last = this.settledHeld;
+    this.settledHeld = null;
+    for (let ask = 1; ; ask++) {
+      const state = await this.askServer(signal);
+      if (state !== 'active' || this.serverPartials === 0 || this.serverHeld === null
+          || this.serverHeld === last || ask >= SETTLE_ASKS) return state;
+      last = this.serverHeld;
+      this.setMessage('Checking what the server holds: the bytes still on the way are being stored.');
+      await sleep(SETTLE_MS, signal);
+    }
   }
 
   /** GET resume/{id}: 'active' (toSend: the chunks not yet whole, progress: what it holds), 'completed' or 'gone'. */
@@ -305,6 +327,8 @@ export class Upload extends EventTarget {
     }
     this.setPlan(Number(data.chunk_size) || this.chunkSize, Number(data.block_size) || this.blockSize);
     this.setToSend(this.takeServerView(data));
+    this.serverHeld = heldBytesOf(data);
+    this.serverPartials = Array.isArray(data.partial_chunks) ? data.partial_chunks.length : 0;
     if (this.toSend.length < this.totalChunks || this.progress.heldBytes() > 0) {
       this.setMessage(`Resuming: the server holds ${percentOf(this.progress.heldBytes(), this.file.size)} of the file.`);
     }
