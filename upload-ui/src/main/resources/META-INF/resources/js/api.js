@@ -28,9 +28,14 @@ export function initUpload(file, signal) {
   return request('POST', '/api/upload/init', { headers: jsonBodyHeaders(), body: JSON.stringify(body), signal });
 }
 
-/** PUT one chunk's bytes (a Blob: a slice of the file, never its bytes in memory) with an optional Content-Digest. */
-export function putChunk(id, token, index, blob, contentDigest, signal, onProgress) {
+/**
+ * PUT the bytes of one chunk from `first` on (a Blob: a slice of the file, never its bytes in memory). From a
+ * first byte past 0 it says `Content-Range: bytes first-last/chunkLength`: the server continues the chunk there.
+ * contentDigest (optional) is the whole body's RFC 9530 Content-Digest.
+ */
+export function putChunk(id, token, index, blob, { first = 0, chunkLength = blob.size, contentDigest = null } = {}, signal, onProgress) {
   const headers = { 'Content-Type': 'application/octet-stream', [tokenHeader()]: token };
+  if (first > 0) headers['Content-Range'] = `bytes ${first}-${first + blob.size - 1}/${chunkLength}`;
   if (contentDigest) headers['Content-Digest'] = contentDigest;
   return request('PUT', `${uploadPath(id)}/chunks/${index}`, { body: blob, headers, signal, onProgress });
 }
@@ -44,7 +49,7 @@ export function completeUpload(id, token, compositeSha256, signal) {
   });
 }
 
-/** GET /api/upload/resume/{id}: what the server has of an upload. */
+/** GET /api/upload/resume/{id}: what the server has of an upload (whole chunks, partly received ones, bytes). */
 export function resumeInfo(id, token, signal) {
   return request('GET', `/api/upload/resume/${encodeURIComponent(id)}`, { headers: jsonHeaders({ [tokenHeader()]: token }), signal });
 }

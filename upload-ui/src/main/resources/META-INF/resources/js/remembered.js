@@ -71,14 +71,15 @@ export class RememberedList {
 }
 
 /**
- * The share of the file's bytes the server has: from the answer's uploaded_bytes (progress_percentage has
- * counted chunks rather than bytes in some answers), else its progress_percentage; null when neither is usable.
+ * The share of the file's bytes the server holds: from the answer's received_bytes (whole chunks and the durable
+ * parts of the others), else uploaded_bytes, else progress_percentage (which has counted chunks rather than bytes
+ * in some answers); null when none is usable.
  */
 function uploadedPercent(data, fileSize) {
   const size = Number(data.file_size) || fileSize;
-  const uploaded = Number(data.uploaded_bytes);
-  if (data.uploaded_bytes != null && Number.isFinite(uploaded) && size > 0) {
-    return Math.min(100, Math.max(0, (100 * uploaded) / size));
+  for (const field of ['received_bytes', 'uploaded_bytes']) {
+    const bytes = Number(data[field]);
+    if (data[field] != null && Number.isFinite(bytes) && size > 0) return Math.min(100, Math.max(0, (100 * bytes) / size));
   }
   const pct = Number(data.progress_percentage);
   return Number.isFinite(pct) ? Math.min(100, Math.max(0, pct)) : null;

@@ -2,14 +2,23 @@
 // its chunks sent a few at a time, picked up again from the resume memory and the server's answer.
 // It touches no DOM: it tells listeners what changed through events.
 //
+// The server keeps every whole block of a chunk that arrived (a chunk is one or more blocks). After a pause, a
+// reload, a lost connection or a server restart the page asks the server what it holds (resume/{id}) and goes on
+// inside each partly received chunk from its durable prefix (chunks.js), so it sends again at most the block
+// that was in progress in each request; the progress never shows less than the server holds (progress.js).
+//
 //   queued → uploading ⇄ retrying → completing → completed
 //   any active state → paused (by hand or the network) → queued;  → failed → queued;  → cancelled
-import { withRetry, wakeSleepers, Refused, Stopped } from './transport.js';
+import { withRetry, wakeSleepers, sleep, Refused, Stopped } from './transport.js';
 import * as api from './api.js';
-import { ChunkDigests, contentDigest, hex } from './digest.js';
+import { BlockDigests, hex } from './digest.js';
 import { fingerprintOf, memory } from './memory.js';
+import { Progress } from './progress.js';
+import { sendChunks } from './chunks.js';
 
-const MAX_COMPLETE_ROUNDS = 5; // complete → 409 missing_chunks → send them → complete …
+const MAX_COMPLETE_ROUNDS = 5;  // complete → 409 missing_chunks → send them → complete …
+const SETTLE_ASKS = 6;          // after a pause: ask the server what it holds until two answers agree, this often at most
+const SETTLE_MS = 1000;         // … this far apart (the server may still be storing the last blocks that arrived)
 
 /** States in which the upload is under way or waiting for its turn. */
 export const ACTIVE_STATES = ['queued', 'uploading', 'retrying', 'completing'];
@@ -33,12 +42,17 @@ export class Upload extends EventTarget {
     this.id = null;
     this.token = null;
     this.chunkSize = 0;
+    this.blockSize = 0;
     this.totalChunks = 0;
-    this.toSend = [];          // chunk indexes still to send, ascending
+    this.toSend = [];          // chunk indexes still to send (whole or the rest of them), ascending
     this.next = 0;             // position in toSend
-    this.inflight = new Map(); // chunk index → bytes of it sent so far
-    this.digests = new ChunkDigests();
-    this.confirmedBytes = 0;   // bytes of chunks the server has acknowledged
+    this.progress = new Progress();
+    this.digests = new BlockDigests();
+    this.asking = null;        // a resume/{id} request that chunks in flight share
+    this.settleRound = 0;      // the pause whose answers from the server are still awaited
+    this.settledHeld = null;   // the bytes the server held once its answers agreed during the last pause
+    this.serverHeld = null;    // received_bytes of the last resume answer
+    this.serverPartials = 0;   // partly received chunks in the last resume answer
     this.state = 'queued';
     this.message = '';
     this.phase = 'uploading';  // what "not retrying" means right now: uploading or completing
@@ -52,12 +66,10 @@ export class Upload extends EventTarget {
   get isActive() { return ACTIVE_STATES.includes(this.state); }
   get isMoving() { return MOVING_STATES.includes(this.state); }
 
-  /** Bytes the server acknowledged plus bytes of chunks in flight, at most the file's size. */
+  /** Bytes the server holds plus bytes in flight, at most the file's size (see progress.js). */
   sentBytes() {
     if (this.state === 'completed') return this.file.size;
-    let bytes = this.confirmedBytes;
-    for (const loaded of this.inflight.values()) bytes += loaded;
-    return Math.min(bytes, this.file.size);
+    return this.progress.bytes();
   }
 
   emit(type, detail) {
@@ -105,13 +117,15 @@ export class Upload extends EventTarget {
     if (!this.isActive) return;
     this.pausedForNetwork = false;
     this.stop();
-    this.setState('paused', 'Paused. Chunks in flight will be sent again on resume.');
+    this.setState('paused', 'Paused. What the server holds stays there; only the rest is sent on resume.');
     this.emit('schedule');
+    if (this.id) this.settleWhilePaused();
   }
 
   resume() {
     if (this.state !== 'paused' && this.state !== 'failed') return;
     this.pausedForNetwork = false;
+    this.settleRound++;
     this.setState('queued', '');
     this.emit('schedule');
   }
@@ -127,11 +141,44 @@ export class Upload extends EventTarget {
     if (id) await api.deleteUpload(id, token);
   }
 
-  /** Stops starting chunks and aborts those in flight (they will be sent again). */
+  /** Stops starting chunks and aborts those in flight (what the server kept of them is not sent again). */
   stop() {
     if (this.controller) this.controller.abort();
     this.controller = null;
-    this.inflight.clear();
+    this.progress.interruptAll();
+  }
+
+  /**
+   * While paused, shows what the server holds: asks resume/{id} until two answers a second apart agree (the
+   * server may still be storing the bytes the stopped requests had on the way). Until then the progress keeps the
+   * blocks those requests had begun, so it never shows less than the server holds.
+   */
+  async settleWhilePaused() {
+    const round = ++this.settleRound;
+    const current = () => this.state === 'paused' && round === this.settleRound;
+    let last = null;
+    for (let ask = 0; ask < SETTLE_ASKS; ask++) {
+      if (ask > 0) await sleep(SETTLE_MS);
+      if (!current()) return;
+      let data;
+      try {
+        ({ data } = await api.resumeInfo(this.id, this.token));
+      } catch {
+        return; // unreachable or gone: resume finds out
+      }
+      if (!current() || !data || data.completed) return;
+      const held = heldBytesOf(data);
+      const settled = held !== null && held === last;
+      this.takeServerView(data, { keepFloors: !settled });
+      if (settled) {
+        this.settledHeld = held;
+        this.setMessage(`Paused. The server holds ${percentOf(this.progress.heldBytes(), this.file.size)} of the file; `
+          + 'only the rest is sent on resume.');
+        return;
+      }
+      last = held;
+      this.emit('change');
+    }
   }
 
   fail(message) {
@@ -154,16 +201,18 @@ export class Upload extends EventTarget {
       const finished = await this.prepare(cfg, signal);
       if (finished) return;
       for (let round = 0; ; round++) {
-        await this.sendChunks(cfg, signal);
+        await sendChunks(this, cfg, signal);
         const missing = await this.complete(signal);
         if (missing === null) return;
         if (round + 1 >= MAX_COMPLETE_ROUNDS) {
           this.fail(`The server still misses ${missing.length} chunk(s) after several rounds; press Try again.`);
           return;
         }
-        this.setToSend(missing);
         this.phase = 'uploading';
         this.setState('uploading', `Sending ${missing.length} chunk(s) the server did not have.`);
+        const state = await this.askServer(signal); // which of them it holds a part of
+        if (state === 'completed') return;
+        if (state === 'gone') throw new Refused(410, { detail: 'The upload is gone on the server.' });
       }
     } catch (e) {
       if (e instanceof Stopped || signal.aborted) return;
@@ -181,17 +230,30 @@ export class Upload extends EventTarget {
     } finally {
       if (this.controller === controller) this.controller = null;
       this.running = false;
-      this.inflight.clear();
+      this.progress.interruptAll();
       this.emit('schedule');
     }
   }
 
   setToSend(indexes) {
-    this.toSend = [...indexes].sort((a, b) => a - b);
+    this.toSend = [...new Set(indexes.map(Number))].filter((i) => this.chunkLength(i) > 0).sort((a, b) => a - b);
     this.next = 0;
-    let missingBytes = 0;
-    for (const i of this.toSend) missingBytes += this.chunkLength(i);
-    this.confirmedBytes = Math.max(0, this.file.size - missingBytes);
+  }
+
+  /** Plans the blocks: the server's block size when it is a whole divisor of the chunk size, else one block a chunk. */
+  setPlan(chunkSize, blockSize) {
+    this.chunkSize = chunkSize;
+    this.blockSize = blockSize > 0 && chunkSize % blockSize === 0 ? blockSize : chunkSize;
+    this.totalChunks = Math.ceil(this.file.size / this.chunkSize);
+    this.progress.plan(this.file.size, this.chunkSize, this.blockSize);
+  }
+
+  /** What a resume answer says the server holds goes into the progress; returns the chunks not yet whole. */
+  takeServerView(data, options) {
+    const missing = Array.isArray(data.missing_chunks) ? data.missing_chunks : [];
+    const partials = Array.isArray(data.partial_chunks) ? data.partial_chunks : [];
+    this.progress.fromServer(missing, partials, options);
+    return [...missing, ...partials.map((p) => p.chunk_index)];
   }
 
   chunkLength(index) {
@@ -207,10 +269,11 @@ export class Upload extends EventTarget {
         this.id = known.upload_id;
         this.token = known.upload_token || null;
         this.chunkSize = known.chunk_size || 0;
+        this.blockSize = known.block_size || 0;
       }
     }
     if (this.id) {
-      const state = await this.askServer(signal);
+      const state = await this.askServerSettled(signal);
       if (state === 'completed') return true;
       if (state === 'active') return false;
       // gone or expired: start over
@@ -219,7 +282,25 @@ export class Upload extends EventTarget {
     return false;
   }
 
-  /** GET resume/{id}: 'active' (toSend set to the missing chunks), 'completed' or 'gone'. */
+  /**
+   * askServer, again a second later until two answers agree when chunks are partly received: requests stopped by
+   * a pause or a reload may still be arriving (the bytes the browser had handed to its connections), and going on
+   * before they are stored would send those bytes twice. A pause whose answers agreed counts as the first answer.
+   */
+  async askServerSettled(signal) {
+    let last = this.settledHeld;
+    this.settledHeld = null;
+    for (let ask = 1; ; ask++) {
+      const state = await this.askServer(signal);
+      if (state !== 'active' || this.serverPartials === 0 || this.serverHeld === null
+          || this.serverHeld === last || ask >= SETTLE_ASKS) return state;
+      last = this.serverHeld;
+      this.setMessage('Checking what the server holds: the bytes still on the way are being stored.');
+      await sleep(SETTLE_MS, signal);
+    }
+  }
+
+  /** GET resume/{id}: 'active' (toSend: the chunks not yet whole, progress: what it holds), 'completed' or 'gone'. */
   async askServer(signal) {
     let data;
     try {
@@ -244,12 +325,12 @@ export class Upload extends EventTarget {
       this.markCompleted();
       return 'completed';
     }
-    this.chunkSize = Number(data.chunk_size) || this.chunkSize;
-    this.totalChunks = Number(data.total_chunks) || Math.ceil(this.file.size / this.chunkSize);
-    const missing = Array.isArray(data.missing_chunks) ? data.missing_chunks : [];
-    this.setToSend(missing);
-    if (missing.length < this.totalChunks) {
-      this.setMessage(`Resuming: ${missing.length} of ${this.totalChunks} chunk(s) left to send.`);
+    this.setPlan(Number(data.chunk_size) || this.chunkSize, Number(data.block_size) || this.blockSize);
+    this.setToSend(this.takeServerView(data));
+    this.serverHeld = heldBytesOf(data);
+    this.serverPartials = Array.isArray(data.partial_chunks) ? data.partial_chunks.length : 0;
+    if (this.toSend.length < this.totalChunks || this.progress.heldBytes() > 0) {
+      this.setMessage(`Resuming: the server holds ${percentOf(this.progress.heldBytes(), this.file.size)} of the file.`);
     }
     return 'active';
   }
@@ -259,10 +340,10 @@ export class Upload extends EventTarget {
     if (!data || !data.upload_id) throw new Error('The server did not return an upload id.');
     this.id = data.upload_id;
     this.token = data.upload_token || null;
-    this.chunkSize = Number(data.chunk_size) || Number(cfg.chunk_size);
-    this.totalChunks = Number(data.total_chunks) || Math.ceil(this.file.size / this.chunkSize);
+    const chunkSize = Number(data.chunk_size) || Number(cfg.chunk_size);
+    this.setPlan(chunkSize, Number(data.block_size) || chunkSize);
     memory.set(this.fp, {
-      upload_id: this.id, upload_token: this.token, chunk_size: this.chunkSize,
+      upload_id: this.id, upload_token: this.token, chunk_size: this.chunkSize, block_size: this.blockSize,
       name: this.file.name, size: this.file.size, last_modified: this.file.lastModified, saved_at: Date.now(),
     });
     this.emit('claimed');
@@ -271,63 +352,16 @@ export class Upload extends EventTarget {
       if (this.state === 'cancelled') { memory.remove(this.fp); await api.deleteUpload(this.id, this.token); }
       throw new Stopped();
     }
-    this.setToSend(Array.from({ length: this.totalChunks }, (_, i) => i));
-  }
-
-  async sendChunks(cfg, signal) {
-    const parallel = Math.max(1, Number(cfg.max_concurrent_chunks) || 3);
-    const failure = new AbortController(); // one chunk refused: the others stop
-    const onStop = () => failure.abort();
-    signal.addEventListener('abort', onStop, { once: true });
-    const worker = async () => {
-      while (!failure.signal.aborted && this.next < this.toSend.length) {
-        const index = this.toSend[this.next++];
-        try {
-          await this.sendChunk(cfg, index, failure.signal);
-        } catch (e) {
-          failure.abort();
-          throw e;
-        }
-      }
-    };
-    const results = await Promise.allSettled(Array.from({ length: parallel }, worker));
-    signal.removeEventListener('abort', onStop);
-    if (signal.aborted) throw new Stopped();
-    const refused = results.find((r) => r.status === 'rejected' && !(r.reason instanceof Stopped));
-    if (refused) throw refused.reason;
-    const stopped = results.find((r) => r.status === 'rejected');
-    if (stopped) throw stopped.reason;
-  }
-
-  async sendChunk(cfg, index, signal) {
-    const start = index * this.chunkSize;
-    const length = this.chunkLength(index);
-    const blob = this.file.slice(start, start + length); // a reference into the file, never its bytes in memory
-    const digest = await this.digests.hash(this.id, index, blob, cfg.chunk_digest_headers);
-    try {
-      const { data } = await withRetry(this, signal, () => {
-        this.inflight.set(index, 0);
-        const onProgress = (loaded) => { if (this.inflight.has(index)) this.inflight.set(index, Math.min(loaded, length)); };
-        return api.putChunk(this.id, this.token, index, blob, digest && contentDigest(digest), signal, onProgress)
-          .catch((e) => { this.inflight.set(index, 0); throw e; });
-      });
-      if (digest && data && data.sha256 && data.sha256 !== hex(digest)) {
-        // The server checked our digest, so this cannot happen unless something between us is broken.
-        throw new Refused(422, { code: 'upload.checksum-mismatch', detail: `Chunk ${index} was stored with another digest.` });
-      }
-      this.inflight.delete(index);
-      this.confirmedBytes += length;
-    } catch (e) {
-      this.inflight.delete(index);
-      throw e;
-    }
+    const all = Array.from({ length: this.totalChunks }, (_, i) => i);
+    this.progress.fromServer(all, []);
+    this.setToSend(all);
   }
 
   /** POST complete. Returns null when done, or the chunk indexes the server still misses. */
   async complete(signal) {
     this.phase = 'completing';
     this.setState('completing', '');
-    const composite = await this.digests.composite(this.id, this.totalChunks);
+    const composite = await this.digests.composite(this.id, Math.ceil(this.file.size / this.blockSize));
     try {
       await withRetry(this, signal, () => api.completeUpload(this.id, this.token, composite && hex(composite), signal));
     } catch (e) {
@@ -347,8 +381,15 @@ export class Upload extends EventTarget {
     this.stop();
     memory.remove(this.fp);
     this.emit('claimed');
-    this.confirmedBytes = this.file.size;
     this.setState('completed', '');
     this.emit('announce', `${this.file.name}: upload completed.`);
   }
 }
+
+/** The bytes the server holds, from a resume or status answer (received_bytes, else uploaded_bytes); null when absent. */
+function heldBytesOf(data) {
+  const value = data.received_bytes != null ? data.received_bytes : data.uploaded_bytes;
+  return value != null && Number.isFinite(Number(value)) ? Number(value) : null;
+}
+
+const percentOf = (bytes, total) => `${(total > 0 ? (100 * bytes) / total : 0).toFixed(1)} %`;

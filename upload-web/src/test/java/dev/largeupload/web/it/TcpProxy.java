@@ -10,18 +10,31 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay on a loopback port to a backend (a database, Redis, Azurite), which a test can cut —
- * every open connection closed and new ones refused — and restore, to show what the server does
- * when a store goes away and comes back.
+ * A TCP relay on a loopback port to a backend (a database, Redis, Azurite, the server itself), which a
+ * test can cut — every open connection closed and new ones refused — and restore, to show what the
+ * server does when a store goes away and comes back, or what a client does when its connection is lost.
+ * It counts the bytes clients send through it, and can limit them to a bandwidth shared by all its
+ * connections, as one slow link would. While the backend is down, a connection is accepted and closed.
  */
 final class TcpProxy implements AutoCloseable {
+
+    /** What a limited link reads from a client at a time, so that its pace is even. */
+    private static final int LIMITED_READ = 16 * 1024;
+    /** A limited link's receive buffer, as small as a slow link's: loopback's would hold megabytes ahead of the pace. */
+    private static final int LIMITED_BUFFER = 64 * 1024;
 
     private final int port;
     private final String backendHost;
     private final int backendPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final AtomicLong upstreamBytes = new AtomicLong();
+    private final Object link = new Object();
+    private volatile long bytesPerSecond;
+    private long linkFreeAtNanos;
     private volatile ServerSocket listener;
 
     TcpProxy(String backendHost, int backendPort) {
@@ -33,6 +46,21 @@ final class TcpProxy implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** Limits what clients send through the proxy to this many bytes a second, over all connections. */
+    TcpProxy limitedTo(long bytesPerSecond) {
+        this.bytesPerSecond = bytesPerSecond;
+        return this;
+    }
+
+    /** Bytes clients have sent through the proxy (read from them) since it was made or last reset. */
+    long upstreamBytes() {
+        return upstreamBytes.get();
+    }
+
+    void resetCount() {
+        upstreamBytes.set(0);
     }
 
     /** Accepts connections again and relays them. */
@@ -70,29 +98,43 @@ final class TcpProxy implements AutoCloseable {
 
     private void acceptLoop(ServerSocket accepting) {
         while (!accepting.isClosed()) {
+            Socket client;
             try {
-                Socket client = accepting.accept();
+                client = accepting.accept();
+            } catch (IOException e) {
+                return;
+            }
+            try {
+                if (bytesPerSecond > 0) {
+                    client.setReceiveBufferSize(LIMITED_BUFFER);
+                }
                 Socket backend = new Socket(backendHost, backendPort);
                 open.add(client);
                 open.add(backend);
-                pump(client, backend);
-                pump(backend, client);
+                pump(client, backend, true);
+                pump(backend, client, false);
             } catch (IOException e) {
-                return;
+                closeQuietly(client); // the backend is down: the client sees its connection closed
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean upstream) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n; (n = in.read(buffer)) >= 0; ) {
+                for (int n; (n = in.read(buffer, 0, upstream && bytesPerSecond > 0 ? LIMITED_READ : buffer.length)) >= 0; ) {
+                    if (upstream) {
+                        upstreamBytes.addAndGet(n);
+                        pace(n);
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
             } catch (IOException e) {
                 // one side closed: close both
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
@@ -100,6 +142,22 @@ final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-pump-" + port);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Holds n bytes back until the limited link has carried those before them. */
+    private void pace(int n) throws InterruptedException {
+        long rate = bytesPerSecond;
+        if (rate <= 0) {
+            return;
+        }
+        long waitNanos;
+        synchronized (link) {
+            long now = System.nanoTime();
+            long start = Math.max(now, linkFreeAtNanos);
+            linkFreeAtNanos = start + n * 1_000_000_000L / rate;
+            waitNanos = linkFreeAtNanos - now;
+        }
+        TimeUnit.NANOSECONDS.sleep(waitNanos);
     }
 
     private static void closeQuietly(Socket socket) {

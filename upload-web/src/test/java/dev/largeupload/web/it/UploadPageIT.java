@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -27,13 +26,9 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The upload page in real headless Chromium against the real server: uploads byte-exact, resumes
@@ -50,49 +44,43 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * resumes, and takes two files at once. The page and its files come with a strict
  * Content-Security-Policy and frame protection, the browser enforces them, and an upload under
  * them logs no error. Uploads are throttled in the browser so that the test can act while one is
- * under way; every wait is for a condition, never a fixed time.
+ * under way; every wait is for a condition, never a fixed time. Chunks are four blocks of 1 MiB; how
+ * the page goes on inside a chunk is {@link UploadPageResumeIT}'s subject.
  */
+@Server(env = {"CHUNK_SIZE=4194304", "BLOCK_SIZE=1048576"})
 class UploadPageIT {
 
     private static final long MIB = 1024 * 1024;
     /** The page's own files: the HTML, its style sheet, each ES module and the icons. */
     private static final List<String> PAGE_FILES = List.of("/", "/index.html", "/app.css", "/js/main.js", "/js/upload.js",
-            "/js/transport.js", "/js/api.js", "/js/digest.js", "/js/memory.js", "/js/view.js", "/js/remembered.js",
-            "/favicon.svg", "/favicon.ico");
+            "/js/chunks.js", "/js/progress.js", "/js/transport.js", "/js/api.js", "/js/digest.js", "/js/memory.js",
+            "/js/view.js", "/js/remembered.js", "/favicon.svg", "/favicon.ico");
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Pattern CHUNK_PUT = Pattern.compile("\"PUT /api/upload/([0-9a-f-]{36})/chunks/(\\d+) HTTP/1\\.1\" (\\d{3})");
 
+    private static final long BLOCK = MIB;
+
     /** One server for the class (a start costs CI time); each test has its own browser and files. */
-    @TempDir
-    static Path serverDir;
     static ServerProcess server;
     static UploadClient client;
 
     @TempDir
     Path work;
     Browser browser;
-    /** Uploads an earlier test left staged, so that this test finds its own. */
-    Set<String> stagedBefore;
+    UploadPage page;
 
     @BeforeAll
-    static void startServer() {
-        server = ServerProcess.start(serverDir.resolve("server"), Map.of("CHUNK_SIZE", Long.toString(4 * MIB)));
-        client = new UploadClient(server.base());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
+    static void server(ServerProcess started, UploadClient direct) {
+        server = started;
+        client = direct;
     }
 
     @BeforeEach
     void openPage() {
-        stagedBefore = stagedUploads();
         browser = Browser.start(work);
+        page = new UploadPage(browser);
         browser.driver().get(server.base() + "/");
     }
 
@@ -108,14 +96,14 @@ class UploadPageIT {
         Path file = TestFiles.random(work, "page-64.bin", 64 * MIB, 61);
         browser.throttleUploads(24 * (int) MIB);
 
-        select(file);
-        String id = awaitUploadId();
-        await(() -> receivedChunks(id) >= 4, Duration.ofSeconds(60), "four chunks received");
+        page.select(file);
+        String id = page.awaitUploadId(file);
+        page.await(() -> receivedChunks(id) >= 4, Duration.ofSeconds(60), "four chunks received");
         browser.screenshot(Path.of("target", "screenshots", "upload-page-mid-upload.png"));
-        awaitState(file, "completed", Duration.ofMinutes(2));
+        page.awaitState(file, "completed", Duration.ofMinutes(2));
 
         assertDownloadedExactly(file, id);
-        String href = item(file).findElement(By.cssSelector("a.download")).getAttribute("href");
+        String href = page.item(file).findElement(By.cssSelector("a.download")).getAttribute("href");
         assertTrue(href.endsWith("/api/files/" + id), href);
     }
 
@@ -124,13 +112,13 @@ class UploadPageIT {
         Path file = TestFiles.random(work, "page-restart.bin", 64 * MIB, 62);
         browser.throttleUploads(8 * (int) MIB);
 
-        select(file);
-        String id = awaitUploadId();
-        await(() -> receivedChunks(id) >= 3, Duration.ofSeconds(60), "three chunks received");
+        page.select(file);
+        String id = page.awaitUploadId(file);
+        page.await(() -> receivedChunks(id) >= 3, Duration.ofSeconds(60), "three chunks received");
         server.stop();
         server.startAgain();
 
-        awaitState(file, "completed", Duration.ofMinutes(3));
+        page.awaitState(file, "completed", Duration.ofMinutes(3));
         assertDownloadedExactly(file, id);
     }
 
@@ -138,22 +126,22 @@ class UploadPageIT {
     void reloadedMidUpload_reselectingTheFileSendsOnlyTheMissingChunks() {
         Path file = TestFiles.random(work, "page-reload.bin", 64 * MIB, 63);
         browser.throttleUploads(8 * (int) MIB);
-        select(file);
-        String id = awaitUploadId();
-        await(() -> receivedChunks(id) >= 4, Duration.ofSeconds(60), "four chunks received");
+        page.select(file);
+        String id = page.awaitUploadId(file);
+        page.await(() -> receivedChunks(id) >= 4, Duration.ofSeconds(60), "four chunks received");
 
         browser.driver().navigate().refresh();
         String remembered = "li.remembered-item[data-name='" + file.getFileName() + "'] .detail";
-        await(() -> browser.driver().findElements(By.cssSelector(remembered)).stream()
+        page.await(() -> browser.driver().findElements(By.cssSelector(remembered)).stream()
                 .anyMatch(detail -> detail.getText().matches(".*\\d+\\.\\d % uploaded.*")), Duration.ofSeconds(30),
                 "the unfinished upload listed with how much of it the server has");
-        select(file);
-        await(() -> browser.driver().findElements(By.cssSelector(remembered)).isEmpty(), Duration.ofSeconds(10),
+        page.select(file);
+        page.await(() -> browser.driver().findElements(By.cssSelector(remembered)).isEmpty(), Duration.ofSeconds(10),
                 "the file leaving the list of unfinished uploads once selected again");
-        awaitState(file, "completed", Duration.ofMinutes(3));
+        page.awaitState(file, "completed", Duration.ofMinutes(3));
 
         assertDownloadedExactly(file, id);
-        await(() -> acceptedPutsPerChunk(id).size() == 16, Duration.ofSeconds(30), "the access log showing all 16 chunks");
+        page.await(() -> acceptedPutsPerChunk(id).size() == 16, Duration.ofSeconds(30), "the access log showing all 16 chunks");
         Map<Integer, Integer> accepted = acceptedPutsPerChunk(id);
         accepted.forEach((index, times) -> assertEquals(1, times, "chunk " + index + " was accepted " + times + " times"));
     }
@@ -162,16 +150,16 @@ class UploadPageIT {
     void pauseThenResume_completesByteExact() {
         Path file = TestFiles.random(work, "page-pause.bin", 32 * MIB, 64);
         browser.throttleUploads(8 * (int) MIB);
-        select(file);
-        String id = awaitUploadId();
-        await(() -> receivedChunks(id) >= 2, Duration.ofSeconds(60), "two chunks received");
+        page.select(file);
+        String id = page.awaitUploadId(file);
+        page.await(() -> receivedChunks(id) >= 2, Duration.ofSeconds(60), "two chunks received");
 
-        item(file).findElement(By.cssSelector("button.pause")).click();
-        awaitState(file, "paused", Duration.ofSeconds(30));
+        page.item(file).findElement(By.cssSelector("button.pause")).click();
+        page.awaitState(file, "paused", Duration.ofSeconds(30));
         assertTrue(receivedChunks(id) < 8, "the upload finished before it could be paused");
-        item(file).findElement(By.cssSelector("button.resume")).click();
+        page.item(file).findElement(By.cssSelector("button.resume")).click();
 
-        awaitState(file, "completed", Duration.ofMinutes(2));
+        page.awaitState(file, "completed", Duration.ofMinutes(2));
         assertDownloadedExactly(file, id);
     }
 
@@ -180,44 +168,49 @@ class UploadPageIT {
         Path first = TestFiles.random(work, "page-one.bin", 16 * MIB + 3, 65);
         Path second = TestFiles.random(work, "page-two.bin", 9 * MIB, 66);
 
-        select(first, second);
-        awaitState(first, "completed", Duration.ofMinutes(2));
-        awaitState(second, "completed", Duration.ofMinutes(2));
+        page.select(first, second);
+        page.awaitState(first, "completed", Duration.ofMinutes(2));
+        page.awaitState(second, "completed", Duration.ofMinutes(2));
 
         for (Path file : List.of(first, second)) {
-            String href = item(file).findElement(By.cssSelector("a.download")).getAttribute("href");
+            String href = page.item(file).findElement(By.cssSelector("a.download")).getAttribute("href");
             String id = href.substring(href.lastIndexOf('/') + 1);
             assertDownloadedExactly(file, id);
         }
     }
 
     @Test
-    void everyChunkCarriesItsContentDigest_andCompleteCarriesTheCompositeDigest() throws Exception {
-        Path file = TestFiles.random(work, "page-digests.bin", 10 * MIB + 333, 67);
-        ((JavascriptExecutor) browser.driver()).executeScript(RECORD_REQUESTS);
+    void aChunkOfOneBlockCarriesItsContentDigest_oneOfSeveralNone_andCompleteCarriesTheCompositeOverTheBlocks() throws Exception {
+        long size = 8 * MIB + 333; // two chunks of four blocks, and one chunk of one short block
+        Path file = TestFiles.random(work, "page-digests.bin", size, 67);
+        page.recordRequests();
 
-        select(file);
-        awaitState(file, "completed", Duration.ofMinutes(2));
+        page.select(file);
+        page.awaitState(file, "completed", Duration.ofMinutes(2));
 
-        JsonArray sent = Json.createReader(new StringReader((String) ((JavascriptExecutor) browser.driver())
-                .executeScript("return JSON.stringify(window.__sent);"))).readArray();
-        MessageDigest composite = MessageDigest.getInstance("SHA-256");
-        Map<Integer, String> digestPerChunk = new HashMap<>();
+        JsonArray sent = page.recordedRequests();
+        Map<Integer, JsonObject> headersPerChunk = new HashMap<>();
         String completeBody = null;
         for (JsonObject request : sent.getValuesAs(JsonObject.class)) {
             Matcher chunk = Pattern.compile("/chunks/(\\d+)$").matcher(request.getString("url"));
             if (request.getString("method").equals("PUT") && chunk.find()) {
-                digestPerChunk.put(Integer.parseInt(chunk.group(1)), request.getJsonObject("headers").getString("content-digest", null));
+                headersPerChunk.put(Integer.parseInt(chunk.group(1)), request.getJsonObject("headers"));
             } else if (request.getString("url").endsWith("/api/upload/complete")) {
                 completeBody = request.getString("body");
             }
         }
-        assertEquals(3, digestPerChunk.size(), sent.toString());
-        for (int i = 0; i < 3; i++) {
-            long offset = i * 4 * MIB;
-            byte[] sha = HexFormat.of().parseHex(TestFiles.sha256(file, offset, Math.min(4 * MIB, Files.size(file) - offset)));
-            assertEquals("sha-256=:" + Base64.getEncoder().encodeToString(sha) + ":", digestPerChunk.get(i), "chunk " + i);
-            composite.update(sha);
+        assertEquals(Set.of(0, 1, 2), headersPerChunk.keySet(), sent.toString());
+        for (int i = 0; i < 2; i++) {
+            assertNull(headersPerChunk.get(i).get("content-digest"), "chunk " + i + " of four blocks: " + headersPerChunk.get(i));
+            assertNull(headersPerChunk.get(i).get("content-range"), "chunk " + i + " sent whole: " + headersPerChunk.get(i));
+        }
+        byte[] lastBlock = HexFormat.of().parseHex(TestFiles.sha256(file, 8 * MIB, 333));
+        assertEquals("sha-256=:" + Base64.getEncoder().encodeToString(lastBlock) + ":",
+                headersPerChunk.get(2).getString("content-digest", null), "the chunk of one block");
+
+        MessageDigest composite = MessageDigest.getInstance("SHA-256");
+        for (long offset = 0; offset < size; offset += BLOCK) {
+            composite.update(HexFormat.of().parseHex(TestFiles.sha256(file, offset, Math.min(BLOCK, size - offset))));
         }
         JsonObject complete = Json.createReader(new StringReader(completeBody)).readObject();
         assertEquals(HexFormat.of().formatHex(composite.digest()), complete.getString("composite_sha256"));
@@ -239,13 +232,13 @@ class UploadPageIT {
                 """, size);
         assertEquals(Boolean.TRUE, js.executeScript("return window.highlighted;"), "the zone shows that it takes the file");
         Path dropped = work.resolve("page-dropped.bin");
-        awaitState(dropped, "completed", Duration.ofMinutes(1));
+        page.awaitState(dropped, "completed", Duration.ofMinutes(1));
 
         byte[] expected = new byte[size];
         for (int i = 0; i < size; i++) {
             expected[i] = (byte) ((i * 31L) % 251);
         }
-        String href = item(dropped).findElement(By.cssSelector("a.download")).getAttribute("href");
+        String href = page.item(dropped).findElement(By.cssSelector("a.download")).getAttribute("href");
         Download download = client.download(href.substring(href.lastIndexOf('/') + 1), null);
         assertEquals(200, download.status());
         assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(expected)), download.sha256());
@@ -256,14 +249,14 @@ class UploadPageIT {
     void onAPhoneWidthPage_nothingOverflowsSideways_andAnUploadIsReadable() {
         browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(360, 740));
         Path file = TestFiles.random(work, "a-rather-long-file-name-for-a-narrow-phone-screen.bin", 3 * MIB, 71);
-        select(file);
-        awaitState(file, "completed", Duration.ofMinutes(1));
+        page.select(file);
+        page.awaitState(file, "completed", Duration.ofMinutes(1));
 
         JavascriptExecutor js = (JavascriptExecutor) browser.driver();
         long scrollWidth = ((Number) js.executeScript("return document.documentElement.scrollWidth;")).longValue();
         long viewport = ((Number) js.executeScript("return document.documentElement.clientWidth;")).longValue();
         assertTrue(scrollWidth <= viewport, "the page is " + scrollWidth + " px wide in a " + viewport + " px viewport");
-        WebElement upload = item(file);
+        WebElement upload = page.item(file);
         assertTrue(upload.getRect().getX() >= 0 && upload.getRect().getX() + upload.getRect().getWidth() <= viewport,
                 "the upload's row fits the screen: " + upload.getRect());
         assertTrue(upload.findElement(By.cssSelector("a.download")).isDisplayed());
@@ -286,10 +279,10 @@ class UploadPageIT {
     @Test
     void underItsContentSecurityPolicy_thePageUploadsWithoutAConsoleErrorOrViolation() {
         Path file = TestFiles.random(work, "page-csp.bin", 5 * MIB + 7, 72);
-        select(file);
-        awaitState(file, "completed", Duration.ofMinutes(1));
+        page.select(file);
+        page.awaitState(file, "completed", Duration.ofMinutes(1));
 
-        String href = item(file).findElement(By.cssSelector("a.download")).getAttribute("href");
+        String href = page.item(file).findElement(By.cssSelector("a.download")).getAttribute("href");
         assertDownloadedExactly(file, href.substring(href.lastIndexOf('/') + 1));
         assertEquals(List.of(), browser.consoleErrorsSinceLastCall(), "the browser's console");
     }
@@ -314,7 +307,7 @@ class UploadPageIT {
                 """), "the page was shown inside a frame");
 
         List<String> errors = new ArrayList<>();
-        await(() -> {
+        page.await(() -> {
             errors.addAll(browser.consoleErrorsSinceLastCall());
             return errors.stream().anyMatch(e -> e.contains("inline script") && e.contains("Content Security Policy"))
                     && errors.stream().anyMatch(e -> e.contains("frame-ancestors"));
@@ -334,27 +327,6 @@ class UploadPageIT {
         assertTrue(header(svg, "Content-Type").startsWith("image/svg+xml"), header(svg, "Content-Type"));
     }
 
-    /** Records the method, URL, headers and string body of every XMLHttpRequest the page makes, in window.__sent. */
-    private static final String RECORD_REQUESTS = """
-            window.__sent = [];
-            const open = XMLHttpRequest.prototype.open;
-            const setHeader = XMLHttpRequest.prototype.setRequestHeader;
-            const send = XMLHttpRequest.prototype.send;
-            XMLHttpRequest.prototype.open = function (method, url) {
-              this.__request = { method, url: String(url), headers: {} };
-              window.__sent.push(this.__request);
-              return open.apply(this, arguments);
-            };
-            XMLHttpRequest.prototype.setRequestHeader = function (name, value) {
-              if (this.__request) this.__request.headers[name.toLowerCase()] = value;
-              return setHeader.apply(this, arguments);
-            };
-            XMLHttpRequest.prototype.send = function (body) {
-              if (this.__request && typeof body === 'string') this.__request.body = body;
-              return send.apply(this, arguments);
-            };
-            """;
-
     private static HttpResponse<byte[]> get(String path) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + path)).timeout(Duration.ofSeconds(30)).build(),
@@ -369,47 +341,6 @@ class UploadPageIT {
 
     private static String header(HttpResponse<?> answer, String name) {
         return answer.headers().firstValue(name).orElse(null);
-    }
-
-    private void select(Path... files) {
-        StringBuilder paths = new StringBuilder();
-        for (Path file : files) {
-            paths.append(paths.length() == 0 ? "" : "\n").append(file.toAbsolutePath());
-        }
-        browser.driver().findElement(By.id("file-input")).sendKeys(paths.toString());
-    }
-
-    private WebElement item(Path file) {
-        return browser.driver().findElement(By.cssSelector("li.upload[data-name='" + file.getFileName() + "']"));
-    }
-
-    private void awaitState(Path file, String state, Duration timeout) {
-        await(() -> {
-            List<WebElement> items = browser.driver().findElements(By.cssSelector("li.upload[data-name='" + file.getFileName() + "'] .state"));
-            return !items.isEmpty() && items.get(0).getText().strip().equals(state);
-        }, timeout, file.getFileName() + " " + state);
-    }
-
-    /** The id of this test's (single) upload staged on the server, as the filesystem store names its directory. */
-    private String awaitUploadId() {
-        await(() -> stagedUpload().isPresent(), Duration.ofSeconds(60), "an upload staged on the server");
-        return stagedUpload().orElseThrow();
-    }
-
-    private Optional<String> stagedUpload() {
-        return stagedUploads().stream().filter(id -> !stagedBefore.contains(id)).findFirst();
-    }
-
-    private static Set<String> stagedUploads() {
-        Path staging = server.dataDir().resolve("blobs").resolve("staging");
-        if (!Files.isDirectory(staging)) {
-            return Set.of();
-        }
-        try (var dirs = Files.list(staging)) {
-            return dirs.map(p -> p.getFileName().toString()).filter(n -> n.length() == 36).collect(Collectors.toSet());
-        } catch (IOException e) {
-            return Set.of();
-        }
     }
 
     private int receivedChunks(String id) {
@@ -434,9 +365,4 @@ class UploadPageIT {
         assertEquals(TestFiles.sha256(file), download.sha256());
     }
 
-    private void await(Supplier<Boolean> condition, Duration timeout, String what) {
-        new WebDriverWait(browser.driver(), timeout, Duration.ofMillis(100))
-                .withMessage(() -> "waited for: " + what)
-                .until(driver -> condition.get());
-    }
 }
