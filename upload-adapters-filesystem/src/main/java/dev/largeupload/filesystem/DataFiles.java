@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The open data files of uploads being staged, one channel per file for the whole JVM. POSIX record
@@ -130,6 +131,12 @@ final class DataFiles {
         private volatile FileChannel channel;
         /** Guarded by {@link #OPEN}. */
         private int users;
+        /** How many writes to the file have completed. */
+        private final AtomicLong writes = new AtomicLong();
+        /** Serialises the forces of this file. */
+        private final Object forcing = new Object();
+        /** Every write up to this number is durable; guarded by {@link #forcing}. */
+        private long durableWrites;
 
         private Shared(Path file) {
             this.file = file;
@@ -137,6 +144,28 @@ final class DataFiles {
 
         FileChannel channel() {
             return channel;
+        }
+
+        /** Counts a write to the file that has completed (its bytes are in the page cache), and answers its number. */
+        long wrote() {
+            return writes.incrementAndGet();
+        }
+
+        /**
+         * Returns once write number {@code write} and every one before it are durable. One {@code fdatasync} covers
+         * every write that completed before it began, so the stagings of one file share their forces: a staging
+         * whose write an earlier force already covered returns at once, and while a slow force runs, the writes
+         * that complete meanwhile wait for one force after it instead of one each.
+         */
+        void forceThrough(long write) throws IOException {
+            synchronized (forcing) {
+                if (durableWrites >= write) {
+                    return;
+                }
+                long covered = writes.get();
+                channel.force(false);
+                durableWrites = covered;
+            }
         }
 
         /**

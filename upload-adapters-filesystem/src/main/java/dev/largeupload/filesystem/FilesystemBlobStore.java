@@ -438,6 +438,8 @@ public final class FilesystemBlobStore implements BlobStore {
         private final FileLock region;
         private boolean written;
         private boolean closed;
+        /** This staging's write among the data file's writes, once it completed (see {@link DataFiles.Shared#wrote}). */
+        private long writeNumber = Long.MAX_VALUE;
 
         InPlaceStaging(BlobName blob, int chunk, int block, long offset, long length, BlockLocks.Held held,
                        DataFiles.Shared file, FileLock region) {
@@ -468,6 +470,7 @@ public final class FilesystemBlobStore implements BlobStore {
                     copy(data.data(), chunk, block, offset, length, file.channel());
                     return null;
                 });
+                writeNumber = file.wrote();
             } catch (IOException e) {
                 file.retireIfClosed();
                 throw unavailable("store block " + block + " of " + blob, e);
@@ -482,7 +485,7 @@ public final class FilesystemBlobStore implements BlobStore {
             try {
                 // The data and what reading it back needs (the file was sized when it was created).
                 withoutPendingInterrupt(() -> {
-                    file.channel().force(false);
+                    file.forceThrough(writeNumber);
                     return null;
                 });
             } catch (IOException e) {
