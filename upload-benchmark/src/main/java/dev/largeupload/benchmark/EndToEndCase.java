@@ -33,8 +33,11 @@ final class EndToEndCase {
     static final String PEER = "@tus/server";
     static final List<Integer> IN_FLIGHT = List.of(1, 4);
 
-    /** One upload of ours: init to complete answered, and complete alone, in seconds. */
-    private record Timing(double seconds, double completeSeconds) {
+    /**
+     * One upload: init to complete answered (the peer: POST to last PATCH answered) and complete alone
+     * (NaN for the peer), in seconds, and the cores the machine and each process kept busy meanwhile.
+     */
+    private record Timing(double seconds, double completeSeconds, Map<String, Double> cores) {
     }
 
     private EndToEndCase() {
@@ -48,30 +51,35 @@ final class EndToEndCase {
         UploadApi[] ours = Ingest.clients(server.base(), context.payload(), IN_FLIGHT.get(IN_FLIGHT.size() - 1));
         Map<Integer, List<Timing>> oursTimes = new LinkedHashMap<>();
         IN_FLIGHT.forEach(n -> oursTimes.put(n, new ArrayList<>()));
-        List<Double> peerTimes = new ArrayList<>();
+        List<Timing> peerTimes = new ArrayList<>();
         Bench.log("  writing a random file of " + Mode.size(bytes) + ", sent in requests of " + Mode.size(chunk));
         try (SourceFile source = SourceFile.create(context.workDir().resolve("endtoend-source.bin"), bytes);
              TusServer tus = TusServer.start(context.workDir().resolve("tus-server"))) {
             TusClient peer = new TusClient(tus.filesUrl());
+            Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+            processes.put("server", ProcessHandle.of(server.serverPid()).orElseThrow());
+            processes.put(PEER, tus.process());
+            processes.put("benchmark", ProcessHandle.current());
+            CpuMeter cpu = new CpuMeter(processes);
             for (int round = 0; round <= rounds; round++) {
                 boolean warmUp = round == 0;
                 boolean verify = round == 1;
                 for (int inFlight : IN_FLIGHT) {
-                    Timing t = ours(ours, source, chunk, inFlight, verify);
+                    Timing t = ours(ours, source, chunk, inFlight, verify, cpu);
                     if (!warmUp) {
                         oursTimes.get(inFlight).add(t);
                     }
                 }
-                double tusSeconds = peer(peer, tus, source, chunk, verify);
+                Timing tusTiming = peer(peer, tus, source, chunk, verify, cpu);
                 if (!warmUp) {
-                    peerTimes.add(tusSeconds);
+                    peerTimes.add(tusTiming);
                 }
                 Bench.log(String.format("  %s: ours %s, %s %.2f s", warmUp ? "warm-up round" : "round " + round,
                         String.join(", ", IN_FLIGHT.stream().map(n -> {
                             List<Timing> all = oursTimes.get(n);
                             return warmUp ? n + " in flight" : String.format("%d in flight %.2f s (complete %.2f s)", n,
                                     all.get(all.size() - 1).seconds(), all.get(all.size() - 1).completeSeconds());
-                        }).toList()), PEER, tusSeconds));
+                        }).toList()), PEER, tusTiming.seconds()));
             }
         }
         report(context, bytes, chunk, rounds, oursTimes, peerTimes);
@@ -79,7 +87,8 @@ final class EndToEndCase {
     }
 
     /** One upload of the whole file through our API; read back and compared when {@code verify}; then deleted (not timed). */
-    private static Timing ours(UploadApi[] clients, SourceFile source, long chunk, int inFlight, boolean verify) {
+    private static Timing ours(UploadApi[] clients, SourceFile source, long chunk, int inFlight, boolean verify, CpuMeter cpu) {
+        cpu.start();
         long start = System.nanoTime();
         UploadApi.Upload upload = clients[0].init("endtoend.bin", source.size(), chunk);
         try {
@@ -90,24 +99,27 @@ final class EndToEndCase {
             long completeStart = System.nanoTime();
             clients[0].complete(upload);
             long end = System.nanoTime();
+            Map<String, Double> cores = cpu.coresBusy();
             if (verify) {
                 source.requireSameAs(clients[0].downloadHashed(upload), "the file this service stored (" + inFlight + " in flight)");
                 Bench.log("  verified: GET /api/files/" + upload.id() + " is the file sent, byte for byte (SHA-256 " + source.sha256Hex() + ")");
             }
-            return new Timing((end - start) / 1e9, (end - completeStart) / 1e9);
+            return new Timing((end - start) / 1e9, (end - completeStart) / 1e9, cores);
         } finally {
             clients[0].delete(upload);
         }
     }
 
     /** One upload of the whole file to the peer; its stored file compared when {@code verify}; then deleted (not timed). */
-    private static double peer(TusClient client, TusServer server, SourceFile source, long chunk, boolean verify) {
+    private static Timing peer(TusClient client, TusServer server, SourceFile source, long chunk, boolean verify, CpuMeter cpu) {
+        cpu.start();
         long start = System.nanoTime();
         URI upload = client.create(source.size());
         for (long offset = 0; offset < source.size(); offset += chunk) {
             client.patch(upload, offset, source.publisher(offset, Math.min(chunk, source.size() - offset)));
         }
         long end = System.nanoTime();
+        Map<String, Double> cores = cpu.coresBusy();
         if (verify) {
             try {
                 source.requireSameAs(SourceFile.hash(Files.newInputStream(server.fileOf(TusClient.id(upload)))),
@@ -118,14 +130,14 @@ final class EndToEndCase {
             Bench.log("  verified: " + server.fileOf(TusClient.id(upload)) + " is the file sent, byte for byte");
         }
         client.delete(upload);
-        return (end - start) / 1e9;
+        return new Timing((end - start) / 1e9, Double.NaN, cores);
     }
 
     private static void report(Bench context, long bytes, long chunk, int rounds, Map<Integer, List<Timing>> oursTimes,
-                               List<Double> peerTimes) {
+                               List<Timing> peerTimes) {
         List<Figure> figures = new ArrayList<>();
         String what = Mode.size(bytes) + " in " + Mode.size(chunk) + " requests, " + rounds + " rounds";
-        double[] peer = peerTimes.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] peer = peerTimes.stream().mapToDouble(Timing::seconds).toArray();
         List<String> labels = new ArrayList<>();
         Map<String, List<Double>> series = new LinkedHashMap<>();
         series.put("slowest round", new ArrayList<>());
@@ -147,6 +159,8 @@ final class EndToEndCase {
                     label, oursRate, rate(bytes, max(total)), rate(bytes, min(total)), median(total), min(total), max(total),
                     median(complete), min(complete), max(complete), PEER, peerRate, rate(bytes, max(peer)), rate(bytes, min(peer)),
                     median(peer), min(peer), max(peer), PEER, median(ratios), min(ratios), max(ratios)));
+            Map<String, Double> cores = meanCores(entry.getValue());
+            Bench.log("    cores busy (mean of the rounds): " + CpuMeter.format(cores));
             figures.add(Figure.against(SECTION, label, "init → complete answered, median", oursRate, "MB/s",
                     PEER + " POST → last PATCH answered, median", peerRate));
             figures.addAll(range(label, "ours, init → complete answered", total));
@@ -154,6 +168,7 @@ final class EndToEndCase {
             figures.add(Figure.plain(SECTION, label, PEER + " time / our time, median of the paired rounds", median(ratios), "×"));
             figures.add(Figure.plain(SECTION, label, PEER + " time / our time, lowest", min(ratios), "×"));
             figures.add(Figure.plain(SECTION, label, PEER + " time / our time, highest", max(ratios), "×"));
+            figures.addAll(CpuMeter.figures(SECTION, label, "through this service (mean of the rounds)", cores));
             labels.add("this service, " + inFlight + " in flight");
             series.get("median").add(oursRate);
             series.get("slowest round").add(rate(bytes, max(total)));
@@ -162,6 +177,9 @@ final class EndToEndCase {
         String peerLabel = what + ", sequential PATCH";
         figures.add(Figure.plain(SECTION, peerLabel, PEER + " POST → last PATCH answered, median", rate(bytes, median(peer)), "MB/s"));
         figures.addAll(range(peerLabel, PEER + " POST → last PATCH answered", peer));
+        Map<String, Double> peerCores = meanCores(peerTimes);
+        Bench.log("  [end to end] " + peerLabel + ": cores busy through " + PEER + " (mean of the rounds): " + CpuMeter.format(peerCores));
+        figures.addAll(CpuMeter.figures(SECTION, peerLabel, "through " + PEER + " (mean of the rounds)", peerCores));
         labels.add(PEER + ", sequential PATCH");
         series.get("median").add(rate(bytes, median(peer)));
         series.get("slowest round").add(rate(bytes, max(peer)));
@@ -226,6 +244,15 @@ final class EndToEndCase {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Each entry's mean over the rounds. */
+    private static Map<String, Double> meanCores(List<Timing> rounds) {
+        Map<String, Double> mean = new LinkedHashMap<>();
+        for (Timing round : rounds) {
+            round.cores().forEach((name, cores) -> mean.merge(name, cores / rounds.size(), Double::sum));
+        }
+        return mean;
     }
 
     private static double rate(long bytes, double seconds) {
