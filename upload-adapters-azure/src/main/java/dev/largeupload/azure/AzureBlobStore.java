@@ -27,13 +27,13 @@ import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.BlobStore;
-import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.BlockData;
+import dev.largeupload.domain.port.BlockStaging;
 import dev.largeupload.domain.port.CommittedBlob;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,27 +43,31 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * A {@link BlobStore} on Azure block blobs: each staging attempt of chunk {@code i} of an upload is the
- * block {@link BlockId#of(int, StagingAttempt) BlockId.of(i, attempt)} of one block blob, and completing
- * the upload commits the block list of the given attempts of 0..n-1 (Azure discards the other uncommitted
- * blocks). The blob's name is the container's optional prefix (such as {@code uploads/})
- * followed by {@link BlobName#value()}, which is derived from the upload id and never from anything
- * a user typed.
+ * A {@link BlobStore} on Azure block blobs: each staging attempt of block {@code i} (of the upload's
+ * {@link ChunkPlan}) is the Azure block {@link BlockId#of(int, StagingAttempt) BlockId.of(i, attempt)} of one
+ * block blob, staged by one Put Block, and completing the upload is one Put Block List of the given attempts
+ * of blocks 0..n-1 in order (Azure discards the other uncommitted blocks). A chunk request of several blocks
+ * is several Put Blocks, so a body cut off keeps the blocks staged before the cut. The blob's name is the
+ * container's optional prefix (such as {@code uploads/}) followed by {@link BlobName#value()}, which is
+ * derived from the upload id and never from anything a user typed.
  *
  * <p>How it keeps the port's promises:
  * <ul>
- *   <li><b>Streaming</b>: a chunk goes to Put Block as a stream of known length and is never
+ *   <li><b>Streaming</b>: a block goes to Put Block as a stream of known length and is never
  *       buffered; the SDK does not retry it (it could only by buffering), the client sends it again.
  *       Reads are ranged and fetched a few MiB at a time.</li>
- *   <li><b>All or nothing per chunk</b>: Azure keeps a block only when its whole body arrived (and
- *       matched its Content-MD5, which Azure checks itself when the client sent one).</li>
- *   <li><b>Attempts apart</b>: every attempt has a block id of its own, all of one length (40 characters),
- *       so concurrent stagings of one index never replace each other's block. A blob whose blocks were staged
- *       by a version before attempts (16-character ids) cannot take a block of the new length: Azure refuses
- *       it, and the chunk is answered {@link NotActive} (the upload has to start again).</li>
- *   <li><b>Atomic, idempotent commit</b>: Put Block List makes the whole blob visible at once and
- *       discards every uncommitted block. A commit whose blob already has the planned size and no
- *       staged blocks returns it unchanged.</li>
+ *   <li><b>Whole blocks only</b>: Azure keeps a block only when its whole body arrived (and matched its
+ *       transactional Content-MD5, which Azure checks itself when the {@link BlockData} carries one).</li>
+ *   <li><b>One writer per block, without waiting</b>: every attempt has a block id of its own, all of one
+ *       length (40 characters), so concurrent stagings of one block never replace each other's bytes and
+ *       {@link #openBlock} returns at once. A blob whose blocks were staged by a version before attempts
+ *       (16-character ids) cannot take a block of the new length: Azure refuses it, and the block is
+ *       answered {@link NotActive} (the upload has to start again).</li>
+ *   <li><b>Atomic, idempotent commit</b>: one Get Block List tells which attempts are staged (a missing
+ *       one is {@link Incomplete}, naming its chunk), then one Put Block List makes the whole blob visible
+ *       at once and discards every uncommitted block; no byte is read. A commit whose blob already has the
+ *       planned size and no staged blocks returns it unchanged. The SHA-256 of the file is not computed
+ *       (Azure cannot), only kept as a label.</li>
  *   <li><b>Delete</b> removes the committed blob with its uncommitted blocks; blocks of a blob that
  *       was never committed, which Azure's Delete Blob does not reach, are discarded by committing an
  *       empty block list (only where no committed blob exists) and deleting that empty blob.</li>
@@ -97,12 +101,51 @@ public final class AzureBlobStore implements BlobStore {
         call("read the container's properties", () -> staging.getPropertiesWithResponse(null, null, Context.NONE));
     }
 
+    /**
+     * Opens the staging of {@code block} under {@code attempt}: its own block id, so it needs no wait; {@link
+     * BlockStaging#write} is one Put Block of the block's bytes.
+     */
     @Override
-    public void stage(BlobName blob, int index, StagingAttempt attempt, ChunkData chunk) {
-        InputStream body = new ExactLengthStream(chunk.data(), index, chunk.length());
-        BlockBlobStageBlockOptions options = new BlockBlobStageBlockOptions(BlockId.of(index, attempt).value(),
-                BinaryData.fromStream(body, chunk.length()));
-        chunk.md5().ifPresent(md5 -> options.setContentMd5(md5.clone()));
+    public BlockStaging openBlock(BlobName blob, ChunkPlan plan, int block, StagingAttempt attempt) {
+        long length = plan.blockLength(block);
+        int chunk = plan.chunkOf(block);
+        BlockId id = BlockId.of(block, attempt);
+        return new BlockStaging() {
+            private boolean written;
+
+            @Override
+            public void write(BlockData data) {
+                if (written) {
+                    throw new IllegalStateException("block " + block + " of " + blob + " was written already");
+                }
+                written = true;
+                if (data.length() != length) {
+                    throw new IllegalArgumentException("block " + block + " is " + length + " bytes, not " + data.length());
+                }
+                stageBlock(blob, chunk, block, id, attempt, data);
+            }
+
+            @Override
+            public void makeDurable() {
+                if (!written) {
+                    throw new IllegalStateException("block " + block + " of " + blob + " was not written");
+                }
+                // Azure holds a block once Put Block answered.
+            }
+
+            @Override
+            public void close() {
+                // Each attempt has a block of its own: there is nothing to release.
+            }
+        };
+    }
+
+    /** One Put Block of exactly {@code data.length()} bytes streamed from the client, never buffered. */
+    private void stageBlock(BlobName blob, int chunk, int block, BlockId id, StagingAttempt attempt, BlockData data) {
+        InputStream body = new ExactLengthStream(data.data(), chunk, data.length());
+        BlockBlobStageBlockOptions options = new BlockBlobStageBlockOptions(id.value(),
+                BinaryData.fromStream(body, data.length()));
+        data.md5().ifPresent(md5 -> options.setContentMd5(md5.clone()));
         try {
             blockBlob(staging, blob).stageBlockWithResponse(options, null, Context.NONE);
         } catch (RuntimeException e) {
@@ -110,19 +153,14 @@ public final class AzureBlobStore implements BlobStore {
                 throw new NotActive("Upload " + blob.value() + " was begun by an older version of this service, whose"
                         + " block ids Azure cannot mix with this version's in one blob; delete it and upload the file again.");
             }
-            throw AzureErrors.translate(e, "store chunk " + index + " of " + blob);
+            throw AzureErrors.translate(e, "store block " + block + " of " + blob);
         }
     }
 
     @Override
-    public BitSet stagedChunks(BlobName blob, ChunkPlan plan) {
-        return stagedIn(blockList(blob, BlockListType.UNCOMMITTED).map(BlockList::getUncommittedBlocks), plan);
-    }
-
-    @Override
     public CommittedBlob commit(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts, BlobAttributes attributes) {
-        if (attempts.size() != plan.chunkCount()) {
-            throw new IllegalArgumentException(attempts.size() + " staging attempts for " + plan.chunkCount() + " chunks");
+        if (attempts.size() != plan.blockCount()) {
+            throw new IllegalArgumentException(attempts.size() + " staging attempts for " + plan.blockCount() + " blocks");
         }
         Optional<BlockList> blocks = blockList(blob, BlockListType.ALL);
         List<Block> uncommitted = blocks.map(BlockList::getUncommittedBlocks).orElse(List.of());
@@ -135,16 +173,16 @@ public final class AzureBlobStore implements BlobStore {
         Map<String, Long> sizes = new HashMap<>();
         uncommitted.forEach(block -> sizes.put(block.getName(), block.getSizeLong()));
         List<Integer> missing = new ArrayList<>();
-        List<String> ids = new ArrayList<>(plan.chunkCount());
-        for (int index = 0; index < plan.chunkCount(); index++) {
+        List<String> ids = new ArrayList<>(plan.blockCount());
+        for (int index = 0; index < plan.blockCount(); index++) {
             String id = BlockId.of(index, attempts.get(index)).value();
-            if (!Long.valueOf(plan.lengthOf(index)).equals(sizes.get(id))) {
+            if (!Long.valueOf(plan.blockLength(index)).equals(sizes.get(id))) {
                 missing.add(index);
             }
             ids.add(id);
         }
         if (!missing.isEmpty()) {
-            throw new Incomplete(missing);
+            throw new Incomplete(chunksOf(plan, missing));
         }
         BlockBlobCommitBlockListOptions options = new BlockBlobCommitBlockListOptions(ids)
                 .setHeaders(new BlobHttpHeaders().setContentType(attributes.contentType()))
@@ -218,7 +256,7 @@ public final class AzureBlobStore implements BlobStore {
             if (AzureErrors.isNotFound(e)) {
                 return Optional.empty();
             }
-            throw AzureErrors.translate(e, "list the chunks of " + blob);
+            throw AzureErrors.translate(e, "list the blocks of " + blob);
         }
     }
 
@@ -233,18 +271,12 @@ public final class AzureBlobStore implements BlobStore {
         }
     }
 
-    /** The indexes of {@code blocks} whose ids are this store's and whose sizes are the plan's. */
-    private static BitSet stagedIn(Optional<List<Block>> blocks, ChunkPlan plan) {
-        BitSet staged = new BitSet(plan.chunkCount());
-        for (Block block : blocks.orElse(List.of())) {
-            indexOf(block.getName())
-                    .filter(index -> index < plan.chunkCount() && block.getSizeLong() == plan.lengthOf(index))
-                    .ifPresent(staged::set);
-        }
-        return staged;
+    /** The chunks (in order, each once) that blocks {@code blocks} (in order) belong to. */
+    private static List<Integer> chunksOf(ChunkPlan plan, List<Integer> blocks) {
+        return blocks.stream().map(plan::chunkOf).distinct().toList();
     }
 
-    /** The chunk index of a block id, when it is one that {@link BlockId#of(int, StagingAttempt)} made. */
+    /** The block index of a block id, when it is one that {@link BlockId#of(int, StagingAttempt)} made. */
     static Optional<Integer> indexOf(String blockId) {
         return BlockId.parse(blockId).map(BlockId.Parsed::index);
     }

@@ -29,7 +29,7 @@ import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.port.BlobAttributes;
-import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.BlockData;
 import dev.largeupload.domain.port.CommittedBlob;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -39,7 +39,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -54,6 +53,8 @@ import org.junit.jupiter.api.Test;
 class AzureBlobStoreSpecificTest {
 
     private static final int CHUNK = 4096;
+    /** A plan with room for the few blocks of {@value #CHUNK} bytes that most tests stage. */
+    private static final ChunkPlan PLAN = ChunkPlan.of(8L * CHUNK, CHUNK, CHUNK);
     private static final Retries FAST = new Retries(2, Duration.ofSeconds(5), Duration.ofMillis(100),
             Duration.ofMillis(200), Duration.ofSeconds(1));
 
@@ -84,11 +85,12 @@ class AzureBlobStoreSpecificTest {
     }
 
     @Test
-    void commit_makesOneCommittedBlockPerChunkInOrder_labelledWithContentTypeAndMetadata() {
+    void commit_makesOneCommittedBlockPerBlockInOrder_labelledWithContentTypeAndMetadata() {
         BlobName blob = blob();
-        ChunkPlan plan = ChunkPlan.of(3L * CHUNK - 7, CHUNK);
-        for (int index = plan.chunkCount() - 1; index >= 0; index--) {
-            stage(blob, index, bytes((int) plan.lengthOf(index), index));
+        ChunkPlan plan = ChunkPlan.of(3L * CHUNK - 7, CHUNK, CHUNK / 4);
+        assertEquals(12, plan.blockCount());
+        for (int index = plan.blockCount() - 1; index >= 0; index--) {
+            stage(blob, plan, index, bytes((int) plan.blockLength(index), index));
         }
         UploadId upload = UploadId.random();
         String name = "Quartalsbericht Ü 2024 – final.pdf";
@@ -97,8 +99,11 @@ class AzureBlobStoreSpecificTest {
 
         List<String> committed = raw(blob).listBlocks(BlockListType.COMMITTED).getCommittedBlocks().stream()
                 .map(Block::getName).toList();
-        assertEquals(List.of(BlockId.of(0, attemptOf(blob, 0)).value(), BlockId.of(1, attemptOf(blob, 1)).value(),
-                BlockId.of(2, attemptOf(blob, 2)).value()), committed);
+        List<String> expected = new java.util.ArrayList<>();
+        for (int index = 0; index < plan.blockCount(); index++) {
+            expected.add(BlockId.of(index, attemptOf(blob, index)).value());
+        }
+        assertEquals(expected, committed);
         BlobProperties properties = raw(blob).getProperties();
         assertEquals(plan.fileSize(), properties.getBlobSize());
         assertEquals("application/pdf", properties.getContentType());
@@ -110,8 +115,8 @@ class AzureBlobStoreSpecificTest {
     @Test
     void delete_ofABlobWithOnlyStagedBlocks_leavesNoBlocksAndNoBlob() {
         BlobName blob = blob();
-        stage(blob, 0, bytes(CHUNK, 1));
-        stage(blob, 2, bytes(CHUNK, 2));
+        stage(blob, PLAN, 0, bytes(CHUNK, 1));
+        stage(blob, PLAN, 2, bytes(CHUNK, 2));
 
         store.delete(blob);
 
@@ -122,8 +127,8 @@ class AzureBlobStoreSpecificTest {
     void discardUncommitted_ofABlobWithOnlyStagedBlocks_leavesNoBlocksAndNoBlob() {
         // The path for Azure, whose Delete Blob answers 404 for a blob never committed (Azurite deletes it).
         BlobName blob = blob();
-        stage(blob, 0, bytes(CHUNK, 12));
-        stage(blob, 1, bytes(CHUNK, 13));
+        stage(blob, PLAN, 0, bytes(CHUNK, 12));
+        stage(blob, PLAN, 1, bytes(CHUNK, 13));
 
         store.discardUncommitted(blob);
 
@@ -134,10 +139,10 @@ class AzureBlobStoreSpecificTest {
     void delete_ofACommittedBlobWithBlocksStagedAfterwards_leavesNothing() {
         BlobName blob = blob();
         ChunkPlan plan = ChunkPlan.of(2L * CHUNK, CHUNK);
-        stage(blob, 0, bytes(CHUNK, 3));
-        stage(blob, 1, bytes(CHUNK, 4));
+        stage(blob, plan, 0, bytes(CHUNK, 3));
+        stage(blob, plan, 1, bytes(CHUNK, 4));
         commit(store, blob, plan, attributes());
-        stage(blob, 1, bytes(CHUNK, 5));
+        stage(blob, plan, 1, bytes(CHUNK, 5));
 
         store.delete(blob);
 
@@ -149,10 +154,10 @@ class AzureBlobStoreSpecificTest {
         BlobName blob = blob();
         byte[] data = bytes(CHUNK, 6);
 
-        assertThrows(ChecksumMismatch.class, () -> store.stage(blob, 0, StagingAttempt.random(),
-                new ChunkData(new ByteArrayInputStream(data), data.length, Optional.of(md5(bytes(CHUNK, 7))))));
+        assertThrows(ChecksumMismatch.class, () -> store.stage(blob, PLAN, 0, StagingAttempt.random(),
+                new BlockData(new ByteArrayInputStream(data), data.length, Optional.of(md5(bytes(CHUNK, 7))))));
 
-        assertEquals(new BitSet(), store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
+        assertEquals(List.of(), uncommitted(blob));
     }
 
     @Test
@@ -160,9 +165,10 @@ class AzureBlobStoreSpecificTest {
         BlobName blob = blob();
         byte[] data = bytes(CHUNK, 8);
 
-        store.stage(blob, 0, attemptOf(blob, 0), new ChunkData(new ByteArrayInputStream(data), data.length, Optional.of(md5(data))));
+        store.stage(blob, PLAN, 0, attemptOf(blob, 0), new BlockData(new ByteArrayInputStream(data), data.length,
+                Optional.of(md5(data))));
 
-        assertEquals(bitSet(0), store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
+        assertEquals(List.of(BlockId.of(0, attemptOf(blob, 0)).value()), uncommitted(blob));
     }
 
     @Test
@@ -174,7 +180,31 @@ class AzureBlobStoreSpecificTest {
             }
         };
 
-        assertThrows(TransferInterrupted.class, () -> store.stage(blob(), 0, StagingAttempt.random(), new ChunkData(broken, CHUNK, Optional.empty())));
+        assertThrows(TransferInterrupted.class, () -> store.stage(blob(), PLAN, 0, StagingAttempt.random(),
+                new BlockData(broken, CHUNK, Optional.empty())));
+    }
+
+    @Test
+    void aBodyCutOffInItsThirdBlock_keepsTheTwoBlocksStagedBeforeTheCut() {
+        BlobName blob = blob();
+        ChunkPlan plan = ChunkPlan.of(4L * CHUNK, 4L * CHUNK, CHUNK);
+        assertEquals(4, plan.blocksPerChunk());
+        InputStream body = new java.io.SequenceInputStream(new ByteArrayInputStream(bytes(2 * CHUNK + 100, 15)),
+                new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("connection reset by peer");
+                    }
+                });
+        StagingAttempt attempt = StagingAttempt.random();
+
+        assertThrows(TransferInterrupted.class, () -> {
+            for (int block = 0; block < plan.blockCount(); block++) {
+                store.stage(blob, plan, block, attempt, new BlockData(body, CHUNK, Optional.empty()));
+            }
+        });
+
+        assertEquals(List.of(BlockId.of(0, attempt).value(), BlockId.of(1, attempt).value()), uncommitted(blob));
     }
 
     @Test
@@ -182,26 +212,27 @@ class AzureBlobStoreSpecificTest {
         BlobName blob = blob();
         azurite.stop();
         try {
-            UploadException down = assertThrows(UploadException.class, () -> stage(blob, 0, bytes(CHUNK, 9)));
+            UploadException down = assertThrows(UploadException.class, () -> stage(blob, PLAN, 0, bytes(CHUNK, 9)));
             assertInstanceOf(StoreUnavailable.class, down);
             assertFalse(down.getMessage().contains("AccountKey"), down.getMessage());
-            assertThrows(StoreUnavailable.class, () -> store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
+            assertThrows(StoreUnavailable.class, () -> commit(store, blob, ChunkPlan.of(CHUNK, CHUNK), attributes()));
         } finally {
             azurite.restart();
         }
 
-        stage(blob, 0, bytes(CHUNK, 9));
+        stage(blob, PLAN, 0, bytes(CHUNK, 9));
 
-        assertEquals(bitSet(0), store.stagedChunks(blob, ChunkPlan.of(CHUNK, CHUNK)));
+        assertEquals(List.of(BlockId.of(0, attemptOf(blob, 0)).value()), uncommitted(blob));
     }
 
     @Test
-    void stage_ofA256MiBChunk_streamsItInAHeapOf128MiB() throws IOException {
+    void stage_ofA256MiBBlock_streamsItInAHeapOf128MiB() throws IOException {
         BlobName blob = blob();
         long length = 256 * ChunkPlan.MIB;
-        ChunkPlan plan = ChunkPlan.of(length, length);
+        ChunkPlan plan = ChunkPlan.of(length, length, length);
+        assertEquals(1, plan.blockCount());
 
-        store.stage(blob, 0, attemptOf(blob, 0), new ChunkData(new GeneratedStream(length), length, Optional.empty()));
+        store.stage(blob, plan, 0, attemptOf(blob, 0), new BlockData(new GeneratedStream(length), length, Optional.empty()));
         commit(store, blob, plan, attributes());
 
         try (InputStream in = store.openCommitted(blob, 0, length)) {
@@ -212,7 +243,7 @@ class AzureBlobStoreSpecificTest {
     @Test
     void openCommitted_beyondTheEnd_isAnInvalidRange() {
         BlobName blob = blob();
-        stage(blob, 0, bytes(CHUNK, 10));
+        stage(blob, PLAN, 0, bytes(CHUNK, 10));
         commit(store, blob, ChunkPlan.of(CHUNK, CHUNK), attributes());
 
         assertThrows(InvalidArgument.class, () -> store.openCommitted(blob, CHUNK - 1, 2));
@@ -224,7 +255,7 @@ class AzureBlobStoreSpecificTest {
         AzureBlobStore prefixed = AzureBlobStoreFactory.create(settings().withBlobPrefix("uploads/").withRetries(FAST));
         BlobName blob = blob();
         byte[] data = bytes(CHUNK, 11);
-        prefixed.stage(blob, 0, attemptOf(blob, 0), new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty()));
+        prefixed.stage(blob, ChunkPlan.of(CHUNK, CHUNK), 0, attemptOf(blob, 0), new BlockData(new ByteArrayInputStream(data), data.length, Optional.empty()));
 
         commit(prefixed, blob, ChunkPlan.of(CHUNK, CHUNK), attributes());
 
@@ -250,10 +281,23 @@ class AzureBlobStoreSpecificTest {
         return container.getBlobClient(blob.value()).getBlockBlobClient();
     }
 
-    /** Stages {@code data} as chunk {@code index} under a new attempt, which {@link #commit} then takes. */
-    private void stage(BlobName blob, int index, byte[] data) {
+    /** The ids of the uncommitted blocks of {@code blob}, in Azure's order (none when there is no such blob). */
+    private List<String> uncommitted(BlobName blob) {
+        try {
+            return raw(blob).listBlocks(BlockListType.UNCOMMITTED).getUncommittedBlocks().stream()
+                    .map(Block::getName).sorted().toList();
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /** Stages {@code data} as block {@code index} of {@code plan} under a new attempt, which {@link #commit} then takes. */
+    private void stage(BlobName blob, ChunkPlan plan, int index, byte[] data) {
         StagingAttempt attempt = StagingAttempt.random();
-        store.stage(blob, index, attempt, new ChunkData(new ByteArrayInputStream(data), data.length, Optional.empty()));
+        store.stage(blob, plan, index, attempt, new BlockData(new ByteArrayInputStream(data), data.length, Optional.empty()));
         attempts.computeIfAbsent(blob, b -> new java.util.HashMap<>()).put(index, attempt);
     }
 
@@ -264,7 +308,7 @@ class AzureBlobStoreSpecificTest {
 
     private CommittedBlob commit(AzureBlobStore on, BlobName blob, ChunkPlan plan, BlobAttributes attributes) {
         List<StagingAttempt> list = new java.util.ArrayList<>();
-        for (int index = 0; index < plan.chunkCount(); index++) {
+        for (int index = 0; index < plan.blockCount(); index++) {
             list.add(attemptOf(blob, index));
         }
         return on.commit(blob, plan, list, attributes);
@@ -274,10 +318,10 @@ class AzureBlobStoreSpecificTest {
     void stage_underANewAttempt_ofABlobWhoseBlocksAnOlderVersionStaged_isNotActiveNotUnavailable() {
         BlobName blob = blob();
         byte[] data = bytes(CHUNK, 14);
-        store.stage(blob, 0, StagingAttempt.LEGACY, new ChunkData(new ByteArrayInputStream(data), CHUNK, Optional.empty()));
+        store.stage(blob, PLAN, 0, StagingAttempt.LEGACY, new BlockData(new ByteArrayInputStream(data), CHUNK, Optional.empty()));
 
-        assertThrows(NotActive.class, () -> store.stage(blob, 1, StagingAttempt.random(),
-                new ChunkData(new ByteArrayInputStream(data), CHUNK, Optional.empty())));
+        assertThrows(NotActive.class, () -> store.stage(blob, PLAN, 1, StagingAttempt.random(),
+                new BlockData(new ByteArrayInputStream(data), CHUNK, Optional.empty())));
     }
 
     private static BlobName blob() {
@@ -300,14 +344,6 @@ class AzureBlobStoreSpecificTest {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static BitSet bitSet(int... indexes) {
-        BitSet set = new BitSet();
-        for (int index : indexes) {
-            set.set(index);
-        }
-        return set;
     }
 
     private static long crc(InputStream in) throws IOException {

@@ -80,7 +80,7 @@ final class DurableFiles {
         }
     }
 
-    private void syncDirectory(Path directory) throws IOException {
+    void syncDirectory(Path directory) throws IOException {
         if (canSyncDirectories) {
             try (FileChannel channel = FileChannel.open(directory, READ)) {
                 channel.force(true);

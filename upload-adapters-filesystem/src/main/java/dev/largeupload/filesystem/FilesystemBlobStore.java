@@ -16,7 +16,8 @@ import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.BlobStore;
-import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.BlockData;
+import dev.largeupload.domain.port.BlockStaging;
 import dev.largeupload.domain.port.CommittedBlob;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -31,38 +33,52 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.IntStream;
 
 /**
  * A {@link BlobStore} on a local or shared POSIX filesystem: the embedded default, for one host or
- * for several hosts that mount the same filesystem with atomic rename (a local disk, NFSv4).
+ * for several hosts that mount the same filesystem with atomic rename and POSIX record locks (a local
+ * disk, NFSv4). It writes in place: each upload has one data file in its staging directory, of the
+ * file's size, and every block is written at its offset in it (the layout is {@link BlobLayout}'s).
  *
- * <p>It keeps the port's promises this way (the layout is {@link BlobLayout}'s):
+ * <p>It keeps the port's promises this way:
  * <ul>
- *   <li><b>Streaming</b>: a chunk is copied through one buffer of at most {@value #BUFFER_SIZE}
- *       bytes; commits and reads move bytes between files without holding them.</li>
- *   <li><b>All or nothing per chunk</b>: a chunk is written to a temporary file of its own, forced
- *       to disk, and renamed to the name of its index and attempt only when all of its bytes arrived.
- *       A request cut off, or a crash at any moment, leaves at most a temporary file that is never
- *       counted as staged.</li>
- *   <li><b>Attempts apart</b>: each attempt has a file of its own, so concurrent stagings of one index
- *       never replace each other's bytes; a commit joins the files of the attempts it is given.</li>
- *   <li><b>Atomic, idempotent commit</b>: the chunks are joined into a temporary file inside the
- *       upload's staging directory, forced, and renamed to the committed name, so a reader sees no blob
- *       or the whole blob; only then is the staging directory (every attempt, and what a commit cut off
- *       by a crash left there) set aside and removed. A commit repeated after a success (or after a
- *       crash before the clean-up) finds the blob of the planned size and returns it.</li>
- *   <li><b>Thread-safe without locks</b>: writers never share a file, and every change becomes
- *       visible through an atomic rename.</li>
- *   <li><b>Errors</b>: domain errors thrown by a chunk's stream pass through unchanged; a failure of
+ *   <li><b>Streaming</b>: a block is copied from its stream through one buffer of at most
+ *       {@value #BUFFER_SIZE} bytes with positional writes; a commit moves no bytes, and hashing or reading
+ *       a file goes through one buffer of the same size.</li>
+ *   <li><b>Durable when asked</b>: {@link BlockStaging#write} writes the block into the page cache;
+ *       {@link BlockStaging#makeDurable} forces the data file's data to disk ({@code fdatasync}). The file
+ *       is created (its directory synced) and given the upload's size at first use, so no later write
+ *       changes its size; the blocks not written yet are holes.</li>
+ *   <li><b>Whole blocks only, in place</b>: a block stream that throws midway leaves the bytes read so far
+ *       in the block's range and no other block touched. Those bytes count for nothing, because the
+ *       domain records a block only after its write returned, and never writes a block it recorded.</li>
+ *   <li><b>One writer per block, waiting</b>: {@link #openBlock} takes a lock of this JVM on the block
+ *       (one per data file and block, shared by every store instance, held only while in use) and then a
+ *       POSIX record lock on the block's byte range, so that stagings of one block on other servers
+ *       sharing the directory wait too; a second {@link #openBlock} of an open block returns only when
+ *       the first staging is closed. The JVM lock is a permit, so the staging may be made durable and
+ *       closed by a thread other than the one that opened it. All region locks of a data file are taken on
+ *       one channel per JVM,
+ *       since closing any channel of a file drops the process's locks on it. Attempts are not kept apart:
+ *       there is one copy of each block, and {@link #commit} ignores the attempts it is given.</li>
+ *   <li><b>Atomic, idempotent commit in O(1)</b>: the data file is forced and renamed to the committed
+ *       name in one step, so a reader sees no blob or the whole blob and no byte is copied; then the
+ *       staging directory is set aside in one rename and removed in the background. Only when the
+ *       attributes carry an expected SHA-256 is the file read, once and sequentially, before the rename: a
+ *       mismatch is {@link ChecksumMismatch} and nothing is committed. A commit repeated after a success
+ *       (or concurrent with one, or after a crash before the clean-up) finds the blob of the planned size
+ *       and returns it. A 0-byte file is an empty committed file. The one exception to "no byte copied": an
+ *       upload begun by an older version, which kept a file per chunk and attempt, has the chunk files of the
+ *       attempts it is given copied into place first (its plan has one block per chunk).</li>
+ *   <li><b>Delete</b> removes the committed file and sets the staging directory aside.</li>
+ *   <li><b>Errors</b>: domain errors thrown by a block's stream pass through unchanged; a failure of
  *       the stream itself is {@link TransferInterrupted}; this store's own I/O failures are
  *       {@link StoreUnavailable}.</li>
  * </ul>
@@ -80,9 +96,6 @@ public final class FilesystemBlobStore implements BlobStore {
         thread.setDaemon(true);
         return thread;
     });
-
-    /** Bytes moved per read while joining chunks; one direct buffer per commit. */
-    private static final int JOIN_BUFFER = 1 << 20;
 
     private final BlobLayout layout;
     private final DurableFiles files;
@@ -120,58 +133,50 @@ public final class FilesystemBlobStore implements BlobStore {
         }
     }
 
+    /**
+     * Opens block {@code block} of the data file of {@code blob}, creating and sizing the file at first use,
+     * and waits until no other staging of that block, in this JVM or another process, is open.
+     */
     @Override
-    public void stage(BlobName blob, int index, StagingAttempt attempt, ChunkData chunk) {
-        Path temp = layout.newChunkTemp(blob, index, attempt);
+    public BlockStaging openBlock(BlobName blob, ChunkPlan plan, int block, StagingAttempt attempt) {
+        long length = plan.blockLength(block);
+        long offset = plan.blockOffset(block);
+        Path data = layout.data(blob);
+        BlockLocks.Held held = BlockLocks.lock(data, block);
+        DataFiles.Shared file = null;
         try {
-            try (FileChannel out = files.createNew(temp)) {
-                copy(chunk.data(), index, chunk.length(), out);
-                out.force(true);
-            }
-            files.moveAtomically(temp, layout.chunk(blob, index, attempt));
+            file = DataFiles.acquire(data, plan.fileSize(), files);
+            FileLock region = file.channel().lock(offset, length, false);
+            return new InPlaceStaging(blob, plan.chunkOf(block), block, offset, length, held, file, region);
         } catch (IOException e) {
-            throw unavailable("store chunk " + index + " of " + blob, e);
-        } finally {
-            deleteLeftover(temp);
-        }
-    }
-
-    @Override
-    public BitSet stagedChunks(BlobName blob, ChunkPlan plan) {
-        BitSet staged = new BitSet(plan.chunkCount());
-        try (DirectoryStream<Path> chunks = Files.newDirectoryStream(layout.stagingDir(blob), BlobLayout.CHUNK_GLOB)) {
-            for (Path chunk : chunks) {
-                OptionalInt index = BlobLayout.indexOf(chunk);
-                if (index.isPresent() && index.getAsInt() < plan.chunkCount()
-                        && sizeOf(chunk) == plan.lengthOf(index.getAsInt())) {
-                    staged.set(index.getAsInt());
-                }
+            if (file != null) {
+                file.retireIfClosed();
+                file.release();
             }
-            return staged;
-        } catch (NoSuchFileException e) {
-            return staged;
-        } catch (IOException | DirectoryIteratorException e) {
-            throw unavailable("list the chunks of " + blob, e);
+            held.unlock();
+            throw unavailable("open block " + block + " of " + blob, e);
+        } catch (RuntimeException | Error e) {
+            if (file != null) {
+                file.release();
+            }
+            held.unlock();
+            throw e;
         }
     }
 
     @Override
     public CommittedBlob commit(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts, BlobAttributes attributes) {
-        if (attempts.size() != plan.chunkCount()) {
-            throw new IllegalArgumentException(attempts.size() + " staging attempts for " + plan.chunkCount() + " chunks");
+        if (attempts.size() != plan.blockCount()) {
+            throw new IllegalArgumentException(attempts.size() + " staging attempts for " + plan.blockCount() + " blocks");
         }
         try {
             Optional<CommittedBlob> done = committedWithSize(blob, plan.fileSize());
             if (done.isEmpty()) {
-                List<Integer> missing = missing(blob, plan, attempts);
-                if (!missing.isEmpty()) {
-                    throw new Incomplete(missing);
-                }
-                done = Optional.of(join(blob, plan, attempts, attributes.sha256()));
+                done = Optional.of(renameData(blob, plan, attempts, attributes.sha256()));
             }
-            // Also finishes the clean-up of a commit that crashed after its rename, and removes what a commit
-            // cut off by a crash left: in the staging directory, or (an older version's) beside the blob.
-            discardStaging(blob);
+            // Also finishes the clean-up of a commit that crashed after its rename, and removes what an older
+            // version left: chunk files in the staging directory, or a commit's temporary file beside the blob.
+            DataFiles.moveAway(layout.data(blob), () -> discardStaging(blob));
             DurableFiles.deleteMatching(layout.committedRoot(), layout.olderCommitTempGlob(blob));
             return done.get();
         } catch (IOException e) {
@@ -207,7 +212,7 @@ public final class FilesystemBlobStore implements BlobStore {
         try {
             Files.deleteIfExists(layout.committed(blob));
             DurableFiles.deleteMatching(layout.committedRoot(), layout.olderCommitTempGlob(blob));
-            discardStaging(blob);
+            DataFiles.moveAway(layout.data(blob), () -> discardStaging(blob));
         } catch (IOException e) {
             throw unavailable("delete " + blob, e);
         }
@@ -240,68 +245,128 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     /**
-     * Joins chunks 0..n-1, each as its attempt staged it, into a forced temporary file in the staging
-     * directory, hashing the bytes on their way, and renames it to the committed name, unless the file's
-     * SHA-256 differs from {@code expectedSha256}.
+     * Forces the data file of {@code blob} and renames it to the committed name, after checking its SHA-256 by
+     * one sequential read when {@code expectedSha256} is given.
      */
-    private CommittedBlob join(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts, Optional<String> expectedSha256)
-            throws IOException {
-        Files.createDirectories(layout.committedRoot());
-        Path temp = layout.newCommitTemp(blob);
+    private CommittedBlob renameData(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts,
+                                     Optional<String> expectedSha256) throws IOException {
+        Path data = layout.data(blob);
+        boolean older = hasOlderChunks(blob);
+        if (plan.fileSize() == 0 || older) {
+            // No block was staged in place (or, for an upload an older version began, maybe none): make the file.
+            DataFiles.acquire(data, plan.fileSize(), files).release();
+        }
+        DataFiles.Shared file;
         try {
-            MessageDigest sha256 = Sha256.newDigest();
-            ByteBuffer buffer = ByteBuffer.allocateDirect(JOIN_BUFFER);
-            try (FileChannel out = files.createNew(temp)) {
-                for (int index = 0; index < plan.chunkCount(); index++) {
-                    appendChunk(layout.chunk(blob, index, attempts.get(index)), plan, index, out, sha256, buffer);
+            file = DataFiles.acquireExisting(data);
+        } catch (NoSuchFileException e) {
+            // Nothing staged, or a concurrent commit of the same blob renamed it first.
+            return committedOrIncomplete(blob, plan);
+        }
+        try {
+            FileChannel channel = file.channel();
+            if (channel.size() != plan.fileSize()) {
+                return committedOrIncomplete(blob, plan);
+            }
+            if (older) {
+                copyOlderChunks(blob, plan, attempts, channel);
+            }
+            channel.force(true);
+            Optional<String> actual = Optional.empty();
+            if (expectedSha256.isPresent()) {
+                actual = Optional.of(sha256Of(channel, plan.fileSize()));
+                if (!expectedSha256.get().equals(actual.get())) {
+                    throw new ChecksumMismatch("The file's SHA-256 is " + actual.get() + ", not the expected "
+                            + expectedSha256.get() + "; it was not committed.");
                 }
-                out.force(true);
             }
-            String actual = Sha256.of(sha256.digest()).hex();
-            if (expectedSha256.isPresent() && !expectedSha256.get().equals(actual)) {
-                throw new ChecksumMismatch("The file's SHA-256 is " + actual + ", not the expected "
-                        + expectedSha256.get() + "; it was not committed.");
-            }
+            Files.createDirectories(layout.committedRoot());
             try {
-                files.moveAtomically(temp, layout.committed(blob));
+                DataFiles.moveAway(data, () -> files.moveAtomically(data, layout.committed(blob)));
             } catch (NoSuchFileException e) {
-                // A concurrent commit of the same blob finished first and set the staging directory aside.
+                // A concurrent commit of the same blob renamed it first.
                 return committedWithSize(blob, plan.fileSize()).orElseThrow(() -> e);
             }
-            return new CommittedBlob(plan.fileSize(), Optional.of(actual));
-        } catch (Incomplete e) {
-            // A concurrent commit of the same blob may have finished first and removed the chunks.
-            return committedWithSize(blob, plan.fileSize()).orElseThrow(() -> e);
+            return new CommittedBlob(plan.fileSize(), actual);
+        } catch (IOException e) {
+            file.retireIfClosed();
+            throw e;
         } finally {
-            deleteLeftover(temp);
+            file.release();
         }
     }
 
-    private static void appendChunk(Path chunkFile, ChunkPlan plan, int index, FileChannel out, MessageDigest sha256,
-                                    ByteBuffer buffer) throws IOException {
-        long length = plan.lengthOf(index);
-        // Re-checked on the open file: a chunk may have been removed since it was listed.
-        try (FileChannel chunk = FileChannel.open(chunkFile, READ)) {
-            if (chunk.size() != length) {
-                throw new Incomplete(List.of(index));
-            }
-            long done = 0;
-            while (done < length) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
-                int n = chunk.read(buffer, done);
-                if (n <= 0) {
-                    throw new Incomplete(List.of(index));
-                }
-                done += n;
-                buffer.flip();
-                sha256.update(buffer.duplicate());
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-            }
+    /** Whether the staging directory of {@code blob} holds chunk files of an older version (one listing). */
+    private boolean hasOlderChunks(BlobName blob) throws IOException {
+        try (DirectoryStream<Path> chunks = Files.newDirectoryStream(layout.stagingDir(blob), BlobLayout.OLDER_CHUNK_GLOB)) {
+            return chunks.iterator().hasNext();
         } catch (NoSuchFileException e) {
-            throw new Incomplete(List.of(index));
+            return false;
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
         }
+    }
+
+    /**
+     * Copies into place, through one buffer, each chunk an older version staged under the attempt given for its
+     * block: such an upload's plan has one block per chunk, and those blocks were never written in place (a
+     * recorded block is not written again). The only commit that moves bytes, and only for uploads begun before
+     * blocks were written in place.
+     *
+     * @throws Incomplete if a chunk file has not the block's length
+     */
+    private void copyOlderChunks(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts, FileChannel out)
+            throws IOException {
+        if (plan.blocksPerChunk() != 1) {
+            return;
+        }
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(BUFFER_SIZE, plan.blockSize()));
+        for (int block = 0; block < plan.blockCount(); block++) {
+            Path chunk = layout.olderChunk(blob, block, attempts.get(block));
+            try (FileChannel in = FileChannel.open(chunk, READ)) {
+                long length = plan.blockLength(block);
+                if (in.size() != length) {
+                    throw new Incomplete(List.of(block));
+                }
+                long offset = plan.blockOffset(block);
+                for (long done = 0; done < length; ) {
+                    buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
+                    int n = in.read(buffer, done);
+                    if (n < 0) {
+                        throw new Incomplete(List.of(block));
+                    }
+                    buffer.flip();
+                    while (buffer.hasRemaining()) {
+                        done += out.write(buffer, offset + done);
+                    }
+                }
+            } catch (NoSuchFileException e) {
+                // Staged in place by this version.
+            }
+        }
+    }
+
+    private CommittedBlob committedOrIncomplete(BlobName blob, ChunkPlan plan) {
+        return committedWithSize(blob, plan.fileSize())
+                .orElseThrow(() -> new Incomplete(IntStream.range(0, plan.chunkCount()).boxed().toList()));
+    }
+
+    /** The SHA-256 of the first {@code size} bytes of {@code channel}, read once in order through one buffer. */
+    private static String sha256Of(FileChannel channel, long size) throws IOException {
+        MessageDigest sha256 = Sha256.newDigest();
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(BUFFER_SIZE, Math.max(1, size)));
+        long done = 0;
+        while (done < size) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), size - done));
+            int n = channel.read(buffer, done);
+            if (n < 0) {
+                throw new IOException("the data file ended after " + done + " of " + size + " bytes");
+            }
+            done += n;
+            buffer.flip();
+            sha256.update(buffer);
+        }
+        return Sha256.of(sha256.digest()).hex();
     }
 
     private Optional<CommittedBlob> committedWithSize(BlobName blob, long size) {
@@ -309,43 +374,43 @@ public final class FilesystemBlobStore implements BlobStore {
         return actual == size ? Optional.of(new CommittedBlob(size, Optional.empty())) : Optional.empty();
     }
 
-    /** The indexes whose given attempt is not staged with its planned length. */
-    private List<Integer> missing(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts) {
-        List<Integer> missing = new ArrayList<>();
-        for (int index = 0; index < plan.chunkCount(); index++) {
-            if (sizeOf(layout.chunk(blob, index, attempts.get(index))) != plan.lengthOf(index)) {
-                missing.add(index);
-            }
-        }
-        return missing;
-    }
-
-    /** Copies exactly {@code length} bytes of the client's stream into {@code out}. */
-    private static void copy(InputStream in, int index, long length, FileChannel out) throws IOException {
+    /**
+     * Copies exactly {@code length} bytes of the client's stream to {@code out} from {@code offset}, filling the
+     * buffer before each positional write.
+     */
+    private static void copy(InputStream in, int chunk, int block, long offset, long length, FileChannel out)
+            throws IOException {
         byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(1, length))];
         ByteBuffer wrapped = ByteBuffer.wrap(buffer);
         long copied = 0;
         while (copied < length) {
-            int n = readClient(in, index, buffer, (int) Math.min(buffer.length, length - copied));
-            if (n < 0) {
-                throw new ChunkLengthMismatch(index, length, "the stream ended after " + copied + " bytes");
+            int want = (int) Math.min(buffer.length, length - copied);
+            int filled = 0;
+            while (filled < want) {
+                int n = readClient(in, chunk, buffer, filled, want - filled);
+                if (n < 0) {
+                    throw new ChunkLengthMismatch(chunk, length, "block " + block + " ended after " + (copied + filled)
+                            + " bytes");
+                }
+                filled += n;
             }
-            wrapped.clear().limit(n);
+            wrapped.clear().limit(filled);
+            long at = offset + copied;
             while (wrapped.hasRemaining()) {
-                out.write(wrapped);
+                at += out.write(wrapped, at);
             }
-            copied += n;
+            copied += filled;
         }
     }
 
     /** Reads from the client's stream, telling its failures apart from this store's own. */
-    private static int readClient(InputStream in, int index, byte[] buffer, int length) {
+    private static int readClient(InputStream in, int chunk, byte[] buffer, int offset, int length) {
         try {
-            return in.read(buffer, 0, length);
+            return in.read(buffer, offset, length);
         } catch (InterruptedIOException e) {
-            throw new TransferInterrupted(index, true, e);
+            throw new TransferInterrupted(chunk, true, e);
         } catch (IOException e) {
-            throw new TransferInterrupted(index, false, e);
+            throw new TransferInterrupted(chunk, false, e);
         }
     }
 
@@ -360,11 +425,78 @@ public final class FilesystemBlobStore implements BlobStore {
         }
     }
 
-    private static void deleteLeftover(Path temp) {
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            // A temporary file is never taken for data; delete() and the next commit remove it.
+    /** An open staging of one block: it holds the block's JVM lock, its region lock and a use of the data file. */
+    private static final class InPlaceStaging implements BlockStaging {
+        private final BlobName blob;
+        private final int chunk;
+        private final int block;
+        private final long offset;
+        private final long length;
+        private final BlockLocks.Held held;
+        private final DataFiles.Shared file;
+        private final FileLock region;
+        private boolean written;
+        private boolean closed;
+
+        InPlaceStaging(BlobName blob, int chunk, int block, long offset, long length, BlockLocks.Held held,
+                       DataFiles.Shared file, FileLock region) {
+            this.blob = blob;
+            this.chunk = chunk;
+            this.block = block;
+            this.offset = offset;
+            this.length = length;
+            this.held = held;
+            this.file = file;
+            this.region = region;
+        }
+
+        @Override
+        public void write(BlockData data) {
+            if (closed) {
+                throw new IllegalStateException("block " + block + " of " + blob + " is closed");
+            }
+            if (written) {
+                throw new IllegalStateException("block " + block + " of " + blob + " was written already");
+            }
+            written = true;
+            if (data.length() != length) {
+                throw new IllegalArgumentException("block " + block + " is " + length + " bytes, not " + data.length());
+            }
+            try {
+                copy(data.data(), chunk, block, offset, length, file.channel());
+            } catch (IOException e) {
+                file.retireIfClosed();
+                throw unavailable("store block " + block + " of " + blob, e);
+            }
+        }
+
+        @Override
+        public void makeDurable() {
+            if (!written || closed) {
+                throw new IllegalStateException("block " + block + " of " + blob + " is not written, or closed");
+            }
+            try {
+                // The data and what reading it back needs (the file was sized when it was created).
+                file.channel().force(false);
+            } catch (IOException e) {
+                file.retireIfClosed();
+                throw unavailable("make block " + block + " of " + blob + " durable", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                region.release();
+            } catch (IOException | RuntimeException e) {
+                // A closed channel released its locks already.
+            }
+            file.release();
+            held.unlock();
         }
     }
 

@@ -15,4 +15,16 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
     protected BlobStore newStore() {
         return new FilesystemBlobStore(root.resolve("blobs"));
     }
+
+    /** It writes each block in place in one data file. */
+    @Override
+    protected boolean keepsAttemptsApart() {
+        return false;
+    }
+
+    /** It reads the data file once when an expected SHA-256 is given. */
+    @Override
+    protected boolean verifiesSha256OnCommit() {
+        return true;
+    }
 }

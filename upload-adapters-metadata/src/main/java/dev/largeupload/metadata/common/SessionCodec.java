@@ -47,7 +47,23 @@ public final class SessionCodec {
     }
 
     /**
-     * The session {@code id} whose fields {@code fields} gives as text and whose received chunks are {@code received}.
+     * The plan that {@code fields} gives: its block size exactly as written, or, when {@link SessionField#BLOCK_SIZE}
+     * is absent (written before blocks existed), blocks as large as the chunks, the plan that version made.
+     *
+     * @throws E what {@code fields} throws
+     */
+    public static <E extends Exception> ChunkPlan plan(FieldSource<E> fields) throws E {
+        long fileSize = Long.parseLong(fields.text(SessionField.FILE_SIZE));
+        long chunkSize = Long.parseLong(fields.text(SessionField.CHUNK_SIZE));
+        int chunkCount = Integer.parseInt(fields.text(SessionField.CHUNK_COUNT));
+        String blockSize = fields.text(SessionField.BLOCK_SIZE);
+        return blockSize == null ? new ChunkPlan(fileSize, chunkSize, chunkCount)
+                : new ChunkPlan(fileSize, chunkSize, chunkCount, Long.parseLong(blockSize));
+    }
+
+    /**
+     * The session {@code id} whose fields {@code fields} gives as text and whose received blocks are {@code received}
+     * (see {@link #plan} for a session written before blocks existed, whose blocks are its chunks).
      *
      * @throws E what {@code fields} throws (a JDBC store's {@code SQLException})
      */
@@ -55,10 +71,7 @@ public final class SessionCodec {
             throws E {
         return UploadSession.restore(id, new FileName(fields.text(SessionField.FILE_NAME)),
                 fields.text(SessionField.CONTENT_TYPE),
-                new ChunkPlan(Long.parseLong(fields.text(SessionField.FILE_SIZE)),
-                        Long.parseLong(fields.text(SessionField.CHUNK_SIZE)),
-                        Integer.parseInt(fields.text(SessionField.CHUNK_COUNT))),
-                received, UploadState.valueOf(fields.text(SessionField.STATE)),
+                plan(fields), received, UploadState.valueOf(fields.text(SessionField.STATE)),
                 instant(fields, SessionField.CREATED_AT), instant(fields, SessionField.UPDATED_AT),
                 instant(fields, SessionField.EXPIRES_AT), fields.text(SessionField.TOKEN_HASH),
                 Optional.ofNullable(fields.text(SessionField.EXPECTED_SHA256)));

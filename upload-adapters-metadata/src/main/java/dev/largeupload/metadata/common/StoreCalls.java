@@ -7,8 +7,8 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileLockInterruptionException;
 
 /**
- * What every metadata store does alike around a call: check the limit of a listing, and turn a failure of its
- * backend into {@link StoreUnavailable} without losing the thread's interrupt.
+ * What every metadata store does alike around a call: check the limit of a listing or a block index, and turn a
+ * failure of its backend into {@link StoreUnavailable} without losing the thread's interrupt.
  */
 public final class StoreCalls {
 
@@ -32,6 +32,13 @@ public final class StoreCalls {
     public static void requireRoom(int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit " + limit + " is less than 1");
+        }
+    }
+
+    /** Checks the index given to {@code hasBlock}. @throws IllegalArgumentException if it is negative */
+    public static void requireBlockIndex(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("negative block index " + index);
         }
     }
 

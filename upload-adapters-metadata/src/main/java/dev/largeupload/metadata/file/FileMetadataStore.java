@@ -6,7 +6,6 @@ import static dev.largeupload.metadata.file.SessionFiles.read;
 import static dev.largeupload.metadata.file.SessionFiles.received;
 import static dev.largeupload.metadata.file.SessionFiles.write;
 
-import dev.largeupload.domain.error.UploadException.ChunkOutOfRange;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
@@ -15,8 +14,8 @@ import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
-import dev.largeupload.domain.port.ChunkReceipt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.metadata.common.SessionField;
 import dev.largeupload.metadata.common.StoreCalls;
@@ -39,23 +38,24 @@ import java.util.SortedMap;
  * shared by servers on several hosts (use the Redis or PostgreSQL store for that).
  *
  * <p>Each upload is a directory {@code <root>/<id>/} holding {@code session.properties}, with every field of
- * the session, its received chunks (a bitmap) included ({@link SessionFiles}), and {@code chunks.records}, one
- * fixed-width, checked record per chunk: its SHA-256 and the staging attempt whose bytes it is the digest of
- * ({@link ChunkRecords}). Guarantees, beyond those of the port:
+ * the session, its plan's block size and its received blocks (a bitmap) included ({@link SessionFiles}), and
+ * {@code chunks.records}, one fixed-width, checked record per block (the name is from before blocks, when a block
+ * was a chunk): its SHA-256 and the staging attempt whose bytes it is the digest of ({@link ChunkRecords}).
+ * Guarantees, beyond those of the port:
  * <ul>
  *   <li><b>Atomic and durable after return</b>: every change writes a new version of that file to a
  *       temporary file, forces it to disk, renames it over the old one (an atomic replace) and forces the
  *       directory; a crash leaves the old version or the new one, never a mix, and at most a stray
- *       temporary file that readers ignore and {@link #delete} removes. Recording a chunk first writes its
+ *       temporary file that readers ignore and {@link #delete} removes. Recording a block first writes its
  *       record (digest and attempt, one write) in place and forces it, then replaces the session file: a crash
- *       in between leaves a record of a chunk not recorded, which is ignored, never a recorded chunk without
+ *       in between leaves a record of a block not recorded, which is ignored, never a recorded block without
  *       its digest.</li>
  *   <li><b>Serialised per upload</b>: every change to an upload takes an in-JVM lock (one of
  *       {@value UploadLocks#STRIPES}, chosen by the id, shared by every instance in the JVM) and then an exclusive
  *       {@link java.nio.channels.FileLock} on the matching file {@code <root>/.locks/<stripe>}, which
- *       keeps out other processes on the host ({@link UploadLocks}). A chunk is therefore recorded before a state
+ *       keeps out other processes on the host ({@link UploadLocks}). A block is therefore recorded before a state
  *       change or refused after it. Reads take no lock (the rename makes every read see one whole version), except
- *       {@link #recordedChunks}, as the records are written in place.</li>
+ *       {@link #recordedBlocks}, as the records are written in place.</li>
  *   <li><b>Exact cap</b>: {@link #createWithinLimit} holds the admission lock ({@code <root>/.locks/admission}, in
  *       the JVM and on the host) while it counts the active uploads and creates the new one.</li>
  *   <li>{@link #listExpired}, {@link #listFinished}, {@link #countActive} and {@link #createWithinLimit} read every
@@ -105,7 +105,7 @@ public final class FileMetadataStore implements MetadataStore {
                 Files.createDirectories(directory);
                 forceDirectory(root);
             } else if (ChunkRecords.deleteIfThere(directory)) {
-                // Left by a delete that crashed half-way: those records belong to no chunk of this session.
+                // Left by a delete that crashed half-way: those records belong to no block of this session.
                 forceDirectory(directory);
             }
             write(directory, SessionFiles.toProperties(session));
@@ -142,19 +142,21 @@ public final class FileMetadataStore implements MetadataStore {
     }
 
     @Override
-    public int recordChunk(UploadId id, ChunkReceipt receipt) {
-        return locked(id, "record chunk " + receipt.index() + " of upload " + id, directory -> {
+    public int recordBlock(UploadId id, BlockReceipt receipt) {
+        return locked(id, "record block " + receipt.index() + " of upload " + id, directory -> {
             Properties properties = read(directory).orElseThrow(() -> new NotFound(id.value()));
             UploadState state = UploadState.valueOf(properties.getProperty("state"));
             if (state != UploadState.ACTIVE) {
                 throw new NotActive("Upload " + id + " is " + state.name().toLowerCase(Locale.ROOT)
                         + " and accepts no more chunks.");
             }
-            int chunkCount = Integer.parseInt(properties.getProperty("chunk_count"));
-            if (receipt.index() >= chunkCount) {
-                throw new ChunkOutOfRange(receipt.index(), chunkCount);
+            int blockCount = SessionFiles.plan(properties).blockCount();
+            if (receipt.index() >= blockCount) {
+                // The caller checked the index against the plan: this is a bug, and the bitmap must not grow.
+                throw new IllegalArgumentException("block " + receipt.index() + " is outside a plan of " + blockCount
+                        + " blocks");
             }
-            ChunkRecords.write(directory, receipt.index(), receipt.record(), chunkCount);
+            ChunkRecords.write(directory, receipt.index(), receipt.record(), blockCount);
             BitSet received = received(properties);
             received.set(receipt.index());
             properties.setProperty("received", Base64.getEncoder().encodeToString(received.toByteArray()));
@@ -166,17 +168,28 @@ public final class FileMetadataStore implements MetadataStore {
     }
 
     @Override
-    public BitSet receivedChunks(UploadId id) {
+    public BitSet receivedBlocks(UploadId id) {
         try {
             return received(read(directory(id)).orElseThrow(() -> new NotFound(id.value())));
         } catch (IOException e) {
-            throw unavailable("read the chunks of upload " + id, e);
+            throw unavailable("read the blocks of upload " + id, e);
+        }
+    }
+
+    /** Reads the session file, without a lock, like {@link #receivedBlocks}: the rename makes it one whole version. */
+    @Override
+    public boolean hasBlock(UploadId id, int index) {
+        StoreCalls.requireBlockIndex(index);
+        try {
+            return received(read(directory(id)).orElseThrow(() -> new NotFound(id.value()))).get(index);
+        } catch (IOException e) {
+            throw unavailable("read block " + index + " of upload " + id, e);
         }
     }
 
     @Override
-    public SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id) {
-        return locked(id, "read the chunk digests of upload " + id, directory -> ChunkRecords.read(directory,
+    public SortedMap<Integer, RecordedBlock> recordedBlocks(UploadId id) {
+        return locked(id, "read the block digests of upload " + id, directory -> ChunkRecords.read(directory,
                 received(read(directory).orElseThrow(() -> new NotFound(id.value())))));
     }
 

@@ -1,5 +1,6 @@
 package dev.largeupload.metadata.file;
 
+import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
@@ -26,8 +27,8 @@ import java.util.TreeMap;
 
 /**
  * The session file of an upload's directory and how it is written durably: {@code session.properties}, every
- * field of the session ({@link SessionCodec}'s, plus {@code received}, the Base64 of the received chunks'
- * {@link BitSet#toByteArray()}), replaced atomically. The chunk records beside it are {@link ChunkRecords}'.
+ * field of the session ({@link SessionCodec}'s, plus {@code received}, the Base64 of the received blocks'
+ * {@link BitSet#toByteArray()}), replaced atomically. The block records beside it are {@link ChunkRecords}'.
  */
 final class SessionFiles {
 
@@ -38,7 +39,7 @@ final class SessionFiles {
     private SessionFiles() {
     }
 
-    /** The session file of {@code session}, its received chunks included. */
+    /** The session file of {@code session}, its received blocks included. */
     static Properties toProperties(UploadSession session) {
         Properties properties = new Properties();
         SessionCodec.text(session).forEach(properties::setProperty);
@@ -47,8 +48,16 @@ final class SessionFiles {
     }
 
     static UploadSession toSession(UploadId id, Properties properties) {
-        FieldSource<RuntimeException> fields = field -> properties.getProperty(field.key());
-        return SessionCodec.decode(id, fields, received(properties));
+        return SessionCodec.decode(id, fields(properties), received(properties));
+    }
+
+    /** The plan in a session file (blocks as large as the chunks in a file written before blocks existed). */
+    static ChunkPlan plan(Properties properties) {
+        return SessionCodec.plan(fields(properties));
+    }
+
+    private static FieldSource<RuntimeException> fields(Properties properties) {
+        return field -> properties.getProperty(field.key());
     }
 
     static BitSet received(Properties properties) {

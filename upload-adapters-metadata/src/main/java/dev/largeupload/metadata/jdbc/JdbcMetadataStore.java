@@ -12,8 +12,8 @@ import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
-import dev.largeupload.domain.port.ChunkReceipt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.metadata.common.SessionCodec;
 import dev.largeupload.metadata.common.SessionField;
@@ -45,16 +45,20 @@ import javax.sql.DataSource;
  * <ul>
  *   <li><b>Durable after return</b>: every change is one transaction, committed before the method
  *       returns; it survives as far as the database's commit does.</li>
- *   <li><b>Multi-instance safe</b>: recording a chunk first updates the upload's row with
+ *   <li><b>Multi-instance safe</b>: recording a block first updates the upload's row with
  *       {@code WHERE state = 'ACTIVE'}. That row lock serialises all recorders of one upload with
- *       every state change, on any number of servers: a chunk is recorded before a completion
- *       takes the row, or refused after it, never in between. Under that lock it inserts the chunk's row
- *       with its SHA-256 and staging attempt (or replaces both, in one statement, for a chunk staged again) and keeps the set of received chunks
- *       on the upload's row, as a bitmap ({@code uploads.received}, at most 6.25 KB) with its size
- *       ({@code received_count}).</li>
- *   <li><b>Flat cost</b>: {@link #find}, {@link #receivedChunks} and {@link #recordChunk} read the upload's row
- *       and at most one chunk row, so they cost the same for the first chunk and the 20,000th; only
- *       {@link #recordedChunks} (once, at completion) reads every chunk row.</li>
+ *       every state change, on any number of servers: a block is recorded before a completion
+ *       takes the row, or refused after it, never in between. Under that lock it inserts the block's row in
+ *       {@code upload_chunks} (whose {@code chunk_index} is the block's index: the name is from before blocks,
+ *       when a block was a chunk) with its SHA-256 and staging attempt (or replaces both, in one statement, for a
+ *       block staged again) and keeps the set of received blocks on the upload's row, as a bitmap
+ *       ({@code uploads.received}, at most 6.25 KB for 50,000 blocks) with its size ({@code received_count}).</li>
+ *   <li><b>Flat cost</b>: {@link #find}, {@link #receivedBlocks}, {@link #hasBlock} and {@link #recordBlock} read
+ *       the upload's row and at most one block row, so they cost the same for the first block and the 50,000th;
+ *       only {@link #recordedBlocks} (once, at completion) reads every block row.</li>
+ *   <li><b>Bounded</b>: a block index outside the plan on the upload's row (its {@code block_size}, or its chunk size
+ *       for a row written before blocks existed) is refused with an {@link IllegalArgumentException} instead of
+ *       growing the bitmap.</li>
  *   <li><b>Thread-safe</b>: it holds no state but the {@link DataSource}; connections come from the
  *       data source for each call (pooled by the application server, never here) and are always
  *       closed, with auto-commit set back.</li>
@@ -72,6 +76,9 @@ public final class JdbcMetadataStore implements MetadataStore {
     /** The session's columns, then the received set's: the order of {@link #insertSession}'s parameters. */
     private static final String COLUMNS = String.join(", ", Arrays.stream(SessionField.values()).map(SessionField::key)
             .toList()) + ", received_count, received";
+    /** What {@link #recordBlock} reads of the upload's row: its plan and its received blocks. */
+    private static final String PLAN_AND_RECEIVED = String.join(", ", SessionField.PLAN.stream().map(SessionField::key)
+            .toList()) + ", received";
 
     private final JdbcTransactions transactions;
 
@@ -133,15 +140,15 @@ public final class JdbcMetadataStore implements MetadataStore {
                     if (!row.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(SessionCodec.decode(id, field -> row.getString(field.key()), chunksOf(row)));
+                    return Optional.of(SessionCodec.decode(id, field -> row.getString(field.key()), receivedIn(row)));
                 }
             }
         });
     }
 
     @Override
-    public int recordChunk(UploadId id, ChunkReceipt receipt) {
-        return inTransaction("record chunk " + receipt.index() + " of upload " + id, connection -> {
+    public int recordBlock(UploadId id, BlockReceipt receipt) {
+        return inTransaction("record block " + receipt.index() + " of upload " + id, connection -> {
             // Takes the row lock that serialises this with other recorders and with state changes.
             if (update(connection, "UPDATE uploads SET updated_at = ?, expires_at = ? WHERE id = ? AND state = 'ACTIVE'",
                     millis(receipt.receivedAt()), millis(receipt.expiresAt()), id.value()) == 0) {
@@ -150,9 +157,23 @@ public final class JdbcMetadataStore implements MetadataStore {
                                 + " and accepts no more chunks."))
                         .orElseGet(() -> new NotFound(id.value()));
             }
-            // Under the row lock no other transaction can insert this chunk or change the bitmap until this one
+            // Under the row lock no other transaction can insert this block or change the bitmap until this one
             // commits, and a statement started now sees what the previous holders committed.
-            BitSet received = receivedOf(connection, id).orElseThrow();
+            BitSet received;
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + PLAN_AND_RECEIVED
+                    + " FROM uploads WHERE id = ?")) {
+                bind(select, id.value());
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    int blockCount = SessionCodec.plan(field -> row.getString(field.key())).blockCount();
+                    if (receipt.index() >= blockCount) {
+                        // The caller checked the index against the plan: this is a bug, and the bitmap must not grow.
+                        throw new IllegalArgumentException("block " + receipt.index() + " is outside a plan of "
+                                + blockCount + " blocks");
+                    }
+                    received = receivedIn(row);
+                }
+            }
             if (received.get(receipt.index())) {
                 // Staged again: counted once, with its new digest and attempt in one statement (and its row again,
                 // were it ever missing).
@@ -173,14 +194,22 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
-    public BitSet receivedChunks(UploadId id) {
-        return inTransaction("read the chunks of upload " + id,
+    public BitSet receivedBlocks(UploadId id) {
+        return inTransaction("read the blocks of upload " + id,
                 connection -> receivedOf(connection, id).orElseThrow(() -> new NotFound(id.value())));
     }
 
+    /** Reads the bitmap that {@link #recordBlock} keeps on the upload's row: one primary-key lookup, at most 6.25 KB. */
     @Override
-    public SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id) {
-        return inTransaction("read the chunk digests of upload " + id, connection -> {
+    public boolean hasBlock(UploadId id, int index) {
+        StoreCalls.requireBlockIndex(index);
+        return inTransaction("read block " + index + " of upload " + id,
+                connection -> receivedOf(connection, id).orElseThrow(() -> new NotFound(id.value())).get(index));
+    }
+
+    @Override
+    public SortedMap<Integer, RecordedBlock> recordedBlocks(UploadId id) {
+        return inTransaction("read the block digests of upload " + id, connection -> {
             // One query: no row at all means no upload, one row of NULLs an upload without digests.
             try (PreparedStatement select = connection.prepareStatement("SELECT c.chunk_index, c.sha256, c.staging_attempt"
                     + " FROM uploads u LEFT JOIN upload_chunks c ON c.upload_id = u.id AND c.sha256 IS NOT NULL WHERE u.id = ?")) {
@@ -189,13 +218,13 @@ public final class JdbcMetadataStore implements MetadataStore {
                     if (!rows.next()) {
                         throw new NotFound(id.value());
                     }
-                    SortedMap<Integer, RecordedChunk> records = new TreeMap<>();
+                    SortedMap<Integer, RecordedBlock> records = new TreeMap<>();
                     do {
                         byte[] sha256 = rows.getBytes(2);
                         if (sha256 != null) {
                             long attempt = rows.getLong(3);
                             // NULL: recorded before attempts were kept, so the legacy attempt (0) staged its bytes.
-                            records.put(rows.getInt(1), new RecordedChunk(Sha256.of(sha256),
+                            records.put(rows.getInt(1), new RecordedBlock(Sha256.of(sha256),
                                     rows.wasNull() ? StagingAttempt.LEGACY : new StagingAttempt(attempt)));
                         }
                     } while (rows.next());
@@ -215,8 +244,8 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public void delete(UploadId id) {
         inTransaction("delete upload " + id, connection -> {
-            // The upload's row first: the lock order of recordChunk, so the two cannot deadlock. ON DELETE
-            // CASCADE removes the chunks already; deleting them explicitly keeps that true without it.
+            // The upload's row first: the lock order of recordBlock, so the two cannot deadlock. ON DELETE
+            // CASCADE removes the block rows already; deleting them explicitly keeps that true without it.
             update(connection, "DELETE FROM uploads WHERE id = ?", id.value());
             return update(connection, "DELETE FROM upload_chunks WHERE upload_id = ?", id.value());
         });
@@ -239,7 +268,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         return inTransaction("count active uploads", connection -> countActive(connection, now));
     }
 
-    /** Inserts the session's row and a row for each chunk it has received, if any. */
+    /** Inserts the session's row and a row for each block it has received, if any. */
     private static void insertSession(Connection connection, UploadSession session) throws SQLException {
         Map<SessionField, Object> values = SessionCodec.values(session);
         List<Object> row = new ArrayList<>();
@@ -247,8 +276,9 @@ public final class JdbcMetadataStore implements MetadataStore {
         for (SessionField field : SessionField.values()) {
             row.add(values.get(field));
         }
-        row.add(session.receivedCount());
-        row.add(session.received().toByteArray());
+        BitSet received = session.received();
+        row.add(received.cardinality());
+        row.add(received.toByteArray());
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO uploads (id, " + COLUMNS
                 + ") VALUES (" + String.join(", ", Collections.nCopies(row.size(), "?")) + ")")) {
             bind(insert, row.toArray());
@@ -261,7 +291,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO upload_chunks (upload_id, chunk_index, received_at) VALUES (?, ?, ?)")) {
-            for (int index : session.receivedChunks()) {
+            for (int index = received.nextSetBit(0); index >= 0; index = received.nextSetBit(index + 1)) {
                 bind(insert, session.id().value(), index, millis(session.updatedAt()));
                 insert.addBatch();
             }
@@ -308,23 +338,23 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
-    /** The received chunks of upload {@code id}, from its row alone; empty if there is no such upload. */
+    /** The received blocks of upload {@code id}, from its row alone; empty if there is no such upload. */
     private static Optional<BitSet> receivedOf(Connection connection, UploadId id) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT received FROM uploads WHERE id = ?")) {
             bind(select, id.value());
             try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(chunksOf(row)) : Optional.empty();
+                return row.next() ? Optional.of(receivedIn(row)) : Optional.empty();
             }
         }
     }
 
     /** The bitmap in the {@code received} column of {@code row} (NULL, never written by this version, is none). */
-    private static BitSet chunksOf(ResultSet row) throws SQLException {
+    private static BitSet receivedIn(ResultSet row) throws SQLException {
         byte[] bitmap = row.getBytes("received");
         return bitmap == null ? new BitSet() : BitSet.valueOf(bitmap);
     }
 
-    private static void insertChunk(Connection connection, UploadId id, ChunkReceipt receipt) throws SQLException {
+    private static void insertChunk(Connection connection, UploadId id, BlockReceipt receipt) throws SQLException {
         update(connection, "INSERT INTO upload_chunks (upload_id, chunk_index, received_at, sha256, staging_attempt)"
                         + " VALUES (?, ?, ?, ?, ?)",
                 id.value(), receipt.index(), millis(receipt.receivedAt()), receipt.sha256().bytes(), receipt.attempt().value());

@@ -2,7 +2,7 @@ package dev.largeupload.metadata.redis;
 
 import java.util.BitSet;
 
-/** The set of received chunks as Redis keeps it ({@code SETBIT}/{@code BITCOUNT}): bit {@code i} for chunk {@code i}. */
+/** The set of received blocks as Redis keeps it ({@code SETBIT}/{@code BITCOUNT}/{@code GETBIT}): bit {@code i} for block {@code i}. */
 final class RedisBitmap {
 
     private RedisBitmap() {

@@ -2,7 +2,6 @@ package dev.largeupload.metadata.redis;
 
 import static dev.largeupload.metadata.redis.RedisKeys.bytes;
 
-import dev.largeupload.domain.error.UploadException.ChunkOutOfRange;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
@@ -11,8 +10,8 @@ import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
-import dev.largeupload.domain.port.ChunkReceipt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.metadata.common.SessionCodec;
 import dev.largeupload.metadata.common.SessionField;
@@ -25,10 +24,11 @@ import dev.largeupload.metadata.redis.RedisScripts.CreateArgs;
 import dev.largeupload.metadata.redis.RedisScripts.Created;
 import dev.largeupload.metadata.redis.RedisScripts.DeleteArgs;
 import dev.largeupload.metadata.redis.RedisScripts.Found;
+import dev.largeupload.metadata.redis.RedisScripts.HasBlockArgs;
 import dev.largeupload.metadata.redis.RedisScripts.KeyExpiry;
 import dev.largeupload.metadata.redis.RedisScripts.ListExpiredArgs;
-import dev.largeupload.metadata.redis.RedisScripts.RecordChunkArgs;
-import dev.largeupload.metadata.redis.RedisScripts.RecordChunkRefusal;
+import dev.largeupload.metadata.redis.RedisScripts.RecordBlockArgs;
+import dev.largeupload.metadata.redis.RedisScripts.RecordBlockRefusal;
 import dev.largeupload.metadata.redis.RedisScripts.ReplyCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -57,12 +57,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * <ul>
  *   <li>{@code <prefix>upload:<id>}: a hash of the session's fields ({@code state}, {@code file_name},
  *       times as UTC epoch milliseconds, …);</li>
- *   <li>{@code <prefix>upload:<id>:chunks}: a bitmap of the received chunks, bit {@code i} for chunk {@code i}
- *       ({@code SETBIT}/{@code BITCOUNT});</li>
- *   <li>{@code <prefix>upload:<id>:digests}: a hash of the received chunks' records, field the chunk index
+ *   <li>{@code <prefix>upload:<id>:chunks}: a bitmap of the received blocks, bit {@code i} for block {@code i}
+ *       ({@code SETBIT}/{@code BITCOUNT}/{@code GETBIT}; the key is named from before blocks, when a block was a
+ *       chunk, and a hash without {@code block_size} is such an upload);</li>
+ *   <li>{@code <prefix>upload:<id>:digests}: a hash of the received blocks' records, field the block index
  *       in decimal, value the SHA-256's 32 raw bytes followed by the staging attempt's 8 bytes (big-endian),
  *       one value, so that digest and attempt are always written and replaced together; a value of 32 bytes
- *       alone was written before attempts were kept (the legacy attempt). {@link #recordedChunks} reads them
+ *       alone was written before attempts were kept (the legacy attempt). {@link #recordedBlocks} reads them
  *       with one {@code HGETALL};</li>
  *   <li>{@code <prefix>expiry}: a sorted set of the ids of <em>active</em> uploads scored by their expiry,
  *       which {@link #listExpired} reads with {@code ZRANGEBYSCORE … LIMIT} and {@link #countActive} from
@@ -75,17 +76,18 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>Guarantees, beyond those of the port:
  * <ul>
  *   <li><b>Atomic</b>: every change is one Lua script, which Redis runs without interleaving any other
- *       command. Recording a chunk checks that the upload exists and is {@code ACTIVE}, sets its bit,
+ *       command. Recording a block checks that the upload exists and is {@code ACTIVE}, sets its bit,
  *       stores its digest, pushes its expiry and counts the bits in one step, so it is serialised with every compare-and-set
- *       of the state: a chunk is recorded before a completion or refused after it, never in between.</li>
+ *       of the state: a block is recorded before a completion or refused after it, never in between.</li>
  *   <li><b>Multi-instance safe</b>: the scripts hold all the logic; no server keeps state of its own.</li>
  *   <li><b>Thread-safe</b>: connections are borrowed from a {@link JedisPool} for each call and returned.</li>
  *   <li><b>Self-cleaning</b>: the three keys of an upload expire ({@code PEXPIREAT}) a grace period
  *       (default {@value #DEFAULT_GRACE_DAYS} days) after its expiry, so that an expired upload still
  *       answers "expired" and the expiry job finds it, yet nothing is left behind for ever. A completed
  *       upload does not expire: its record serves downloads until it is deleted.</li>
- *   <li><b>Bounded</b>: a chunk index outside the upload's plan is refused with
- *       {@link ChunkOutOfRange} instead of growing the bitmap (an index near 2<sup>31</sup> would cost 256 MiB).</li>
+ *   <li><b>Bounded</b>: a block index outside the upload's plan is refused with an
+ *       {@link IllegalArgumentException} (the caller checked it against the plan; this is a bug) instead of growing
+ *       the bitmap (an index near 2<sup>31</sup> would cost 256 MiB).</li>
  *   <li><b>Exact cap</b>: {@link #createWithinLimit} counts the active uploads and creates the new one in one
  *       script: below the limit one {@code ZCOUNT} of the expiry set decides; at it, the state of each member is read.</li>
  *   <li>The hash's fields are those of {@link SessionField}, mapped by {@link SessionCodec}; the scripts are
@@ -97,7 +99,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * server persists. Run it with {@code appendonly yes} and {@code appendfsync always} (every write on disk
  * before the reply: nothing acknowledged is lost, at the cost of a disk flush per write) or
  * {@code appendfsync everysec} (the usual choice: a crash of the Redis host loses up to about one second
- * of acknowledged writes, i.e. a few chunk receipts that clients will resend when they resume, or a
+ * of acknowledged writes, i.e. a few block receipts that clients will resend when they resume, or a
  * state change). RDB snapshots alone lose everything since the last snapshot, and a server with no
  * persistence loses all uploads when it restarts. With replication, a failover can lose what the old
  * primary acknowledged but had not yet replicated.
@@ -186,64 +188,78 @@ public final class RedisMetadataStore implements MetadataStore {
     }
 
     @Override
-    public int recordChunk(UploadId id, ChunkReceipt receipt) {
-        RecordChunkArgs args = new RecordChunkArgs(keyExpiry(), id, receipt.index(),
+    public int recordBlock(UploadId id, BlockReceipt receipt) {
+        RecordBlockArgs args = new RecordBlockArgs(keyExpiry(), id, receipt.index(),
                 receipt.receivedAt().toEpochMilli(), receipt.expiresAt().toEpochMilli(), recordValue(receipt.record()));
-        List<?> reply = (List<?>) run("record chunk " + receipt.index() + " of upload " + id,
-                jedis -> RedisScripts.RECORD_CHUNK.run(jedis, keys.of(id).all(), args.argv()));
+        List<?> reply = (List<?>) run("record block " + receipt.index() + " of upload " + id,
+                jedis -> RedisScripts.RECORD_BLOCK.run(jedis, keys.of(id).all(), args.argv()));
         long outcome = (Long) reply.get(0);
         if (outcome >= 0) {
             return Math.toIntExact(outcome);
         }
-        throw switch (ReplyCode.of(RecordChunkRefusal.class, outcome)) {
+        throw switch (ReplyCode.of(RecordBlockRefusal.class, outcome)) {
             case NO_SUCH_UPLOAD -> new NotFound(id.value());
             case NOT_ACTIVE -> new NotActive("Upload " + id + " is " + string(reply.get(1)).toLowerCase(Locale.ROOT)
                     + " and accepts no more chunks.");
-            case OUT_OF_RANGE -> new ChunkOutOfRange(receipt.index(), Math.toIntExact((Long) reply.get(1)));
+            case OUT_OF_RANGE -> new IllegalArgumentException("block " + receipt.index() + " is outside a plan of "
+                    + reply.get(1) + " blocks");
         };
     }
 
     @Override
-    public BitSet receivedChunks(UploadId id) {
+    public BitSet receivedBlocks(UploadId id) {
         UploadKeys upload = keys.of(id);
-        List<?> reply = (List<?>) run("read the chunks of upload " + id,
-                jedis -> RedisScripts.RECEIVED_CHUNKS.run(jedis, List.of(upload.hash(), upload.chunks()), List.of()));
+        List<?> reply = (List<?>) run("read the blocks of upload " + id,
+                jedis -> RedisScripts.RECEIVED_BLOCKS.run(jedis, List.of(upload.hash(), upload.chunks()), List.of()));
         if (ReplyCode.of(Found.class, reply.get(0)) == Found.MISSING) {
             throw new NotFound(id.value());
         }
         return RedisBitmap.fromRedisBitmap((byte[]) reply.get(1));
     }
 
+    /** One script: {@code EXISTS} of the hash, then one {@code GETBIT} of the bitmap. */
     @Override
-    public SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id) {
+    public boolean hasBlock(UploadId id, int index) {
+        StoreCalls.requireBlockIndex(index);
         UploadKeys upload = keys.of(id);
-        List<?> reply = (List<?>) run("read the chunk digests of upload " + id,
-                jedis -> RedisScripts.CHUNK_DIGESTS.run(jedis, List.of(upload.hash(), upload.digests()), List.of()));
+        List<?> reply = (List<?>) run("read block " + index + " of upload " + id, jedis -> RedisScripts.HAS_BLOCK.run(jedis,
+                List.of(upload.hash(), upload.chunks()), new HasBlockArgs(index).argv()));
+        if (ReplyCode.of(Found.class, reply.get(0)) == Found.MISSING) {
+            throw new NotFound(id.value());
+        }
+        return (Long) reply.get(1) == 1L;
+    }
+
+    @Override
+    public SortedMap<Integer, RecordedBlock> recordedBlocks(UploadId id) {
+        UploadKeys upload = keys.of(id);
+        List<?> reply = (List<?>) run("read the block digests of upload " + id,
+                jedis -> RedisScripts.BLOCK_DIGESTS.run(jedis, List.of(upload.hash(), upload.digests()), List.of()));
         if (ReplyCode.of(Found.class, reply.get(0)) == Found.MISSING) {
             throw new NotFound(id.value());
         }
         List<?> flat = (List<?>) reply.get(1);
-        SortedMap<Integer, RecordedChunk> records = new TreeMap<>();
+        SortedMap<Integer, RecordedBlock> records = new TreeMap<>();
         for (int i = 0; i + 1 < flat.size(); i += 2) {
             records.put(Integer.parseInt(string(flat.get(i))), recordOf((byte[]) flat.get(i + 1)));
         }
         return records;
     }
 
-    /** A chunk record as one hash value: the digest's 32 bytes, then the attempt's 8, big-endian. */
-    static byte[] recordValue(RecordedChunk record) {
+    /** A block record as one hash value: the digest's 32 bytes, then the attempt's 8, big-endian. */
+    static byte[] recordValue(RecordedBlock record) {
         return ByteBuffer.allocate(Sha256.LENGTH + Long.BYTES).put(record.sha256().bytes()).putLong(record.attempt().value()).array();
     }
 
     /** The inverse of {@link #recordValue}; 32 bytes alone are a digest recorded before attempts were kept. */
-    static RecordedChunk recordOf(byte[] value) {
+    static RecordedBlock recordOf(byte[] value) {
         if (value.length == Sha256.LENGTH) {
-            return new RecordedChunk(Sha256.of(value), StagingAttempt.LEGACY);
+            return new RecordedBlock(Sha256.of(value), StagingAttempt.LEGACY);
         }
         ByteBuffer buffer = ByteBuffer.wrap(value);
         byte[] digest = new byte[Sha256.LENGTH];
         buffer.get(digest);
-        return new RecordedChunk(Sha256.of(digest), new StagingAttempt(buffer.getLong()));
+        return new RecordedBlock(Sha256.of(digest), new StagingAttempt(buffer.getLong()));
     }
 
     @Override

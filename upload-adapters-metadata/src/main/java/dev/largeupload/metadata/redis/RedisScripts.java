@@ -20,9 +20,10 @@ final class RedisScripts {
 
     static final LuaScript CREATE = LuaScript.load(KEY_EXPIRY, ACTIVE_UPLOADS, "create.lua");
     static final LuaScript FIND = LuaScript.load("find.lua");
-    static final LuaScript RECEIVED_CHUNKS = LuaScript.load("received-chunks.lua");
-    static final LuaScript CHUNK_DIGESTS = LuaScript.load("chunk-digests.lua");
-    static final LuaScript RECORD_CHUNK = LuaScript.load(KEY_EXPIRY, "record-chunk.lua");
+    static final LuaScript RECEIVED_BLOCKS = LuaScript.load("received-blocks.lua");
+    static final LuaScript HAS_BLOCK = LuaScript.load("has-block.lua");
+    static final LuaScript BLOCK_DIGESTS = LuaScript.load("block-digests.lua");
+    static final LuaScript RECORD_BLOCK = LuaScript.load(KEY_EXPIRY, "record-block.lua");
     static final LuaScript COMPARE_AND_SET_STATE = LuaScript.load(KEY_EXPIRY, "compare-and-set-state.lua");
     static final LuaScript DELETE = LuaScript.load("delete.lua");
     static final LuaScript LIST_EXPIRED = LuaScript.load("list-expired.lua");
@@ -63,7 +64,7 @@ final class RedisScripts {
         }
     }
 
-    /** What received-chunks.lua and chunk-digests.lua answer first. */
+    /** What received-blocks.lua, has-block.lua and block-digests.lua answer first. */
     enum Found implements ReplyCode {
         MISSING(0), FOUND(1);
 
@@ -95,13 +96,13 @@ final class RedisScripts {
         }
     }
 
-    /** The refusals of record-chunk.lua, a negative first element of its reply; a count is never negative. */
-    enum RecordChunkRefusal implements ReplyCode {
+    /** The refusals of record-block.lua, a negative first element of its reply; a count is never negative. */
+    enum RecordBlockRefusal implements ReplyCode {
         NO_SUCH_UPLOAD(-1), NOT_ACTIVE(-2), OUT_OF_RANGE(-3);
 
         private final long code;
 
-        RecordChunkRefusal(long code) {
+        RecordBlockRefusal(long code) {
             this.code = code;
         }
 
@@ -152,8 +153,8 @@ final class RedisScripts {
         }
     }
 
-    /** ARGV of record-chunk.lua. */
-    record RecordChunkArgs(KeyExpiry expiry, UploadId id, int index, long receivedAtMillis, long expiresAtMillis,
+    /** ARGV of record-block.lua. */
+    record RecordBlockArgs(KeyExpiry expiry, UploadId id, int index, long receivedAtMillis, long expiresAtMillis,
                            byte[] record) {
 
         List<byte[]> argv() {
@@ -175,6 +176,14 @@ final class RedisScripts {
             argv.add(bytes(next.name()));
             argv.add(bytes(atMillis));
             return argv;
+        }
+    }
+
+    /** ARGV of has-block.lua. */
+    record HasBlockArgs(int index) {
+
+        List<byte[]> argv() {
+            return List.of(bytes(index));
         }
     }
 

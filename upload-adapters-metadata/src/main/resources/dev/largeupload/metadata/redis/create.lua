@@ -2,7 +2,7 @@
 -- KEYS[1..5] hash, chunks, digests, expiry, finished (see key-expiry)
 -- ARGV[1] now, ARGV[2] grace (see key-expiry)
 -- ARGV[3] id         the upload's id
--- ARGV[4] bitmap     the received chunks as a Redis bitmap (empty: none)
+-- ARGV[4] bitmap     the received blocks as a Redis bitmap (empty: none)
 -- ARGV[5] limit      create only while fewer uploads are active (0: no limit)
 -- ARGV[6] active_at  the instant at which uploads count as active (expiring after it), UTC epoch ms
 -- ARGV[7] prefix     the key prefix, to read the state of other uploads when counting

@@ -1,8 +1,8 @@
--- Library prepended to the scripts that change an upload (create, record-chunk, compare-and-set-state): keeps the
+-- Library prepended to the scripts that change an upload (create, record-block, compare-and-set-state): keeps the
 -- expiry of its keys and its place in the two sorted sets. It expects the scripts' common layout:
 -- KEYS[1] hash       <prefix>upload:<id>, the session's fields
--- KEYS[2] chunks     <prefix>upload:<id>:chunks, the bitmap of received chunks
--- KEYS[3] digests    <prefix>upload:<id>:digests, the chunks' SHA-256 by index
+-- KEYS[2] chunks     <prefix>upload:<id>:chunks, the bitmap of received blocks (named when a block was a chunk)
+-- KEYS[3] digests    <prefix>upload:<id>:digests, the blocks' SHA-256 and staging attempt by index
 -- KEYS[4] expiry     <prefix>expiry, ids of active uploads scored by their expiry
 -- KEYS[5] finished   <prefix>finished, ids of expired and aborted uploads scored by that change
 -- ARGV[1] now        this server's clock, UTC epoch ms

@@ -2,6 +2,7 @@ package dev.largeupload.metadata.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.domain.model.ChunkPlan;
@@ -10,8 +11,8 @@ import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
-import dev.largeupload.domain.port.ChunkReceipt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
 import java.nio.ByteBuffer;
@@ -27,6 +28,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -57,13 +59,23 @@ class FileMetadataStoreTest extends MetadataStoreContract {
         return new FileMetadataStore(root);
     }
 
+    /** The session file as a version before blocks wrote it: no {@code block_size} property. */
+    @Override
+    protected void createAsBeforeBlocks(UploadSession session) throws Exception {
+        store.create(session);
+        Path directory = root.resolve(session.id().value());
+        Properties properties = SessionFiles.read(directory).orElseThrow();
+        assertNotNull(properties.remove("block_size"));
+        SessionFiles.write(directory, properties);
+    }
+
     @Test
     void aStrayTemporaryFileFromACrash_isIgnoredAndRemovedWithTheUpload() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         UploadSession session = UploadSession.start(UploadId.random(), new FileName("a.bin"), "application/octet-stream",
                 ChunkPlan.of(10L << 20, 1L << 20), "00".repeat(32), Optional.empty(), now, now.plus(Duration.ofHours(1)));
         store.create(session);
-        store.recordChunk(session.id(), new ChunkReceipt(2, now, now.plus(Duration.ofHours(1)), ZERO_FILE, ATTEMPT));
+        store.recordBlock(session.id(), new BlockReceipt(2, now, now.plus(Duration.ofHours(1)), ZERO_FILE, ATTEMPT));
         Path directory = root.resolve(session.id().value());
         Files.writeString(directory.resolve("session.properties.123.tmp"), "state=half-writ");
 
@@ -91,11 +103,11 @@ class FileMetadataStoreTest extends MetadataStoreContract {
     void records_are64BytesAtTheirIndexInASidecarFile_digestAttemptAndCheck() throws Exception {
         UploadSession session = newSession();
         store.create(session);
-        store.recordChunk(session.id(), receipt(3, ZERO_FILE));
+        store.recordBlock(session.id(), receipt(3, ZERO_FILE));
 
         byte[] file = Files.readAllBytes(root.resolve(session.id().value()).resolve("chunks.records"));
 
-        assertEquals(10 * 64, file.length, "one record for each chunk of the plan");
+        assertEquals(10 * 64, file.length, "one record for each block of the plan (here a chunk)");
         assertTrue(ZERO_FILE.matches(Arrays.copyOfRange(file, 192, 224)));
         assertEquals(ATTEMPT.value(), ByteBuffer.wrap(file, 224, 8).getLong());
         assertTrue(Arrays.equals(new byte[192], Arrays.copyOfRange(file, 0, 192)));
@@ -103,61 +115,77 @@ class FileMetadataStoreTest extends MetadataStoreContract {
     }
 
     @Test
+    void records_ofAPlanWithBlocksSmallerThanItsChunks_areOnePerBlock() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        ChunkPlan plan = ChunkPlan.of(200L * (1 << 20) + 5, 64L << 20); // 4 chunks, 26 blocks of 8 MiB
+        UploadSession session = UploadSession.start(UploadId.random(), new FileName("a.bin"), "application/octet-stream",
+                plan, "00".repeat(32), Optional.empty(), now, now.plus(Duration.ofHours(1)));
+        store.create(session);
+        store.recordBlock(session.id(), receipt(25, ZERO_FILE));
+
+        byte[] file = Files.readAllBytes(root.resolve(session.id().value()).resolve("chunks.records"));
+
+        assertEquals(26 * 64, file.length, "one record for each of the 26 blocks");
+        assertTrue(ZERO_FILE.matches(Arrays.copyOfRange(file, 25 * 64, 25 * 64 + 32)));
+        assertEquals("8388608", SessionFiles.read(root.resolve(session.id().value())).orElseThrow().getProperty("block_size"));
+    }
+
+    @Test
     void aRecordWrittenBeforeACrash_withoutTheSessionRecordingTheChunk_isIgnoredUntilTheChunkIsRecorded() throws Exception {
         UploadSession session = newSession();
         store.create(session);
-        store.recordChunk(session.id(), receipt(2, ZERO_FILE));
+        store.recordBlock(session.id(), receipt(2, ZERO_FILE));
         // A crash after the record of chunk 4 was written, before the session file recorded the chunk.
-        writeAt("chunks.records", session, ChunkRecords.recordBytes(new RecordedChunk(OTHER, ATTEMPT)), 4 * 64);
+        writeAt("chunks.records", session, ChunkRecords.recordBytes(new RecordedBlock(OTHER, ATTEMPT)), 4 * 64);
 
-        assertEquals(new TreeMap<>(Map.of(2, new RecordedChunk(ZERO_FILE, ATTEMPT))), store.recordedChunks(session.id()));
-        assertEquals(2, store.recordChunk(session.id(), receipt(4, ZERO_FILE)));
-        assertEquals(new TreeMap<>(Map.of(2, new RecordedChunk(ZERO_FILE, ATTEMPT), 4, new RecordedChunk(ZERO_FILE, ATTEMPT))),
-                store.recordedChunks(session.id()));
+        assertEquals(new TreeMap<>(Map.of(2, new RecordedBlock(ZERO_FILE, ATTEMPT))), store.recordedBlocks(session.id()));
+        assertEquals(2, store.recordBlock(session.id(), receipt(4, ZERO_FILE)));
+        assertEquals(new TreeMap<>(Map.of(2, new RecordedBlock(ZERO_FILE, ATTEMPT), 4, new RecordedBlock(ZERO_FILE, ATTEMPT))),
+                store.recordedBlocks(session.id()));
     }
 
     @Test
     void aRecordTornByACrash_failsItsCheck_andHoldsNoRecord_neverAnotherBodysAttempt() throws Exception {
         UploadSession session = newSession();
         store.create(session);
-        store.recordChunk(session.id(), receipt(1, ZERO_FILE));
-        store.recordChunk(session.id(), receipt(2, ZERO_FILE));
+        store.recordBlock(session.id(), receipt(1, ZERO_FILE));
+        store.recordBlock(session.id(), receipt(2, ZERO_FILE));
         // Chunk 2 recorded again with another body, and the write torn: the new digest, the old attempt.
-        byte[] torn = ChunkRecords.recordBytes(new RecordedChunk(OTHER, ATTEMPT));
-        System.arraycopy(ChunkRecords.recordBytes(new RecordedChunk(OTHER, new StagingAttempt(99))), 0, torn, 0, 32);
+        byte[] torn = ChunkRecords.recordBytes(new RecordedBlock(OTHER, ATTEMPT));
+        System.arraycopy(ChunkRecords.recordBytes(new RecordedBlock(OTHER, new StagingAttempt(99))), 0, torn, 0, 32);
         torn[35] ^= 1;
         writeAt("chunks.records", session, torn, 2 * 64);
 
-        assertEquals(new TreeMap<>(Map.of(1, new RecordedChunk(ZERO_FILE, ATTEMPT))), store.recordedChunks(session.id()));
+        assertEquals(new TreeMap<>(Map.of(1, new RecordedBlock(ZERO_FILE, ATTEMPT))), store.recordedBlocks(session.id()));
     }
 
     @Test
     void theDigestsFileOfAnOlderVersion_isReadWithTheLegacyAttempt_forTheChunksNotRecordedSince() throws Exception {
         Instant now = Instant.now();
-        UploadSession session = newSession().withChunkReceived(0, now, now.plusSeconds(60)).withChunkReceived(5, now, now.plusSeconds(60));
+        UploadSession session = newSession().withBlockReceived(0, now, now.plusSeconds(60)).withBlockReceived(5, now, now.plusSeconds(60));
         store.create(session);
         byte[] legacy = new byte[10 * 32];
         System.arraycopy(OTHER.bytes(), 0, legacy, 0, 32);
         System.arraycopy(ZERO_FILE.bytes(), 0, legacy, 5 * 32, 32);
         Files.write(root.resolve(session.id().value()).resolve("chunks.sha256"), legacy);
 
-        assertEquals(new TreeMap<>(Map.of(0, new RecordedChunk(OTHER, StagingAttempt.LEGACY),
-                5, new RecordedChunk(ZERO_FILE, StagingAttempt.LEGACY))), store.recordedChunks(session.id()));
-        store.recordChunk(session.id(), receipt(5, OTHER));
-        assertEquals(new TreeMap<>(Map.of(0, new RecordedChunk(OTHER, StagingAttempt.LEGACY),
-                5, new RecordedChunk(OTHER, ATTEMPT))), store.recordedChunks(session.id()));
+        assertEquals(new TreeMap<>(Map.of(0, new RecordedBlock(OTHER, StagingAttempt.LEGACY),
+                5, new RecordedBlock(ZERO_FILE, StagingAttempt.LEGACY))), store.recordedBlocks(session.id()));
+        store.recordBlock(session.id(), receipt(5, OTHER));
+        assertEquals(new TreeMap<>(Map.of(0, new RecordedBlock(OTHER, StagingAttempt.LEGACY),
+                5, new RecordedBlock(OTHER, ATTEMPT))), store.recordedBlocks(session.id()));
     }
 
     @Test
     void create_overTheRecordsOfADeleteThatCrashed_doesNotTakeThemOver() throws Exception {
-        UploadSession session = newSession().withChunkReceived(0, Instant.now(), Instant.now().plusSeconds(60));
+        UploadSession session = newSession().withBlockReceived(0, Instant.now(), Instant.now().plusSeconds(60));
         Path directory = Files.createDirectories(root.resolve(session.id().value()));
         Files.write(directory.resolve("chunks.sha256"), OTHER.bytes());
-        Files.write(directory.resolve("chunks.records"), ChunkRecords.recordBytes(new RecordedChunk(OTHER, ATTEMPT)));
+        Files.write(directory.resolve("chunks.records"), ChunkRecords.recordBytes(new RecordedBlock(OTHER, ATTEMPT)));
 
         store.create(session);
 
-        assertTrue(store.recordedChunks(session.id()).isEmpty());
+        assertTrue(store.recordedBlocks(session.id()).isEmpty());
     }
 
     private void writeAt(String file, UploadSession session, byte[] bytes, long position) throws Exception {
@@ -172,8 +200,8 @@ class FileMetadataStoreTest extends MetadataStoreContract {
                 ChunkPlan.of(10L << 20, 1L << 20), "00".repeat(32), Optional.empty(), now, now.plus(Duration.ofHours(1)));
     }
 
-    private static ChunkReceipt receipt(int index, Sha256 sha256) {
+    private static BlockReceipt receipt(int index, Sha256 sha256) {
         Instant now = Instant.now();
-        return new ChunkReceipt(index, now, now.plus(Duration.ofHours(1)), sha256, ATTEMPT);
+        return new BlockReceipt(index, now, now.plus(Duration.ofHours(1)), sha256, ATTEMPT);
     }
 }

@@ -1,5 +1,6 @@
 package dev.largeupload.metadata.jdbc;
 
+import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
 import java.nio.file.Path;
@@ -46,6 +47,20 @@ class H2JdbcMetadataStoreTest extends MetadataStoreContract {
         dataSource.setURL("jdbc:h2:" + directory.resolve("v2").toAbsolutePath());
         dataSource.setUser("sa");
         SchemaUpgradeCheck.upgradeFromVersion2(dataSource);
+    }
+
+    @Test
+    void schema_ofVersion4BeforeBlocks_isUpgradedInPlace_andItsUploadsHaveBlocksAsLargeAsTheirChunks() throws Exception {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:" + directory.resolve("v4").toAbsolutePath());
+        dataSource.setUser("sa");
+        SchemaUpgradeCheck.upgradeFromVersion4(dataSource);
+    }
+
+    @Override
+    protected void createAsBeforeBlocks(UploadSession session) throws Exception {
+        store.create(session);
+        SchemaUpgradeCheck.forgetBlockSize(pools.get(0), session.id());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.largeupload.metadata.jdbc;
 
+import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -126,6 +127,27 @@ class PostgresJdbcMetadataStoreTest extends MetadataStoreContract {
                 statement.execute("DROP DATABASE IF EXISTS " + old + " WITH (FORCE)");
             }
         }
+    }
+
+    @Test
+    void schema_ofVersion4BeforeBlocks_isUpgradedInPlace_andItsUploadsHaveBlocksAsLargeAsTheirChunks() throws Exception {
+        String old = DATABASE + "_v4";
+        try (Connection connection = dataSource("test").getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + old);
+        }
+        try {
+            SchemaUpgradeCheck.upgradeFromVersion4(dataSource(old));
+        } finally {
+            try (Connection connection = dataSource("test").getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("DROP DATABASE IF EXISTS " + old + " WITH (FORCE)");
+            }
+        }
+    }
+
+    @Override
+    protected void createAsBeforeBlocks(UploadSession session) throws Exception {
+        store.create(session);
+        SchemaUpgradeCheck.forgetBlockSize(pools.get(0), session.id());
     }
 
     @Test

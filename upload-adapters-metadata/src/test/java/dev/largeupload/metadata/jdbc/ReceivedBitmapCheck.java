@@ -9,7 +9,7 @@ import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
-import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.BlockReceipt;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,9 +31,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import javax.sql.DataSource;
 
 /**
- * Checks of how {@link JdbcMetadataStore} keeps the received chunks, shared by the H2 and PostgreSQL tests:
- * as a bitmap on the upload's row, which {@code find} and {@code receivedChunks} read alone, so that their
- * cost does not grow with the chunks received.
+ * Checks of how {@link JdbcMetadataStore} keeps the received blocks, shared by the H2 and PostgreSQL tests:
+ * as a bitmap on the upload's row, which {@code find}, {@code receivedBlocks} and {@code hasBlock} read alone, so
+ * that their cost does not grow with the blocks received.
  */
 final class ReceivedBitmapCheck {
 
@@ -44,22 +44,23 @@ final class ReceivedBitmapCheck {
 
     /**
      * The bitmap column holds exactly the recorded chunks, and reading an upload does not read its chunk rows:
-     * with them deleted behind the store's back, {@code find} and {@code receivedChunks} still answer the set.
+     * with them deleted behind the store's back, {@code find}, {@code receivedBlocks} and {@code hasBlock} still answer
+     * the set.
      */
     static void receivedSet_isReadFromTheUploadRowAlone(DataSource dataSource) throws SQLException {
         JdbcMetadataStore store = new JdbcMetadataStore(dataSource);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        UploadSession session = session(ChunkPlan.of(20 * MIB, MIB), now).withChunkReceived(2, now, now.plusSeconds(60));
+        UploadSession session = session(ChunkPlan.of(20 * MIB, MIB), now).withBlockReceived(2, now, now.plusSeconds(60));
         store.create(session);
         UploadId id = session.id();
         BitSet expected = new BitSet();
         expected.set(2);
         assertArrayEquals(expected.toByteArray(), bitmapOf(dataSource, id), "create writes the bitmap");
         for (int index : new int[] {0, 9, 19, 9}) {
-            store.recordChunk(id, receipt(index, now));
+            store.recordBlock(id, receipt(index, now));
             expected.set(index);
         }
-        assertArrayEquals(expected.toByteArray(), bitmapOf(dataSource, id), "recordChunk keeps the bitmap");
+        assertArrayEquals(expected.toByteArray(), bitmapOf(dataSource, id), "recordBlock keeps the bitmap");
         assertEquals(4, store.find(id).orElseThrow().receivedCount());
 
         try (Connection connection = dataSource.getConnection();
@@ -67,20 +68,22 @@ final class ReceivedBitmapCheck {
             delete.setString(1, id.value());
             assertEquals(4, delete.executeUpdate());
         }
-        assertEquals(expected, store.receivedChunks(id));
+        assertEquals(expected, store.receivedBlocks(id));
         assertEquals(expected, bitSetOf(store.find(id).orElseThrow().receivedChunks()));
-        assertTrue(store.recordedChunks(id).isEmpty(), "the digests, unlike the set, come from the chunk rows");
+        assertTrue(store.hasBlock(id, 19) && !store.hasBlock(id, 18), "hasBlock reads the bitmap");
+        assertTrue(store.recordedBlocks(id).isEmpty(), "the digests, unlike the set, come from the chunk rows");
     }
 
     /**
      * Records 1 TB in chunks of 50 MiB as the upload service does, reading the upload before each chunk, from
      * 8 threads, and prints the mean time of that read and of the recording by tenth of the upload: flat, where
      * reading the chunk rows made the read grow with the chunks received. The figures are printed, not asserted.
+     * The plan has one block per chunk (as before blocks), so that the figures compare with earlier runs.
      */
     static void findBeforeEachOf20972Chunks_printsItsCostByTenth(DataSource dataSource, String name) throws Exception {
         JdbcMetadataStore store = new JdbcMetadataStore(dataSource);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        ChunkPlan plan = ChunkPlan.of(1L << 40, 50 * MIB);
+        ChunkPlan plan = new ChunkPlan(1L << 40, 50 * MIB, 20_972);
         UploadSession session = session(plan, now);
         store.create(session);
         UploadId id = session.id();
@@ -97,7 +100,7 @@ final class ReceivedBitmapCheck {
                         long started = System.nanoTime();
                         UploadSession found = store.find(id).orElseThrow();
                         long read = System.nanoTime();
-                        store.recordChunk(id, receipt(i, now));
+                        store.recordBlock(id, receipt(i, now));
                         long recorded = System.nanoTime();
                         int tenth = (int) (10L * i / chunks);
                         findNanos.addAndGet(tenth, read - started);
@@ -113,7 +116,7 @@ final class ReceivedBitmapCheck {
         } finally {
             threads.shutdownNow();
         }
-        StringBuilder line = new StringBuilder(name + ": find + recordChunk of each of 20,972 chunks by 8 threads,"
+        StringBuilder line = new StringBuilder(name + ": find + recordBlock of each of 20,972 chunks of one block by 8 threads,"
                 + " mean microseconds by tenth of the upload (find/record):");
         for (int tenth = 0; tenth < 10; tenth++) {
             long inTenth = (long) chunks * (tenth + 1) / 10 - (long) chunks * tenth / 10;
@@ -122,7 +125,7 @@ final class ReceivedBitmapCheck {
         System.out.println(line);
         UploadSession found = store.find(id).orElseThrow();
         assertTrue(found.allChunksReceived());
-        assertEquals(chunks, store.receivedChunks(id).cardinality());
+        assertEquals(chunks, store.receivedBlocks(id).cardinality());
     }
 
     private static UploadSession session(ChunkPlan plan, Instant now) {
@@ -130,8 +133,8 @@ final class ReceivedBitmapCheck {
                 "00".repeat(32), Optional.empty(), now, now.plus(Duration.ofHours(72)));
     }
 
-    private static ChunkReceipt receipt(int index, Instant now) {
-        return new ChunkReceipt(index, now, now.plus(Duration.ofHours(72)),
+    private static BlockReceipt receipt(int index, Instant now) {
+        return new BlockReceipt(index, now, now.plus(Duration.ofHours(72)),
                 Sha256.of(Sha256.newDigest().digest(("chunk " + index).getBytes(StandardCharsets.UTF_8))),
                 dev.largeupload.domain.model.StagingAttempt.random());
     }

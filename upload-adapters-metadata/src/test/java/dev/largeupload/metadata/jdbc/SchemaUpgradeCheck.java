@@ -2,15 +2,20 @@ package dev.largeupload.metadata.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
-import dev.largeupload.domain.port.ChunkReceipt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.RecordedBlock;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,6 +24,7 @@ import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 
@@ -67,16 +73,16 @@ final class SchemaUpgradeCheck {
         old.set(5);
         assertArrayEquals(new byte[] {0b0010_0001}, ReceivedBitmapCheck.bitmapOf(dataSource, id), "chunks 0 and 5");
         assertArrayEquals(new byte[0], ReceivedBitmapCheck.bitmapOf(dataSource, empty), "no chunk, and not NULL");
-        assertEquals(old, store.receivedChunks(id));
-        assertEquals(new BitSet(), store.receivedChunks(empty));
-        assertTrue(store.recordedChunks(id).isEmpty(), "chunks of version 1 have no digest");
-        assertEquals(2, store.recordChunk(id, receipt(5, "five again", now)));
-        assertEquals(3, store.recordChunk(id, receipt(7, "seven", now)));
-        assertEquals(new TreeMap<>(Map.of(5, new RecordedChunk(digestOf("five again"), ATTEMPT),
-                7, new RecordedChunk(digestOf("seven"), ATTEMPT))), store.recordedChunks(id));
+        assertEquals(old, store.receivedBlocks(id));
+        assertEquals(new BitSet(), store.receivedBlocks(empty));
+        assertTrue(store.recordedBlocks(id).isEmpty(), "chunks of version 1 have no digest");
+        assertEquals(2, store.recordBlock(id, receipt(5, "five again", now)));
+        assertEquals(3, store.recordBlock(id, receipt(7, "seven", now)));
+        assertEquals(new TreeMap<>(Map.of(5, new RecordedBlock(digestOf("five again"), ATTEMPT),
+                7, new RecordedBlock(digestOf("seven"), ATTEMPT))), store.recordedBlocks(id));
         assertEquals(3, store.find(id).orElseThrow().receivedCount());
         old.set(7);
-        assertEquals(old, store.receivedChunks(id));
+        assertEquals(old, store.receivedBlocks(id));
         assertArrayEquals(old.toByteArray(), ReceivedBitmapCheck.bitmapOf(dataSource, id));
         assertEquals(2, store.countActive(now));
     }
@@ -115,17 +121,88 @@ final class SchemaUpgradeCheck {
 
         JdbcMetadataStore store = new JdbcMetadataStore(dataSource);
 
-        assertEquals(new TreeMap<>(Map.of(1, new RecordedChunk(digestOf("v2 chunk 1"), StagingAttempt.LEGACY),
-                3, new RecordedChunk(digestOf("v2 chunk 3"), StagingAttempt.LEGACY))), store.recordedChunks(id));
-        assertEquals(2, store.recordChunk(id, receipt(3, "v3 chunk 3", now)));
-        assertEquals(new TreeMap<>(Map.of(1, new RecordedChunk(digestOf("v2 chunk 1"), StagingAttempt.LEGACY),
-                3, new RecordedChunk(digestOf("v3 chunk 3"), ATTEMPT))), store.recordedChunks(id));
+        assertEquals(new TreeMap<>(Map.of(1, new RecordedBlock(digestOf("v2 chunk 1"), StagingAttempt.LEGACY),
+                3, new RecordedBlock(digestOf("v2 chunk 3"), StagingAttempt.LEGACY))), store.recordedBlocks(id));
+        assertEquals(2, store.recordBlock(id, receipt(3, "v3 chunk 3", now)));
+        assertEquals(new TreeMap<>(Map.of(1, new RecordedBlock(digestOf("v2 chunk 1"), StagingAttempt.LEGACY),
+                3, new RecordedBlock(digestOf("v3 chunk 3"), ATTEMPT))), store.recordedBlocks(id));
+    }
+
+    /**
+     * An upgrade from the schema of version 4 (before blocks): its uploads have no block size, and read back with
+     * blocks as large as their chunks, their received bitmap by chunk; one created after the upgrade keeps its own.
+     */
+    static void upgradeFromVersion4(DataSource dataSource) throws SQLException {
+        UploadId id = UploadId.random();
+        Instant now = Instant.now();
+        try (Connection connection = dataSource.getConnection()) {
+            SchemaMigrations.apply(connection, SchemaMigrations.SCRIPTS.subList(0, 4));
+            try (Statement statement = connection.createStatement()) {
+                // 200 MiB + 5 bytes in 64 MiB chunks, chunks 0 and 3 received: today's plan would cut 8 MiB blocks.
+                statement.executeUpdate("INSERT INTO uploads (id, file_name, content_type, file_size, chunk_size,"
+                        + " chunk_count, state, created_at, updated_at, expires_at, token_hash, received_count, received)"
+                        + " VALUES ('" + id.value() + "', 'v4.bin', 'application/octet-stream', 209715205, 67108864, 4,"
+                        + " 'ACTIVE', 1, 2, " + now.plus(Duration.ofHours(1)).toEpochMilli() + ", '" + "00".repeat(32)
+                        + "', 2, NULL)");
+                statement.executeUpdate("INSERT INTO upload_chunks (upload_id, chunk_index, received_at) VALUES ('"
+                        + id.value() + "', 0, 1), ('" + id.value() + "', 3, 2)");
+            }
+            try (PreparedStatement update = connection.prepareStatement("UPDATE uploads SET received = ? WHERE id = ?")) {
+                update.setBytes(1, new byte[] {0b0000_1001}); // chunks 0 and 3, as BitSet#toByteArray lays them out
+                update.setString(2, id.value());
+                update.executeUpdate();
+            }
+        }
+
+        JdbcMetadataStore store = new JdbcMetadataStore(dataSource);
+
+        ChunkPlan legacy = new ChunkPlan(209_715_205L, 64L << 20, 4);
+        UploadSession found = store.find(id).orElseThrow();
+        assertEquals(legacy, found.plan());
+        assertEquals(64L << 20, found.plan().blockSize());
+        assertEquals(List.of(1, 2), found.missingChunks());
+        assertTrue(store.hasBlock(id, 3));
+        assertEquals(3, store.recordBlock(id, receipt(1, "v5 chunk 1", now)));
+        assertThrows(IllegalArgumentException.class, () -> store.recordBlock(id, receipt(4, "past the plan", now)));
+        assertEquals(legacy, store.find(id).orElseThrow().plan());
+        assertEquals(null, blockSizeOf(dataSource, id), "an upload of version 4 keeps no block size");
+
+        ChunkPlan blocks = ChunkPlan.of(209_715_205L, 64L << 20);
+        UploadSession created = UploadSession.start(UploadId.random(), new FileName("v5.bin"), "application/octet-stream",
+                blocks, "00".repeat(32), Optional.empty(), now, now.plus(Duration.ofHours(1)));
+        store.create(created);
+        assertEquals(8L << 20, blockSizeOf(dataSource, created.id()));
+        assertEquals(blocks, store.find(created.id()).orElseThrow().plan());
+    }
+
+    /**
+     * Makes the row of upload {@code id} what version 4 left after the upgrade to version 5: no block size, its plan
+     * one whose blocks are its chunks.
+     */
+    static void forgetBlockSize(DataSource dataSource, UploadId id) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement("UPDATE uploads SET block_size = NULL WHERE id = ?")) {
+            update.setString(1, id.value());
+            assertEquals(1, update.executeUpdate());
+        }
+    }
+
+    private static Long blockSizeOf(DataSource dataSource, UploadId id) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT block_size FROM uploads WHERE id = ?")) {
+            select.setString(1, id.value());
+            try (ResultSet row = select.executeQuery()) {
+                assertTrue(row.next(), "no upload " + id);
+                long value = row.getLong(1);
+                return row.wasNull() ? null : value;
+            }
+        }
     }
 
     private static final StagingAttempt ATTEMPT = new StagingAttempt(0x7e57_a77e_3b7L);
 
-    private static ChunkReceipt receipt(int index, String content, Instant now) {
-        return new ChunkReceipt(index, now, now.plus(Duration.ofHours(2)), digestOf(content), ATTEMPT);
+    private static BlockReceipt receipt(int index, String content, Instant now) {
+        return new BlockReceipt(index, now, now.plus(Duration.ofHours(2)), digestOf(content), ATTEMPT);
     }
 
     private static Sha256 digestOf(String text) {

@@ -10,7 +10,7 @@ import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
-import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.BlockReceipt;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -69,12 +69,12 @@ class RedisMetadataStoreOutageTest {
         signal("STOP");
         try {
             assertUnavailableQuickly(() -> store.find(id));
-            assertUnavailableQuickly(() -> store.recordChunk(id, receipt(1)));
+            assertUnavailableQuickly(() -> store.recordBlock(id, receipt(1)));
             assertUnavailableQuickly(store::checkAvailable);
         } finally {
             signal("CONT");
         }
-        assertEquals(2, store.recordChunk(id, receipt(1)));
+        assertEquals(2, store.recordBlock(id, receipt(1)));
     }
 
     @Test
@@ -83,10 +83,10 @@ class RedisMetadataStoreOutageTest {
         stopRedis();
 
         assertUnavailableQuickly(() -> store.find(id));
-        assertUnavailableQuickly(() -> store.recordChunk(id, receipt(1)));
+        assertUnavailableQuickly(() -> store.recordBlock(id, receipt(1)));
         assertUnavailableQuickly(() -> store.listExpired(Instant.now(), 10));
         assertUnavailableQuickly(store::checkAvailable);
-        StoreUnavailable failure = assertThrows(StoreUnavailable.class, () -> store.receivedChunks(id));
+        StoreUnavailable failure = assertThrows(StoreUnavailable.class, () -> store.receivedBlocks(id));
         assertEquals("store.unavailable", failure.code());
 
         startRedis();
@@ -94,7 +94,7 @@ class RedisMetadataStoreOutageTest {
         // This server keeps nothing on disk, so the upload is gone; what matters is that the store answers.
         assertEquals(Optional.empty(), store.find(id));
         UploadId again = created();
-        assertEquals(2, store.recordChunk(again, receipt(1)));
+        assertEquals(2, store.recordBlock(again, receipt(1)));
     }
 
     private UploadId created() {
@@ -103,12 +103,12 @@ class RedisMetadataStoreOutageTest {
                 "application/octet-stream", ChunkPlan.of(10L << 20, 1L << 20), "00".repeat(32), Optional.empty(),
                 now, now.plus(Duration.ofHours(1)));
         store.create(session);
-        assertEquals(1, store.recordChunk(session.id(), receipt(0)));
+        assertEquals(1, store.recordBlock(session.id(), receipt(0)));
         return session.id();
     }
 
-    private static ChunkReceipt receipt(int index) {
-        return new ChunkReceipt(index, Instant.now(), Instant.now().plus(Duration.ofHours(1)), SOME_DIGEST,
+    private static BlockReceipt receipt(int index) {
+        return new BlockReceipt(index, Instant.now(), Instant.now().plus(Duration.ofHours(1)), SOME_DIGEST,
                 dev.largeupload.domain.model.StagingAttempt.random());
     }
 

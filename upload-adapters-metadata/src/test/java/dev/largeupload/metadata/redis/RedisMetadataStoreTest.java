@@ -3,6 +3,7 @@ package dev.largeupload.metadata.redis;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.domain.model.ChunkPlan;
@@ -12,8 +13,8 @@ import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
-import dev.largeupload.domain.port.ChunkReceipt;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
 import java.time.Duration;
@@ -89,6 +90,15 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
         return new RedisMetadataStore(pool(), PREFIX);
     }
 
+    /** The hash as a version before blocks wrote it: no {@code block_size} field. */
+    @Override
+    protected void createAsBeforeBlocks(UploadSession session) {
+        store.create(session);
+        try (Jedis jedis = pools.get(0).getResource()) {
+            assertEquals(1, jedis.hdel(PREFIX + "upload:" + session.id(), "block_size"));
+        }
+    }
+
     @AfterEach
     void closePools() {
         pools.forEach(JedisPool::close);
@@ -103,7 +113,7 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
         long grace = Duration.ofDays(RedisMetadataStore.DEFAULT_GRACE_DAYS).toMillis();
         try (Jedis jedis = pools.get(0).getResource()) {
             assertEquals(expiresAt.toEpochMilli() + grace, jedis.pexpireTime(PREFIX + "upload:" + id));
-            store.recordChunk(id, new ChunkReceipt(3, expiresAt, expiresAt.plusSeconds(10), SOME_DIGEST, SOME_ATTEMPT));
+            store.recordBlock(id, new BlockReceipt(3, expiresAt, expiresAt.plusSeconds(10), SOME_DIGEST, SOME_ATTEMPT));
             assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id));
             assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id + ":chunks"));
             assertEquals(expiresAt.toEpochMilli() + 10_000 + grace, jedis.pexpireTime(PREFIX + "upload:" + id + ":digests"));
@@ -125,7 +135,7 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
     @Test
     void keys_ofACompletedUpload_doNotExpire() {
         UploadId id = createdExpiringAt(Instant.now().plusSeconds(60));
-        store.recordChunk(id, new ChunkReceipt(0, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
+        store.recordBlock(id, new BlockReceipt(0, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
         assertTrue(store.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, Instant.now()));
         assertTrue(store.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, Instant.now()));
         try (Jedis jedis = pools.get(0).getResource()) {
@@ -178,22 +188,39 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
     @Test
     void recordedChunks_ofADigestAnOlderVersionWrote_haveTheLegacyAttempt_untilRecordedAgain() {
         UploadId id = createdExpiringAt(Instant.now().plusSeconds(60));
-        store.recordChunk(id, new ChunkReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
+        store.recordBlock(id, new BlockReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
         try (Jedis jedis = pools.get(0).getResource()) {
             jedis.hset((PREFIX + "upload:" + id + ":digests").getBytes(), "1".getBytes(), SOME_DIGEST.bytes());
         }
 
-        assertEquals(new RecordedChunk(SOME_DIGEST, StagingAttempt.LEGACY), store.recordedChunks(id).get(1));
-        store.recordChunk(id, new ChunkReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
-        assertEquals(new RecordedChunk(SOME_DIGEST, SOME_ATTEMPT), store.recordedChunks(id).get(1));
+        assertEquals(new RecordedBlock(SOME_DIGEST, StagingAttempt.LEGACY), store.recordedBlocks(id).get(1));
+        store.recordBlock(id, new BlockReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
+        assertEquals(new RecordedBlock(SOME_DIGEST, SOME_ATTEMPT), store.recordedBlocks(id).get(1));
+    }
+
+    @Test
+    void blockSize_isAFieldOfTheHash_andRecordsAreRefusedPastItsLastBlockOnly() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        ChunkPlan plan = ChunkPlan.of(200L * (1 << 20) + 5, 64L << 20); // 4 chunks, 26 blocks of 8 MiB
+        UploadSession session = UploadSession.start(UploadId.random(), new FileName("a.bin"), "application/octet-stream",
+                plan, "00".repeat(32), Optional.empty(), now, now.plus(Duration.ofHours(1)));
+        store.create(session);
+        try (Jedis jedis = pools.get(0).getResource()) {
+            assertEquals("8388608", jedis.hget(PREFIX + "upload:" + session.id(), "block_size"));
+            store.recordBlock(session.id(), new BlockReceipt(25, now, now.plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
+            assertTrue(jedis.getbit(PREFIX + "upload:" + session.id() + ":chunks", 25));
+            assertThrows(IllegalArgumentException.class, () -> store.recordBlock(session.id(),
+                    new BlockReceipt(26, now, now.plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT)));
+            assertEquals(1, jedis.bitcount(PREFIX + "upload:" + session.id() + ":chunks"));
+        }
     }
 
     @Test
     void delete_removesTheDigestsKey() {
         UploadId id = createdExpiringAt(Instant.now().plusSeconds(60));
-        store.recordChunk(id, new ChunkReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
+        store.recordBlock(id, new BlockReceipt(1, Instant.now(), Instant.now().plusSeconds(60), SOME_DIGEST, SOME_ATTEMPT));
         try (Jedis jedis = pools.get(0).getResource()) {
-            assertArrayEquals(RedisMetadataStore.recordValue(new RecordedChunk(SOME_DIGEST, SOME_ATTEMPT)),
+            assertArrayEquals(RedisMetadataStore.recordValue(new RecordedBlock(SOME_DIGEST, SOME_ATTEMPT)),
                     jedis.hget((PREFIX + "upload:" + id + ":digests").getBytes(), "1".getBytes()));
             store.delete(id);
             assertFalse(jedis.exists(PREFIX + "upload:" + id + ":digests"));

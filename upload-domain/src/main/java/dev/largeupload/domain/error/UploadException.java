@@ -12,7 +12,8 @@ public abstract sealed class UploadException extends RuntimeException
                 UploadException.ChunkOutOfRange, UploadException.ChunkLengthMismatch,
                 UploadException.TooLarge, UploadException.Incomplete, UploadException.NotActive,
                 UploadException.ChecksumMismatch, UploadException.TransferInterrupted,
-                UploadException.StoreUnavailable, UploadException.TooManyUploads {
+                UploadException.StoreUnavailable, UploadException.TooManyUploads,
+                UploadException.OffsetMismatch {
 
     private static final long serialVersionUID = 1L;
 
@@ -270,6 +271,38 @@ public abstract sealed class UploadException extends RuntimeException
         @Override
         public String code() {
             return "upload.too-many-uploads";
+        }
+    }
+
+    /**
+     * A request continues a chunk from a byte the server cannot continue from: not a block boundary, or past
+     * the chunk's durable prefix. {@link #receivedBytes()} is where the client continues.
+     */
+    public static final class OffsetMismatch extends UploadException {
+        private static final long serialVersionUID = 1L;
+        private final int chunkIndex;
+        private final long receivedBytes;
+
+        public OffsetMismatch(int chunkIndex, long requestedFirst, long receivedBytes, long blockSize) {
+            super("Chunk " + chunkIndex + " cannot continue at byte " + requestedFirst + ": the server holds its first "
+                    + receivedBytes + " bytes; continue at a block boundary (a multiple of " + blockSize
+                    + " bytes) no later than byte " + receivedBytes + ".");
+            this.chunkIndex = chunkIndex;
+            this.receivedBytes = receivedBytes;
+        }
+
+        public int chunkIndex() {
+            return chunkIndex;
+        }
+
+        /** How many bytes at the start of the chunk the server holds: the offset to continue from. */
+        public long receivedBytes() {
+            return receivedBytes;
+        }
+
+        @Override
+        public String code() {
+            return "upload.offset-mismatch";
         }
     }
 }

@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One upload of one file: what is being uploaded, how it is cut into chunks, which chunks have
- * arrived, and where it is in its life ({@link UploadState}). Immutable: a change of state yields
+ * One upload of one file: what is being uploaded, how it is cut into chunks and blocks, which blocks
+ * have arrived (a chunk has arrived when all of its blocks have), and where it is in its life ({@link UploadState}). Immutable: a change of state yields
  * a new instance, which a {@code MetadataStore} persists by compare-and-set.
  *
  * <p>The file name is for display only; the data lives under {@link #blobName()}, derived from the id.
@@ -40,8 +40,8 @@ public final class UploadSession {
         this.contentType = Objects.requireNonNull(contentType, "contentType");
         this.plan = Objects.requireNonNull(plan, "plan");
         this.received = (BitSet) received.clone();
-        if (received.length() > plan.chunkCount()) {
-            throw new IllegalArgumentException("received chunk " + (received.length() - 1) + " is outside the plan");
+        if (received.length() > plan.blockCount()) {
+            throw new IllegalArgumentException("received block " + (received.length() - 1) + " is outside the plan");
         }
         this.state = Objects.requireNonNull(state, "state");
         this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
@@ -96,11 +96,11 @@ public final class UploadSession {
         return state == UploadState.EXPIRED || (state == UploadState.ACTIVE && !now.isBefore(expiresAt));
     }
 
-    /** This upload with chunk {@code index} marked as received. */
-    public UploadSession withChunkReceived(int index, Instant now, Instant newExpiry) {
-        plan.requireInRange(index);
+    /** This upload with block {@code block} marked as received. */
+    public UploadSession withBlockReceived(int block, Instant now, Instant newExpiry) {
+        plan.blockLength(block);
         BitSet next = (BitSet) received.clone();
-        next.set(index);
+        next.set(block);
         return new UploadSession(id, fileName, contentType, plan, next, state, createdAt, now, newExpiry,
                 tokenHash, expectedSha256);
     }
@@ -119,40 +119,98 @@ public final class UploadSession {
         return UploadToken.matches(token, tokenHash);
     }
 
-    /** The indexes not yet received, in ascending order. */
+    /** The indexes of the chunks not yet received whole, in ascending order. */
     public List<Integer> missingChunks() {
-        List<Integer> missing = new ArrayList<>(plan.chunkCount() - received.cardinality());
-        for (int i = received.nextClearBit(0); i < plan.chunkCount(); i = received.nextClearBit(i + 1)) {
-            missing.add(i);
+        List<Integer> missing = new ArrayList<>();
+        for (int chunk = 0; chunk < plan.chunkCount(); chunk++) {
+            if (!hasReceived(chunk)) {
+                missing.add(chunk);
+            }
         }
         return missing;
     }
 
-    /** The indexes received, in ascending order. */
+    /** The indexes of the chunks received whole, in ascending order. */
     public List<Integer> receivedChunks() {
-        return received.stream().boxed().toList();
+        List<Integer> whole = new ArrayList<>();
+        for (int chunk = 0; chunk < plan.chunkCount(); chunk++) {
+            if (hasReceived(chunk)) {
+                whole.add(chunk);
+            }
+        }
+        return whole;
     }
 
-    public boolean hasReceived(int index) {
-        return received.get(index);
+    /** Whether every block of chunk {@code chunk} has been received. */
+    public boolean hasReceived(int chunk) {
+        int first = plan.firstBlockOf(chunk);
+        int end = first + plan.blockCountOf(chunk);
+        return received.nextClearBit(first) >= end;
     }
 
+    /** Whether block {@code block} has been received. */
+    public boolean hasReceivedBlock(int block) {
+        return received.get(block);
+    }
+
+    /**
+     * How many bytes at the start of chunk {@code chunk} are held durably: the blocks received from its first
+     * one on, without a gap (a multiple of the block size, or the chunk's length when it is whole).
+     */
+    public long durablePrefixOf(int chunk) {
+        int first = plan.firstBlockOf(chunk);
+        int end = first + plan.blockCountOf(chunk);
+        int gap = Math.min(received.nextClearBit(first), end);
+        return gap == end ? plan.lengthOf(chunk) : (gap - first) * plan.blockSize();
+    }
+
+    /** The chunks not received whole of which a durable prefix is held, each with that prefix's length, in index order. */
+    public List<PartialChunk> partialChunks() {
+        List<PartialChunk> partial = new ArrayList<>();
+        for (int block = received.nextSetBit(0); block >= 0; block = received.nextSetBit(block + 1)) {
+            int chunk = plan.chunkOf(block);
+            long prefix = durablePrefixOf(chunk);
+            if (prefix > 0 && prefix < plan.lengthOf(chunk)) {
+                partial.add(new PartialChunk(chunk, prefix));
+            }
+            block = plan.firstBlockOf(chunk) + plan.blockCountOf(chunk) - 1;
+        }
+        return partial;
+    }
+
+    /** A chunk of which only the first {@code receivedBytes} are held: the client continues it from there. */
+    public record PartialChunk(int chunkIndex, long receivedBytes) {
+    }
+
+    /** How many chunks have been received whole. */
     public int receivedCount() {
+        int whole = 0;
+        for (int chunk = 0; chunk < plan.chunkCount(); chunk++) {
+            if (hasReceived(chunk)) {
+                whole++;
+            }
+        }
+        return whole;
+    }
+
+    /** How many blocks have been received. */
+    public int receivedBlockCount() {
         return received.cardinality();
     }
 
-    /** Bytes received so far (the exact lengths of the received chunks). */
+    /** Bytes received so far: the exact lengths of the received blocks. */
     public long receivedBytes() {
-        if (plan.chunkCount() == 0) {
+        int blocks = plan.blockCount();
+        if (blocks == 0) {
             return 0;
         }
-        long bytes = (long) received.cardinality() * plan.chunkSize();
-        return received.get(plan.chunkCount() - 1) ? bytes - plan.chunkSize() + plan.lengthOf(plan.chunkCount() - 1) : bytes;
+        long bytes = (long) received.cardinality() * plan.blockSize();
+        return received.get(blocks - 1) ? bytes - plan.blockSize() + plan.blockLength(blocks - 1) : bytes;
     }
 
-    /** Whether every chunk has arrived (always true for a 0-byte file). */
+    /** Whether every block has arrived (always true for a 0-byte file). */
     public boolean allChunksReceived() {
-        return received.cardinality() == plan.chunkCount();
+        return received.cardinality() == plan.blockCount();
     }
 
     /** Percentage of bytes received, 0 to 100, rounded to two decimals; 100 for a completed upload. */
@@ -183,7 +241,7 @@ public final class UploadSession {
         return plan;
     }
 
-    /** A copy of the received-chunk set. */
+    /** A copy of the set of received blocks (for a plan made before blocks existed, a block is a chunk). */
     public BitSet received() {
         return (BitSet) received.clone();
     }
@@ -214,6 +272,6 @@ public final class UploadSession {
 
     @Override
     public String toString() {
-        return "UploadSession[" + id + ", " + state + ", " + received.cardinality() + "/" + plan.chunkCount() + " chunks]";
+        return "UploadSession[" + id + ", " + state + ", " + received.cardinality() + "/" + plan.blockCount() + " blocks]";
     }
 }

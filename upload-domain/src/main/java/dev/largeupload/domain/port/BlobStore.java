@@ -5,25 +5,26 @@ import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.StagingAttempt;
 import java.io.InputStream;
-import java.util.BitSet;
 import java.util.List;
 
 /**
- * Where the bytes of uploads live: chunks are staged one by one, in any order and any number of
- * times, each staging under a {@link StagingAttempt} of its own, then the chosen attempt of every
- * chunk is committed into one blob in chunk order.
+ * Where the bytes of uploads live: blocks (see {@link ChunkPlan}) are staged one by one, in any order and
+ * any number of times, each staging under a {@link StagingAttempt}, then every block is committed into one
+ * blob in block order.
  *
  * <p>Every implementation guarantees:
  * <ul>
- *   <li><b>Streaming</b>: a chunk is moved from its stream to storage in bounded memory, whatever its length.</li>
- *   <li><b>All or nothing per chunk</b>: a chunk is staged only when all of its bytes arrived. If
- *       the stream throws (the domain throws {@link UploadException} from {@code read} when the body
- *       is short, long or fails its digest), nothing of that attempt is visible and every other
- *       staging of the same index stays as it was.</li>
- *   <li><b>Attempts apart</b>: a staging never overwrites the bytes of another attempt, of the same
- *       index or not, whichever finishes first, on one server or several; {@link #commit} takes exactly
- *       the attempts it is given, so the committed bytes are those whose digest the caller recorded.
- *       Staging the same attempt twice (which callers do not do) leaves one of the two whole.</li>
+ *   <li><b>Streaming</b>: a block is moved from its stream to storage in bounded memory, whatever its length.</li>
+ *   <li><b>Durable when asked</b>: when {@link BlockStaging#makeDurable} returns, the block's bytes survive a crash
+ *       of this server (and, for a remote store, are held by the store).</li>
+ *   <li><b>Whole blocks only</b>: a block counts only when all of its bytes arrived. If the stream throws (the
+ *       domain throws {@link UploadException} from {@code read} when the body is short, long or fails its
+ *       digest), the block is not staged by that attempt.</li>
+ *   <li><b>One writer per block</b>: while a {@link BlockStaging} is open, no other staging of the same block
+ *       of the same blob, on this server or another sharing the storage, can change the bytes that a commit
+ *       of that block would take: a store that writes in place waits in {@link #openBlock} until the block
+ *       is free; a store that keeps attempts apart (Azure's block ids) needs no wait. So the caller that
+ *       checks, writes and records a block while its staging is open records the digest of the bytes kept.</li>
  *   <li><b>Idempotent</b>: committing again after a commit succeeded changes nothing; deleting what is
  *       gone succeeds.</li>
  *   <li><b>Thread-safe</b>, and safe when several servers share the same storage.</li>
@@ -43,29 +44,36 @@ public interface BlobStore {
     void checkAvailable();
 
     /**
-     * Stages chunk {@code index} of {@code blob} under {@code attempt} from {@code chunk.data()}, reading
-     * exactly {@code chunk.length()} bytes. An MD5 in {@code chunk} is the client's; a store that can have
-     * its backend verify it again (Azure's transactional MD5) passes it on.
+     * Opens the staging of block {@code block} of {@code blob} (planned by {@code plan}) under {@code attempt},
+     * waiting while another staging of the same block is open where the store writes in place. The caller
+     * writes at most once and closes it.
+     *
+     * @throws IllegalArgumentException if the block is outside the plan
      */
-    void stage(BlobName blob, int index, StagingAttempt attempt, ChunkData chunk);
+    BlockStaging openBlock(BlobName blob, ChunkPlan plan, int block, StagingAttempt attempt);
+
+    /** Stages block {@code block} whole and durably from {@code data} under {@code attempt}: open, write, make durable, close. */
+    default void stage(BlobName blob, ChunkPlan plan, int block, StagingAttempt attempt, BlockData data) {
+        try (BlockStaging staging = openBlock(blob, plan, block, attempt)) {
+            staging.write(data);
+            staging.makeDurable();
+        }
+    }
 
     /**
-     * Which chunks of {@code blob} have at least one attempt staged and not yet committed with the length
-     * the plan expects (a staged chunk of another length does not count).
-     */
-    BitSet stagedChunks(BlobName blob, ChunkPlan plan);
-
-    /**
-     * Joins the staged chunks 0..n-1, chunk {@code i} as staged by {@code attempts.get(i)}, into the
-     * committed blob, atomically: readers see either no blob or the whole of it. Other attempts are
-     * discarded. Idempotent: when the blob is already committed with the plan's size, it returns it unchanged.
+     * Makes the staged blocks 0..n-1 the committed blob, block {@code i} as staged by {@code attempts.get(i)}
+     * (a store that writes in place has one copy of each block and ignores them), atomically: readers see
+     * either no blob or the whole of it. The caller commits only blocks it recorded as staged; a store does
+     * not read the bytes to commit them, so a commit costs O(blocks), never O(bytes). Idempotent: when the
+     * blob is already committed with the plan's size, it returns it unchanged.
      *
-     * <p>A store that reads the bytes while committing (the filesystem store) computes the file's SHA-256,
-     * returns it, and refuses to commit when {@code attributes.sha256()} is given and differs. A store that
-     * commits without reading (Azure's Put Block List) returns no digest and keeps the expected one as a label.
+     * <p>When {@code attributes.sha256()} is given, a store that can read its staged bytes (the filesystem)
+     * computes the file's SHA-256 by one sequential read, returns it, and refuses to commit when it differs; a
+     * store that cannot (Azure's Put Block List) returns no digest and keeps the expected one as a label.
+     * Without it, no store reads the bytes.
      *
-     * @param attempts one per chunk of the plan, in index order
-     * @throws UploadException.Incomplete if a chunk's attempt is not staged with its planned length (nothing is committed)
+     * @param attempts one per block of the plan, in index order
+     * @throws UploadException.Incomplete if the store can tell that a block is not staged (nothing is committed)
      * @throws UploadException.ChecksumMismatch if the store computed the file's SHA-256 and it is not the
      *         expected one (nothing is committed)
      */
@@ -78,6 +86,6 @@ public interface BlobStore {
      */
     InputStream openCommitted(BlobName blob, long offset, long length);
 
-    /** Discards the committed blob and every staged chunk of {@code blob}; succeeds when there is nothing. */
+    /** Discards the committed blob and every staged block of {@code blob}; succeeds when there is nothing. */
     void delete(BlobName blob);
 }

@@ -11,15 +11,17 @@ import java.util.Optional;
 import java.util.SortedMap;
 
 /**
- * Where the state of uploads lives: the session, its received chunks and its life-cycle state.
+ * Where the state of uploads lives: the session, its received blocks and its life-cycle state. A block is the
+ * durable unit of an upload's {@link dev.largeupload.domain.model.ChunkPlan} (for a plan made before blocks
+ * existed, a block is a chunk); the session's plan, block size included, is kept as it was created.
  *
  * <p>Every implementation guarantees:
  * <ul>
  *   <li><b>Durable once returned</b>: what a call reported as done survives a crash of this server.</li>
- *   <li><b>Atomic and idempotent chunk recording</b>: recording the same chunk twice, or from many
- *       threads or servers at once, leaves it recorded once; a chunk is recorded only while the
+ *   <li><b>Atomic and idempotent block recording</b>: recording the same block twice, or from many
+ *       threads or servers at once, leaves it recorded once; a block is recorded only while the
  *       upload is {@link UploadState#ACTIVE}, serialised with state changes.</li>
- *   <li><b>Digest and attempt together</b>: a chunk's SHA-256 and the {@link dev.largeupload.domain.model.StagingAttempt}
+ *   <li><b>Digest and attempt together</b>: a block's SHA-256 and the {@link dev.largeupload.domain.model.StagingAttempt}
  *       whose bytes it is the digest of are written and replaced in one atomic step, so no reader (nor a crash)
  *       ever pairs the digest of one body with the attempt of another; of concurrent records of one index
  *       the last wins whole.</li>
@@ -63,33 +65,44 @@ public interface MetadataStore {
      */
     boolean createWithinLimit(UploadSession session, int limit, Instant now);
 
-    /** The session with its received chunks, if it exists. */
+    /** The session with its received blocks, if it exists. */
     Optional<UploadSession> find(UploadId id);
 
     /**
-     * Records that chunk {@code receipt.index()} of upload {@code id} has been staged by {@code receipt.attempt()},
+     * Records that block {@code receipt.index()} of upload {@code id} has been staged by {@code receipt.attempt()},
      * with the SHA-256 of those bytes, and pushes the upload's expiry to {@code receipt.expiresAt()}. Recording
      * an index again keeps it counted once and replaces its digest and attempt together (another body was
      * staged for it).
      *
-     * @return how many chunks the upload has received, this one included
+     * @return how many blocks the upload has received, this one included
      * @throws UploadException.NotFound if there is no such upload
      * @throws UploadException.NotActive if the upload is not {@link UploadState#ACTIVE}
+     * @throws IllegalArgumentException if the index is past the plan's last block (the caller checks it first)
      */
-    int recordChunk(UploadId id, ChunkReceipt receipt);
+    int recordBlock(UploadId id, BlockReceipt receipt);
 
-    /** The indexes of the chunks received, as a set. @throws UploadException.NotFound if there is no such upload */
-    BitSet receivedChunks(UploadId id);
+    /** The indexes of the blocks received, as a set. @throws UploadException.NotFound if there is no such upload */
+    BitSet receivedBlocks(UploadId id);
 
     /**
-     * The digest and staging attempt of every recorded chunk, by index, in index order, each pair as one
-     * record wrote it. A chunk recorded by an older version that kept no digest is absent (its bytes are
+     * Whether block {@code index} of upload {@code id} is recorded, as of now (one cheap read: a bit, a row),
+     * for a caller that must not overwrite a block whose digest is recorded. An index past the plan's last block is
+     * not recorded.
+     *
+     * @throws UploadException.NotFound if there is no such upload
+     * @throws IllegalArgumentException if {@code index} is negative
+     */
+    boolean hasBlock(UploadId id, int index);
+
+    /**
+     * The digest and staging attempt of every recorded block, by index, in index order, each pair as one
+     * record wrote it. A block recorded by an older version that kept no digest is absent (its bytes are
      * those of {@link dev.largeupload.domain.model.StagingAttempt#LEGACY}); one recorded with a digest but
      * before attempts were kept has the legacy attempt.
      *
      * @throws UploadException.NotFound if there is no such upload
      */
-    SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id);
+    SortedMap<Integer, RecordedBlock> recordedBlocks(UploadId id);
 
     /**
      * Changes the state of upload {@code id} from {@code expected} to {@code next}, only if it is
@@ -99,7 +112,7 @@ public interface MetadataStore {
      */
     boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at);
 
-    /** Removes the upload and its chunk records; succeeds when there is nothing. */
+    /** Removes the upload and its block records; succeeds when there is nothing. */
     void delete(UploadId id);
 
     /** Up to {@code limit} ids of active uploads whose expiry is at or before {@code now}. */

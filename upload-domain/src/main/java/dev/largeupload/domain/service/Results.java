@@ -18,35 +18,53 @@ public final class Results {
     }
 
     /**
-     * A chunk staged and recorded with the SHA-256 the server computed of it; {@code receivedCount} counts
-     * every chunk received so far.
+     * A chunk request done: its blocks staged and recorded. {@code session} is the upload as this request saw it,
+     * with the blocks it kept added; {@code receivedBlocks} counts every block the store holds (concurrent
+     * requests' included); {@code sha256} is the digest of the request's body when the server knows it (the
+     * body was one block, or the client sent a {@code Content-Digest} that matched).
      */
-    public record ChunkAccepted(UploadSession session, int index, BlockId blockId, int receivedCount, Sha256 sha256) {
+    public record ChunkAccepted(UploadSession session, int index, BlockId blockId, int receivedBlocks,
+                                Optional<Sha256> sha256) {
+
+        /** How many bytes at the start of this chunk are held: its length when it is whole. */
+        public long chunkReceivedBytes() {
+            return session.durablePrefixOf(index);
+        }
+
+        /** Whether the whole chunk is held. */
+        public boolean chunkReceived() {
+            return session.hasReceived(index);
+        }
+
+        /** How many chunks are held whole, as far as this request saw. */
+        public int receivedCount() {
+            return session.receivedCount();
+        }
 
         /**
          * Percentage of the file's bytes received, rounded to two decimals: the measure of status and resume
-         * ({@link UploadSession#progressPercentage()}). Only the count of received chunks is known here, so the
-         * last, shorter chunk counts with its own length when this request sent it or the session already had
-         * it; if a concurrent request recorded it unseen, the figure is high by less than one chunk until the
-         * next answer. It reads 100 once every chunk has arrived.
+         * ({@link UploadSession#progressPercentage()}). It counts every block the store holds; the last, shorter
+         * block counts with its own length when this request or the session had it (a concurrent request that
+         * recorded it unseen makes the figure high by less than one block until the next answer). It reads 100
+         * once every block has arrived.
          */
         public double progressPercentage() {
             ChunkPlan plan = session.plan();
-            int total = plan.chunkCount();
-            if (total == 0 || receivedCount >= total) {
+            int total = plan.blockCount();
+            if (total == 0 || receivedBlocks >= total) {
                 return 100.0;
             }
             int last = total - 1;
-            boolean lastReceived = index == last || session.hasReceived(last);
-            long bytes = (long) receivedCount * plan.chunkSize() - (lastReceived ? plan.chunkSize() - plan.lengthOf(last) : 0);
-            return Math.round(bytes * 10000.0 / plan.fileSize()) / 100.0;
+            boolean lastReceived = session.hasReceivedBlock(last);
+            long bytes = (long) receivedBlocks * plan.blockSize() - (lastReceived ? plan.blockSize() - plan.blockLength(last) : 0);
+            return Math.round(Math.min(bytes, plan.fileSize()) * 10000.0 / plan.fileSize()) / 100.0;
         }
     }
 
     /**
      * A committed upload. {@code committedNow} tells whether this call committed it, or found it
      * committed by an earlier call (a client repeating {@code complete}); {@code compositeSha256} is the
-     * SHA-256 over its chunks' digests in order, when every chunk was recorded with one.
+     * SHA-256 over its blocks' digests in order, when every block was recorded with one.
      */
     public record Completed(UploadSession session, CommittedBlob blob, Optional<Sha256> compositeSha256,
                             boolean committedNow) {

@@ -17,10 +17,19 @@ import java.util.Objects;
  * @param maxActiveUploads how many uploads may be in progress at once (0: no limit)
  * @param finishedRetention how long the record of an expired upload is kept, so that it answers "expired",
  *                         before a sweep removes it
+ * @param minBlockSize     the smallest block a plan has (blocks grow with the file; see {@link ChunkPlan})
  */
 public record UploadPolicy(long defaultChunkSize, long maxChunkSize, long maxFileSize, Duration uploadTtl,
                            boolean requireToken, Duration completionLease, int maxActiveUploads,
-                           Duration finishedRetention) {
+                           Duration finishedRetention, long minBlockSize) {
+
+    /** A policy whose plans have blocks of at least {@link ChunkPlan#DEFAULT_MIN_BLOCK_SIZE}. */
+    public UploadPolicy(long defaultChunkSize, long maxChunkSize, long maxFileSize, Duration uploadTtl,
+                        boolean requireToken, Duration completionLease, int maxActiveUploads,
+                        Duration finishedRetention) {
+        this(defaultChunkSize, maxChunkSize, maxFileSize, uploadTtl, requireToken, completionLease, maxActiveUploads,
+                finishedRetention, ChunkPlan.DEFAULT_MIN_BLOCK_SIZE);
+    }
 
     /** A policy with Azure's chunk size cap, no cap on active uploads, and expired records kept for 7 days. */
     public UploadPolicy(long defaultChunkSize, long maxFileSize, Duration uploadTtl, boolean requireToken,
@@ -53,6 +62,9 @@ public record UploadPolicy(long defaultChunkSize, long maxChunkSize, long maxFil
         Objects.requireNonNull(finishedRetention, "finishedRetention");
         if (finishedRetention.isNegative()) {
             throw new IllegalArgumentException("finished retention must not be negative");
+        }
+        if (minBlockSize < 1 || minBlockSize > ChunkPlan.MAX_CHUNK_SIZE) {
+            throw new IllegalArgumentException("the smallest block must be 1.." + ChunkPlan.MAX_CHUNK_SIZE + " bytes");
         }
     }
 }

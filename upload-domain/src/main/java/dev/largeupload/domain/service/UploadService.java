@@ -9,6 +9,7 @@ import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.InvalidArgument.Field;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.OffsetMismatch;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.error.UploadException.TooManyUploads;
@@ -24,11 +25,12 @@ import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.model.UploadToken;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.BlobStore;
-import dev.largeupload.domain.port.ChunkData;
-import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.BlockData;
+import dev.largeupload.domain.port.BlockStaging;
+import dev.largeupload.domain.port.BlockReceipt;
 import dev.largeupload.domain.port.CommittedBlob;
 import dev.largeupload.domain.port.MetadataStore;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.service.Results.Initiated;
@@ -36,6 +38,7 @@ import dev.largeupload.domain.usecase.AbortUploadCommand;
 import dev.largeupload.domain.usecase.AbortUploadUseCase;
 import dev.largeupload.domain.usecase.AcceptChunkCommand;
 import dev.largeupload.domain.usecase.AcceptChunkUseCase;
+import dev.largeupload.domain.usecase.ChunkRange;
 import dev.largeupload.domain.usecase.CompleteUploadCommand;
 import dev.largeupload.domain.usecase.CompleteUploadUseCase;
 import dev.largeupload.domain.usecase.DownloadUseCase;
@@ -55,6 +58,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -84,6 +89,12 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     /** Bytes read at a time when a committed file is hashed again. */
     private static final int READ_BUFFER = 1 << 20;
+    /** Threads that make blocks durable and record them: at most one busy per request streaming in, idle ones end. */
+    private static final Executor DURABILITY = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "upload-block-recorder");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** Whole-file digests remembered at most; one is about 200 bytes. */
     private static final int REMEMBERED_FILES = 10_000;
 
@@ -92,12 +103,23 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
     private final UploadPolicy policy;
     private final Clock clock;
     private final VerifiedFiles verifiedFiles = new VerifiedFiles(REMEMBERED_FILES);
+    private final Executor durability;
 
+    /** A service that makes blocks durable and records them on threads of its own (see {@link BlockRecorder}). */
     public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock) {
+        this(metadata, blobs, policy, clock, DURABILITY);
+    }
+
+    /**
+     * @param durability where each request's blocks are made durable and recorded, in order, while the request
+     *                   reads on; it must run tasks on threads other than the caller's
+     */
+    public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, Executor durability) {
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.durability = Objects.requireNonNull(durability, "durability");
     }
 
     public UploadPolicy policy() {
@@ -118,7 +140,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
             throw new InvalidArgument(Field.CHUNK_SIZE, "chunk_size may be at most " + policy.maxChunkSize()
                     + " bytes on this server; got " + chunkSize + ".");
         }
-        ChunkPlan plan = ChunkPlan.of(request.fileSize(), chunkSize);
+        ChunkPlan plan = ChunkPlan.of(request.fileSize(), chunkSize, policy.minBlockSize());
         if (plan.chunkSize() > policy.maxChunkSize()) {
             // 50,000 chunks of the largest size allowed here are not enough for this file.
             throw new TooLarge("A file", request.fileSize(), ChunkPlan.MAX_BLOCKS * policy.maxChunkSize());
@@ -140,38 +162,156 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         return new Initiated(session, token);
     }
 
-    /**
-     * Streams one chunk into the blob store and records it with its SHA-256. {@code declaredLength} is
-     * the request's length when it announced one (-1 when not): a wrong one is refused before any byte
-     * is read. Every digest in {@code digests} is checked while the bytes stream in; on a mismatch the
-     * chunk is neither staged nor recorded.
-     */
+    /** {@link #acceptChunk(UploadId, String, long, InputStream, long, ClientDigests, Optional)} of a whole chunk. */
     public ChunkAccepted acceptChunk(UploadId id, String token, long index, InputStream body, long declaredLength,
                                      ClientDigests digests) {
+        return acceptChunk(id, token, index, body, declaredLength, digests, Optional.empty());
+    }
+
+    /**
+     * Streams one chunk, or the part {@code range} of it, into the blob store block by block. {@code declaredLength}
+     * is the request's length when it announced one (-1 when not): a wrong one is refused before any byte is
+     * read. A range must start at a block boundary no later than the chunk's durable prefix, and end at a block
+     * boundary or the chunk's end.
+     *
+     * <p>Each block is staged while no other staging of it can change its bytes ({@link BlobStore#openBlock}),
+     * and recorded with its SHA-256 once durable, so a body cut off keeps every whole block that arrived. A block
+     * already recorded is not written again: its bytes here are read and checked with the body, and the recorded
+     * ones stay, so the digest recorded is always that of the bytes kept, whichever of two requests for one
+     * block wins. When {@code digests} holds a digest of the whole body, the blocks are recorded only after it
+     * matched, at the end (all or nothing): a body that fails it leaves the records as they were.
+     */
+    public ChunkAccepted acceptChunk(UploadId id, String token, long index, InputStream body, long declaredLength,
+                                     ClientDigests digests, Optional<ChunkRange> range) {
         UploadSession session = owned(id, token);
         Instant now = clock.instant();
-        long length = session.requireAcceptsChunk(index, now);
+        long chunkLength = session.requireAcceptsChunk(index, now);
         int chunk = (int) index;
+        ChunkPlan plan = session.plan();
+        long first = 0;
+        long length = chunkLength;
+        if (range.isPresent()) {
+            first = requireContinuable(session, chunk, chunkLength, range.get());
+            length = range.get().length();
+        }
         if (declaredLength >= 0 && declaredLength != length) {
             throw new ChunkLengthMismatch(chunk, length, "the request announced " + declaredLength + " bytes");
         }
         VerifiedChunkStream verified = new VerifiedChunkStream(body, chunk, length, digests);
+        boolean allOrNothing = digests.md5().isPresent() || digests.sha256().isPresent();
         StagingAttempt attempt = StagingAttempt.random();
+        int firstBlock = plan.firstBlockOf(chunk) + (int) (first / plan.blockSize());
+        int endBlock = plan.firstBlockOf(chunk) + (int) ceilDiv(first + length, plan.blockSize());
+        boolean oneBlock = endBlock - firstBlock == 1;
+        List<BlockStaging> held = new ArrayList<>();
+        List<BlockReceipt> pending = new ArrayList<>();
+        BlockRecorder recorder = new BlockRecorder(durability, session.receivedBlockCount());
+        UploadSession seen = session;
+        Sha256 bodySha256 = null;
+        int receivedBlocks;
         try {
-            blobs.stage(session.blobName(), chunk, attempt, new ChunkData(verified, length, digests.md5()));
+            for (int block = firstBlock; block < endBlock; block++) {
+                recorder.throwIfFailed();
+                long blockLength = plan.blockLength(block);
+                BlockStream bytes = new BlockStream(verified, blockLength);
+                BlockStaging staging = session.hasReceivedBlock(block) ? null
+                        : stagingUnlessRecorded(id, session, block, attempt);
+                if (staging == null) {
+                    // Recorded before (by this upload's earlier requests or a concurrent one): its bytes stay.
+                    bytes.drain();
+                    bodySha256 = oneBlock ? bytes.sha256() : null;
+                    seen = seen.withBlockReceived(block, now, seen.expiresAt());
+                    continue;
+                }
+                try {
+                    staging.write(new BlockData(bytes, blockLength, oneBlock ? digests.md5() : Optional.empty()));
+                } catch (RuntimeException e) {
+                    staging.close();
+                    throw e;
+                }
+                Sha256 sha256 = bytes.sha256();
+                bodySha256 = oneBlock ? sha256 : null;
+                Instant done = clock.instant();
+                BlockReceipt receipt = new BlockReceipt(block, done, done.plus(policy.uploadTtl()), sha256, attempt);
+                if (allOrNothing) {
+                    held.add(staging);
+                    pending.add(receipt);
+                } else {
+                    recorder.submit(staging, () -> metadata.recordBlock(id, receipt));
+                }
+                seen = seen.withBlockReceived(block, done, receipt.expiresAt());
+            }
+            verified.requireVerified();
+            receivedBlocks = recorder.finish();
+            for (int i = 0; i < pending.size(); i++) {
+                held.get(i).makeDurable();
+                receivedBlocks = metadata.recordBlock(id, pending.get(i));
+            }
         } catch (StoreUnavailable e) {
+            recorder.finishAfter(e);
             throw movedOnOr(id, e);
-        }
-        Sha256 sha256 = verified.sha256();
-        Instant done = clock.instant();
-        int receivedCount;
-        try {
-            receivedCount = metadata.recordChunk(id, new ChunkReceipt(chunk, done, done.plus(policy.uploadTtl()), sha256, attempt));
         } catch (NotFound | NotActive | Expired e) {
+            recorder.finishAfter(e);
             discardIfEnded(id, session.blobName());
             throw e;
+        } catch (IOException e) {
+            // BlockStream only passes on what the body threw, and the body throws domain errors.
+            IllegalStateException unexpected = new IllegalStateException("unexpected I/O failure of a verified body", e);
+            recorder.finishAfter(unexpected);
+            throw unexpected;
+        } catch (RuntimeException | Error e) {
+            // The blocks read whole before the failure are still made durable and recorded.
+            recorder.finishAfter(e);
+            throw e;
+        } finally {
+            held.forEach(BlockStaging::close);
         }
-        return new ChunkAccepted(session, chunk, BlockId.of(chunk, attempt), receivedCount, sha256);
+        Optional<Sha256> sha256 = digests.sha256().isPresent() ? digests.sha256() : Optional.ofNullable(bodySha256);
+        return new ChunkAccepted(seen, chunk, BlockId.of(chunk, StagingAttempt.LEGACY), receivedBlocks, sha256);
+    }
+
+    /**
+     * Opens the staging of {@code block}, and returns it unless, once it is open, the store says the block is
+     * recorded (then it is closed, and the answer is {@code null}).
+     */
+    private BlockStaging stagingUnlessRecorded(UploadId id, UploadSession session, int block, StagingAttempt attempt) {
+        BlockStaging staging = blobs.openBlock(session.blobName(), session.plan(), block, attempt);
+        try {
+            if (metadata.hasBlock(id, block)) {
+                staging.close();
+                return null;
+            }
+            return staging;
+        } catch (RuntimeException e) {
+            staging.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Checks that {@code range} continues chunk {@code chunk} of {@code session} where the server can, and returns
+     * its first byte.
+     */
+    private static long requireContinuable(UploadSession session, int chunk, long chunkLength, ChunkRange range) {
+        if (range.chunkLength() != chunkLength) {
+            throw new ChunkLengthMismatch(chunk, chunkLength, "Content-Range gives a chunk of " + range.chunkLength() + " bytes");
+        }
+        long blockSize = session.plan().blockSize();
+        long prefix = session.durablePrefixOf(chunk);
+        if (range.first() % blockSize != 0 || range.first() > prefix) {
+            throw new OffsetMismatch(chunk, range.first(), prefix, blockSize);
+        }
+        long end = range.last() + 1;
+        if (end != chunkLength && end % blockSize != 0) {
+            throw new InvalidArgument(Field.RANGE, "Content-Range of chunk " + chunk + " ends at byte " + range.last()
+                    + ": a part must end at a block boundary (a multiple of " + blockSize + " bytes) or at the chunk's"
+                    + " last byte (" + (chunkLength - 1) + ").");
+        }
+        return range.first();
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return a / b + (a % b == 0 ? 0 : 1);
     }
 
     /** The upload ended (deleted, aborted, expired) while a chunk streamed in: what was staged for it has no owner. */
@@ -227,7 +367,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         }
         try {
             // COMPLETING refuses new chunk records, so the records read now name the bytes committed.
-            SortedMap<Integer, RecordedChunk> records = metadata.recordedChunks(id);
+            SortedMap<Integer, RecordedBlock> records = metadata.recordedBlocks(id);
             Optional<Sha256> composite = verifiedComposite(id, session, records, request);
             UploadSession completing = session.transitionTo(UploadState.COMPLETING, now);
             CommittedBlob blob = blobs.commit(completing.blobName(), completing.plan(), attempts(records, completing.plan()),
@@ -255,7 +395,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
      * call did, and changes nothing either way.
      */
     private Completed completedAgain(UploadSession session, CompletionRequest request) {
-        Optional<Sha256> composite = verifiedComposite(session.id(), session, metadata.recordedChunks(session.id()), request);
+        Optional<Sha256> composite = verifiedComposite(session.id(), session, metadata.recordedBlocks(session.id()), request);
         Optional<String> sha256 = Optional.empty();
         if (request.sha256().isPresent()) {
             String actual = committedSha256(session);
@@ -295,11 +435,11 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         return actual;
     }
 
-    /** The attempt to commit for each chunk of {@code plan}: the recorded one, or the legacy one for a chunk recorded without. */
-    private static List<StagingAttempt> attempts(SortedMap<Integer, RecordedChunk> records, ChunkPlan plan) {
-        List<StagingAttempt> attempts = new ArrayList<>(plan.chunkCount());
-        for (int index = 0; index < plan.chunkCount(); index++) {
-            RecordedChunk record = records.get(index);
+    /** The attempt to commit for each block of {@code plan}: the recorded one, or the legacy one for a block recorded without. */
+    private static List<StagingAttempt> attempts(SortedMap<Integer, RecordedBlock> records, ChunkPlan plan) {
+        List<StagingAttempt> attempts = new ArrayList<>(plan.blockCount());
+        for (int index = 0; index < plan.blockCount(); index++) {
+            RecordedBlock record = records.get(index);
             attempts.add(record == null ? StagingAttempt.LEGACY : record.attempt());
         }
         return attempts;
@@ -315,21 +455,21 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         return now.or(session::expectedSha256);
     }
 
-    /** The composite digest of the recorded chunks, checked against the client's when it gave one. */
+    /** The composite digest of the recorded blocks, checked against the client's when it gave one. */
     private static Optional<Sha256> verifiedComposite(UploadId id, UploadSession session,
-                                                      SortedMap<Integer, RecordedChunk> records, CompletionRequest request) {
-        int count = session.plan().chunkCount();
+                                                      SortedMap<Integer, RecordedBlock> records, CompletionRequest request) {
+        int count = session.plan().blockCount();
         Optional<Sha256> composite = records.size() == count && (count == 0 || records.lastKey() == count - 1)
-                ? Optional.of(Sha256.composite(records.values().stream().map(RecordedChunk::sha256).toList()))
+                ? Optional.of(Sha256.composite(records.values().stream().map(RecordedBlock::sha256).toList()))
                 : Optional.empty();
         if (request.compositeSha256().isPresent()) {
             if (composite.isEmpty()) {
-                throw new ChecksumMismatch("composite_sha256 cannot be checked: some chunks of upload " + id
+                throw new ChecksumMismatch("composite_sha256 cannot be checked: some blocks of upload " + id
                         + " were recorded without a digest. Complete without it, or upload again.");
             }
             if (!composite.get().equals(request.compositeSha256().get())) {
-                throw new ChecksumMismatch("composite_sha256 does not match the chunks received (" + composite.get().hex()
-                        + "): a chunk differs from the one the client hashed. Nothing was committed.");
+                throw new ChecksumMismatch("composite_sha256 does not match the blocks received (" + composite.get().hex()
+                        + "): a block differs from the one the client hashed. Nothing was committed.");
             }
         }
         return composite;
@@ -482,7 +622,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
 
     @Override
     public ChunkAccepted acceptChunk(AcceptChunkCommand c) {
-        return acceptChunk(c.id(), c.token(), c.index(), c.body(), c.declaredLength(), c.digests());
+        return acceptChunk(c.id(), c.token(), c.index(), c.body(), c.declaredLength(), c.digests(), c.range());
     }
 
     @Override

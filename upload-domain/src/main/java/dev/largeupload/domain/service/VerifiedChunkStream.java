@@ -12,12 +12,12 @@ import dev.largeupload.domain.model.Sha256;
 import java.util.Base64;
 
 /**
- * A request body seen as exactly one chunk. It hands out at most the chunk's length and, at the
- * moment the last byte arrives and before it is handed out, checks that the body ends there and
- * that the client's digests match; otherwise {@code read} throws the domain error, so a store that is
- * reading it never sees a clean end of a wrong chunk. It always computes the chunk's SHA-256, which
- * {@link #sha256()} gives once the chunk was read whole. A failure of the client's connection
- * becomes {@link TransferInterrupted}, kept apart from the store's own I/O errors.
+ * A request body seen as exactly the bytes of one chunk (or of the part of it the request carries). It hands
+ * out at most that length and, at the moment the last byte arrives and before it is handed out, checks that
+ * the body ends there and that the client's digests of the body match; otherwise {@code read} throws the
+ * domain error, so a store that is reading it never sees a clean end of a wrong body. It computes a digest
+ * only where the client sent one to check. A failure of the client's connection becomes
+ * {@link TransferInterrupted}, kept apart from the store's own I/O errors.
  */
 final class VerifiedChunkStream extends InputStream {
 
@@ -26,10 +26,10 @@ final class VerifiedChunkStream extends InputStream {
     private final long expected;
     private final MessageDigest md5;
     private final byte[] expectedMd5;
-    private final MessageDigest sha256 = Sha256.newDigest();
+    private final MessageDigest sha256;
     private final Sha256 expectedSha256;
     private long received;
-    private Sha256 verified;
+    private boolean verified;
 
     VerifiedChunkStream(InputStream source, int index, long expected, ClientDigests client) {
         this.source = source;
@@ -38,22 +38,20 @@ final class VerifiedChunkStream extends InputStream {
         this.expectedMd5 = client.md5().orElse(null);
         this.md5 = this.expectedMd5 == null ? null : newMd5();
         this.expectedSha256 = client.sha256().orElse(null);
+        this.sha256 = this.expectedSha256 == null ? null : Sha256.newDigest();
     }
 
     /**
-     * The SHA-256 of the chunk, checked against the client's when it sent one.
+     * Checks that the body ended where it should and that its digests matched (reading one more byte when the
+     * last one has not been asked for yet).
      *
-     * @throws IllegalStateException if the chunk has not been read whole and verified
+     * @throws IllegalStateException if fewer bytes than the expected length were read
      */
-    Sha256 sha256() {
-        if (verified == null) {
-            if (expected == 0) {
-                verifyEnd();
-            } else {
-                throw new IllegalStateException("chunk " + index + " was not read whole");
-            }
+    void requireVerified() {
+        if (received != expected) {
+            throw new IllegalStateException("chunk " + index + " was not read whole");
         }
-        return verified;
+        verifyEnd();
     }
 
     @Override
@@ -79,7 +77,9 @@ final class VerifiedChunkStream extends InputStream {
         if (md5 != null) {
             md5.update(buffer, offset, n);
         }
-        sha256.update(buffer, offset, n);
+        if (sha256 != null) {
+            sha256.update(buffer, offset, n);
+        }
         received += n;
         if (received == expected) {
             verifyEnd();
@@ -88,7 +88,7 @@ final class VerifiedChunkStream extends InputStream {
     }
 
     private void verifyEnd() {
-        if (verified != null) {
+        if (verified) {
             return;
         }
         int extra = readSource(new byte[1], 0, 1);
@@ -99,12 +99,11 @@ final class VerifiedChunkStream extends InputStream {
             throw new ChecksumMismatch("Chunk " + index + " does not match its Content-MD5 "
                     + Base64.getEncoder().encodeToString(expectedMd5) + "; it was not stored.");
         }
-        Sha256 actual = Sha256.of(sha256.digest());
-        if (expectedSha256 != null && !actual.equals(expectedSha256)) {
+        if (sha256 != null && !Sha256.of(sha256.digest()).equals(expectedSha256)) {
             throw new ChecksumMismatch("Chunk " + index + " does not match its Content-Digest sha-256=:"
                     + expectedSha256.base64() + ":; it was not stored.");
         }
-        verified = actual;
+        verified = true;
     }
 
     private int readSource(byte[] buffer, int offset, int length) {

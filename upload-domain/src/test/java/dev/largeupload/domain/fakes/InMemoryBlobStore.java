@@ -10,7 +10,8 @@ import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.BlobStore;
-import dev.largeupload.domain.port.ChunkData;
+import dev.largeupload.domain.port.BlockData;
+import dev.largeupload.domain.port.BlockStaging;
 import dev.largeupload.domain.port.CommittedBlob;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +22,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +30,19 @@ import java.util.HexFormat;
 import java.util.function.Supplier;
 
 /**
- * A {@link BlobStore} in memory, for tests. It keeps the port's promises that a test can observe:
- * a chunk is staged only when its stream gave all its bytes without throwing, each attempt apart (no
- * staging replaces another attempt's bytes; a short stream is {@link ChunkLengthMismatch}, a failing one
- * {@link TransferInterrupted}, as the filesystem store reports them), a given MD5 is checked, commit takes
- * exactly the attempts it is given, needs each with its planned length and is idempotent, delete discards
- * staged and committed data and succeeds on nothing.
- * Unlike a real store it holds whole chunks in memory, so keep test data small.
+ * A {@link BlobStore} in memory, for tests, that keeps attempts apart as Azure does (so {@link #openBlock}
+ * never waits) and, unless told otherwise, verifies an expected SHA-256 on commit as the filesystem does. It
+ * keeps the port's promises that a test can observe: a block is staged only when its stream gave all its bytes
+ * without throwing, each attempt apart (no staging replaces another attempt's bytes; a short stream is
+ * {@link ChunkLengthMismatch}, a failing one {@link TransferInterrupted}, as the real stores report them), a
+ * given MD5 is checked, commit takes exactly the attempts it is given, needs each with its planned length
+ * ({@link Incomplete} names the chunks of the blocks missing) and is idempotent; given an expected SHA-256 it
+ * computes the file's, answers it and refuses a mismatch, and without one it answers no digest; delete
+ * discards staged and committed data and succeeds on nothing. Unlike a real store it holds whole blocks in
+ * memory, so keep test data small.
  *
  * <p>A test can make the next {@link #commit} fail with {@link #failNextCommitWith}, and make commits
- * answer no digest, as a store that commits without reading the bytes does, with {@link #commitWithoutReading}.
+ * neither compute nor check a digest, as Azure's Put Block List does, with {@link #commitWithoutReading}.
  */
 public final class InMemoryBlobStore implements BlobStore {
 
@@ -57,8 +60,36 @@ public final class InMemoryBlobStore implements BlobStore {
     }
 
     @Override
-    public void stage(BlobName blob, int index, StagingAttempt attempt, ChunkData chunk) {
-        // Read outside the lock, as a real store streams; publish only a whole chunk. A failing or short
+    public BlockStaging openBlock(BlobName blob, ChunkPlan plan, int block, StagingAttempt attempt) {
+        plan.blockLength(block);
+        return new BlockStaging() {
+            private boolean written;
+
+            @Override
+            public void write(BlockData data) {
+                if (written) {
+                    throw new IllegalStateException("block " + block + " was written already");
+                }
+                written = true;
+                stageBytes(blob, block, attempt, data);
+            }
+
+            @Override
+            public void makeDurable() {
+                if (!written) {
+                    throw new IllegalStateException("block " + block + " was not written");
+                }
+            }
+
+            @Override
+            public void close() {
+                // Attempts are kept apart, so there is nothing to release.
+            }
+        };
+    }
+
+    private void stageBytes(BlobName blob, int index, StagingAttempt attempt, BlockData chunk) {
+        // Read outside the lock, as a real store streams; publish only a whole block. A failing or short
         // stream is reported as the real stores report it.
         byte[] bytes;
         try (InputStream in = chunk.data()) {
@@ -72,7 +103,7 @@ public final class InMemoryBlobStore implements BlobStore {
             throw new ChunkLengthMismatch(index, chunk.length(), "the stream ended after " + bytes.length + " bytes");
         }
         if (chunk.md5().isPresent() && !MessageDigest.isEqual(digest("MD5", bytes), chunk.md5().get())) {
-            throw new ChecksumMismatch("chunk " + index + " does not match its MD5");
+            throw new ChecksumMismatch("block " + index + " does not match its MD5");
         }
         synchronized (this) {
             staged.computeIfAbsent(blob, b -> new HashMap<>()).computeIfAbsent(index, i -> new HashMap<>()).put(attempt, bytes);
@@ -80,20 +111,9 @@ public final class InMemoryBlobStore implements BlobStore {
     }
 
     @Override
-    public synchronized BitSet stagedChunks(BlobName blob, ChunkPlan plan) {
-        BitSet result = new BitSet();
-        staged.getOrDefault(blob, Map.of()).forEach((index, attempts) -> {
-            if (index < plan.chunkCount() && attempts.values().stream().anyMatch(b -> b.length == plan.lengthOf(index))) {
-                result.set(index);
-            }
-        });
-        return result;
-    }
-
-    @Override
     public synchronized CommittedBlob commit(BlobName blob, ChunkPlan plan, List<StagingAttempt> attempts, BlobAttributes attrs) {
-        if (attempts.size() != plan.chunkCount()) {
-            throw new IllegalArgumentException(attempts.size() + " attempts for " + plan.chunkCount() + " chunks");
+        if (attempts.size() != plan.blockCount()) {
+            throw new IllegalArgumentException(attempts.size() + " attempts for " + plan.blockCount() + " blocks");
         }
         commitCalls++;
         if (nextCommitFailure != null) {
@@ -103,30 +123,38 @@ public final class InMemoryBlobStore implements BlobStore {
         }
         byte[] existing = committed.get(blob);
         if (existing != null && existing.length == plan.fileSize()) {
-            return new CommittedBlob(existing.length, digestOnCommit ? Optional.of(sha256Hex(existing)) : Optional.empty());
+            return new CommittedBlob(existing.length, Optional.empty());
         }
         Map<Integer, Map<StagingAttempt, byte[]>> chunks = staged.getOrDefault(blob, Map.of());
         List<byte[]> chosen = new ArrayList<>();
         List<Integer> missing = new ArrayList<>();
-        for (int i = 0; i < plan.chunkCount(); i++) {
+        for (int i = 0; i < plan.blockCount(); i++) {
             byte[] chunk = chunks.getOrDefault(i, Map.of()).get(attempts.get(i));
             chosen.add(chunk);
-            if (chunk == null || chunk.length != plan.lengthOf(i)) {
+            if (chunk == null || chunk.length != plan.blockLength(i)) {
                 missing.add(i);
             }
         }
         if (!missing.isEmpty()) {
-            throw new Incomplete(missing);
+            throw new Incomplete(missing.stream().map(plan::chunkOf).distinct().toList());
         }
         ByteArrayOutputStream whole = new ByteArrayOutputStream(Math.toIntExact(plan.fileSize()));
-        for (int i = 0; i < plan.chunkCount(); i++) {
+        for (int i = 0; i < plan.blockCount(); i++) {
             whole.writeBytes(chosen.get(i));
         }
         byte[] bytes = whole.toByteArray();
+        Optional<String> sha256 = Optional.empty();
+        if (digestOnCommit && attrs.sha256().isPresent()) {
+            sha256 = Optional.of(sha256Hex(bytes));
+            if (!sha256.equals(attrs.sha256())) {
+                throw new ChecksumMismatch("The file's SHA-256 is " + sha256.get() + ", not the expected "
+                        + attrs.sha256().get() + "; it was not committed.");
+            }
+        }
         committed.put(blob, bytes);
         attributes.put(blob, attrs);
         staged.remove(blob);
-        return new CommittedBlob(bytes.length, digestOnCommit ? Optional.of(sha256Hex(bytes)) : Optional.empty());
+        return new CommittedBlob(bytes.length, sha256);
     }
 
     @Override
@@ -154,7 +182,7 @@ public final class InMemoryBlobStore implements BlobStore {
         this.nextCommitFailure = failure;
     }
 
-    /** From now on, {@link #commit} answers no SHA-256, like a store that does not read while committing. */
+    /** From now on, {@link #commit} neither computes nor checks a SHA-256, like a store that does not read while committing. */
     public synchronized void commitWithoutReading() {
         this.digestOnCommit = false;
     }
@@ -169,13 +197,13 @@ public final class InMemoryBlobStore implements BlobStore {
         return commitCalls;
     }
 
-    /** The bytes staged for chunk {@code index} by {@code attempt}, if any. */
+    /** The bytes staged for block {@code index} by {@code attempt}, if any. */
     public synchronized Optional<byte[]> stagedChunk(BlobName blob, int index, StagingAttempt attempt) {
         return Optional.ofNullable(staged.getOrDefault(blob, Map.of()).getOrDefault(index, Map.of()).get(attempt))
                 .map(b -> Arrays.copyOf(b, b.length));
     }
 
-    /** How many attempts of chunk {@code index} are staged. */
+    /** How many attempts of block {@code index} are staged. */
     public synchronized int stagedAttempts(BlobName blob, int index) {
         return staged.getOrDefault(blob, Map.of()).getOrDefault(index, Map.of()).size();
     }

@@ -10,4 +10,16 @@ class InMemoryBlobStoreTest extends BlobStoreContract {
     protected BlobStore newStore() {
         return new InMemoryBlobStore();
     }
+
+    /** Like Azure: a map entry per attempt. */
+    @Override
+    protected boolean keepsAttemptsApart() {
+        return true;
+    }
+
+    /** Like the filesystem, unless told {@code commitWithoutReading()}. */
+    @Override
+    protected boolean verifiesSha256OnCommit() {
+        return true;
+    }
 }

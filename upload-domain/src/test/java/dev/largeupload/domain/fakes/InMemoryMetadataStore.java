@@ -5,9 +5,9 @@ import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
-import dev.largeupload.domain.port.ChunkReceipt;
+import dev.largeupload.domain.port.BlockReceipt;
 import dev.largeupload.domain.port.MetadataStore;
-import dev.largeupload.domain.port.RecordedChunk;
+import dev.largeupload.domain.port.RecordedBlock;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -25,14 +25,14 @@ import java.util.function.Consumer;
  * port requires (within one JVM); it runs through {@code MetadataStoreContract} like the real stores. Like a real store, it changes state by compare-and-set only and does not judge
  * whether the state machine allows the change: that is the use cases' job.
  *
- * <p>A test can run code just before each chunk is recorded, outside the store's lock, with
+ * <p>A test can run code just before each block is recorded, outside the store's lock, with
  * {@link #beforeEachRecord}: to hold one record back until another has happened, for example.
  */
 public final class InMemoryMetadataStore implements MetadataStore {
 
     private final Map<UploadId, UploadSession> sessions = new HashMap<>();
-    private final Map<UploadId, SortedMap<Integer, RecordedChunk>> records = new HashMap<>();
-    private volatile Consumer<ChunkReceipt> beforeRecord = receipt -> { };
+    private final Map<UploadId, SortedMap<Integer, RecordedBlock>> records = new HashMap<>();
+    private volatile Consumer<BlockReceipt> beforeRecord = receipt -> { };
     private volatile Runnable beforeCountingActive = () -> { };
 
     @Override
@@ -68,7 +68,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public int recordChunk(UploadId id, ChunkReceipt receipt) {
+    public int recordBlock(UploadId id, BlockReceipt receipt) {
         beforeRecord.accept(receipt);
         synchronized (this) {
             return recordNow(id, receipt);
@@ -76,26 +76,30 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     /** Runs {@code hook} with each receipt just before it is recorded, on the recording thread, outside the lock. */
-    public void beforeEachRecord(Consumer<ChunkReceipt> hook) {
+    public void beforeEachRecord(Consumer<BlockReceipt> hook) {
         this.beforeRecord = hook;
     }
 
-    private int recordNow(UploadId id, ChunkReceipt receipt) {
+    private int recordNow(UploadId id, BlockReceipt receipt) {
         UploadSession session = sessions.get(id);
         if (session == null) {
             throw new NotFound(id.value());
         }
         if (session.state() != UploadState.ACTIVE) {
-            throw new NotActive("Upload " + id + " is " + session.state() + " and records no chunks.");
+            throw new NotActive("Upload " + id + " is " + session.state() + " and records no blocks.");
         }
-        UploadSession next = session.withChunkReceived(receipt.index(), receipt.receivedAt(), receipt.expiresAt());
+        if (receipt.index() >= session.plan().blockCount()) {
+            throw new IllegalArgumentException("block " + receipt.index() + " is outside a plan of "
+                    + session.plan().blockCount() + " blocks");
+        }
+        UploadSession next = session.withBlockReceived(receipt.index(), receipt.receivedAt(), receipt.expiresAt());
         sessions.put(id, next);
         records.computeIfAbsent(id, k -> new TreeMap<>()).put(receipt.index(), receipt.record());
-        return next.receivedCount();
+        return next.receivedBlockCount();
     }
 
     @Override
-    public synchronized BitSet receivedChunks(UploadId id) {
+    public synchronized BitSet receivedBlocks(UploadId id) {
         UploadSession session = sessions.get(id);
         if (session == null) {
             throw new NotFound(id.value());
@@ -104,7 +108,19 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized SortedMap<Integer, RecordedChunk> recordedChunks(UploadId id) {
+    public synchronized boolean hasBlock(UploadId id, int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("negative block index " + index);
+        }
+        UploadSession session = sessions.get(id);
+        if (session == null) {
+            throw new NotFound(id.value());
+        }
+        return index < session.plan().blockCount() && session.hasReceivedBlock(index);
+    }
+
+    @Override
+    public synchronized SortedMap<Integer, RecordedBlock> recordedBlocks(UploadId id) {
         if (!sessions.containsKey(id)) {
             throw new NotFound(id.value());
         }

@@ -1,5 +1,6 @@
 package dev.largeupload.domain.fakes;
 
+import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
 
@@ -20,5 +21,11 @@ class InMemoryMetadataStoreTest extends MetadataStoreContract {
     @Override
     protected MetadataStore secondStoreOnSameBackend() {
         return last;
+    }
+
+    /** The fake keeps the session itself, plan included: a plan of blocks as large as its chunks is kept as it is. */
+    @Override
+    protected void createAsBeforeBlocks(UploadSession session) {
+        last.create(session);
     }
 }

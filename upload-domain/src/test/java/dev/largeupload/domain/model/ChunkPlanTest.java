@@ -221,4 +221,83 @@ class ChunkPlanTest {
             assertEquals(fileSize, sum, where + "sum of lengths");
         }
     }
+
+    // ---- blocks ----
+
+    @Test
+    void blocks_ofA64MiBChunk_areEight8MiBBlocks() {
+        ChunkPlan plan = ChunkPlan.of(1024 * ChunkPlan.MIB, 64 * ChunkPlan.MIB);
+        assertEquals(8 * ChunkPlan.MIB, plan.blockSize());
+        assertEquals(8, plan.blocksPerChunk());
+        assertEquals(128, plan.blockCount());
+    }
+
+    @Test
+    void blocks_ofThe50MiBDefaultChunk_areFive10MiBBlocks() {
+        ChunkPlan plan = ChunkPlan.of(200 * ChunkPlan.MIB, 50 * ChunkPlan.MIB);
+        assertEquals(10 * ChunkPlan.MIB, plan.blockSize());
+    }
+
+    @Test
+    void blocks_ofA1TBFile_stayWithin50000_andAreAtLeast21MiB() {
+        long terabyte = 1_000_000_000_000L;
+        ChunkPlan plan = ChunkPlan.of(terabyte, 50 * ChunkPlan.MIB);
+        assertTrue(plan.blockCount() <= ChunkPlan.MAX_BLOCKS, plan.blockCount() + " blocks");
+        assertTrue(plan.blockSize() >= 20_000_000L, plan.blockSize() + " bytes");
+        assertEquals(0, plan.chunkSize() % plan.blockSize());
+    }
+
+    @Test
+    void blocks_ofTheLargestFile_areTheLargestChunks() {
+        ChunkPlan plan = ChunkPlan.of(ChunkPlan.MAX_FILE_SIZE, ChunkPlan.MAX_CHUNK_SIZE);
+        assertEquals(ChunkPlan.MAX_CHUNK_SIZE, plan.blockSize());
+        assertEquals(ChunkPlan.MAX_BLOCKS, plan.blockCount());
+    }
+
+    @Test
+    void blocks_ofAChunkNoLargerThanTheSmallestBlock_areTheChunk() {
+        assertEquals(1000, ChunkPlan.of(10_000, 1000).blockSize());
+        assertEquals(8 * ChunkPlan.MIB, ChunkPlan.of(100 * ChunkPlan.MIB, 8 * ChunkPlan.MIB).blockSize());
+    }
+
+    @Test
+    void blocks_ofAChunkSizeWithNoFittingDivisor_areTheChunk() {
+        long prime = 16_777_259L; // a prime just above 16 MiB: no whole number of 8 MiB blocks divides it
+        assertEquals(prime, ChunkPlan.of(10 * prime, prime).blockSize());
+    }
+
+    @Test
+    void blocks_ofTheLastChunk_endWithTheFile() {
+        ChunkPlan plan = ChunkPlan.of(40, 16, 4);
+        assertEquals(4, plan.blockSize());
+        assertEquals(10, plan.blockCount());
+        assertEquals(8, plan.firstBlockOf(2));
+        assertEquals(2, plan.blockCountOf(2));
+        assertEquals(2, plan.chunkOf(9));
+        assertEquals(36, plan.blockOffset(9));
+        assertEquals(4, plan.blockLength(9));
+        ChunkPlan ragged = ChunkPlan.of(38, 16, 4);
+        assertEquals(2, ragged.blockLength(9));
+        assertEquals(2, ragged.blockCountOf(2));
+    }
+
+    @Test
+    void blocks_ofAnEmptyFile_areNone() {
+        ChunkPlan plan = ChunkPlan.of(0, 16, 4);
+        assertEquals(0, plan.blockCount());
+        assertThrows(IllegalArgumentException.class, () -> plan.blockLength(0));
+    }
+
+    @Test
+    void aPlanMadeBeforeBlocks_hasOneBlockPerChunk() {
+        ChunkPlan legacy = new ChunkPlan(10, 4, 3);
+        assertEquals(4, legacy.blockSize());
+        assertEquals(3, legacy.blockCount());
+        assertEquals(2, legacy.blockLength(2));
+    }
+
+    @Test
+    void aPlanWhoseBlocksDoNotDivideTheChunk_isRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new ChunkPlan(40, 16, 3, 5));
+    }
 }

@@ -57,7 +57,7 @@ class UploadSessionTest {
         Instant later = T0.plusSeconds(5);
         Instant newExpiry = later.plus(Duration.ofHours(1));
 
-        UploadSession s = tenBytes().withChunkReceived(2, later, newExpiry);
+        UploadSession s = tenBytes().withBlockReceived(2, later, newExpiry);
 
         assertEquals(List.of(0, 1), s.missingChunks());
         assertEquals(List.of(2), s.receivedChunks());
@@ -72,31 +72,31 @@ class UploadSessionTest {
     void withChunkReceived_leavesTheOriginalUnchanged() {
         UploadSession original = tenBytes();
 
-        original.withChunkReceived(0, T0, EXPIRY);
+        original.withBlockReceived(0, T0, EXPIRY);
 
         assertEquals(0, original.receivedCount());
     }
 
     @Test
     void withChunkReceived_twice_countsOnce() {
-        UploadSession s = tenBytes().withChunkReceived(1, T0, EXPIRY).withChunkReceived(1, T0, EXPIRY);
+        UploadSession s = tenBytes().withBlockReceived(1, T0, EXPIRY).withBlockReceived(1, T0, EXPIRY);
 
         assertEquals(1, s.receivedCount());
         assertEquals(4, s.receivedBytes());
     }
 
     @Test
-    void withChunkReceived_outsideThePlan_isOutOfRange() {
-        assertThrows(ChunkOutOfRange.class, () -> tenBytes().withChunkReceived(3, T0, EXPIRY));
+    void withBlockReceived_outsideThePlan_isRefused() {
+        assertThrows(IllegalArgumentException.class, () -> tenBytes().withBlockReceived(3, T0, EXPIRY));
     }
 
     @Test
     void progress_andAllReceived_whenEveryChunkArrived() {
-        UploadSession s = tenBytes().withChunkReceived(0, T0, EXPIRY).withChunkReceived(2, T0, EXPIRY);
+        UploadSession s = tenBytes().withBlockReceived(0, T0, EXPIRY).withBlockReceived(2, T0, EXPIRY);
         assertEquals(60.0, s.progressPercentage());
         assertEquals(6, s.receivedBytes());
 
-        UploadSession all = s.withChunkReceived(1, T0, EXPIRY);
+        UploadSession all = s.withBlockReceived(1, T0, EXPIRY);
 
         assertTrue(all.allChunksReceived());
         assertEquals(List.of(), all.missingChunks());
@@ -106,7 +106,7 @@ class UploadSessionTest {
 
     @Test
     void progress_isRoundedToTwoDecimals() {
-        UploadSession s = session(ChunkPlan.of(3, 1)).withChunkReceived(0, T0, EXPIRY);
+        UploadSession s = session(ChunkPlan.of(3, 1)).withBlockReceived(0, T0, EXPIRY);
 
         assertEquals(33.33, s.progressPercentage());
     }
@@ -181,7 +181,7 @@ class UploadSessionTest {
 
     @Test
     void transitionTo_anAllowedState_yieldsANewSessionAndKeepsTheOriginal() {
-        UploadSession active = tenBytes().withChunkReceived(0, T0, EXPIRY);
+        UploadSession active = tenBytes().withBlockReceived(0, T0, EXPIRY);
         Instant later = T0.plusSeconds(30);
 
         UploadSession completing = active.transitionTo(UploadState.COMPLETING, later);

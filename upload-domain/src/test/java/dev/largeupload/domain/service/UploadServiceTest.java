@@ -30,6 +30,7 @@ import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.model.UploadToken;
 import dev.largeupload.domain.port.BlobAttributes;
+import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.service.Results.Completed;
 import dev.largeupload.domain.service.Results.Initiated;
@@ -259,8 +260,8 @@ class UploadServiceTest {
         ChunkAccepted accepted = send(upload, 1);
 
         assertEquals(1, accepted.index());
-        StagingAttempt attempt = metadata.recordedChunks(idOf(upload)).get(1).attempt();
-        assertEquals(BlockId.of(1, attempt), accepted.blockId());
+        StagingAttempt attempt = metadata.recordedBlocks(idOf(upload)).get(1).attempt();
+        assertEquals(BlockId.of(1, StagingAttempt.LEGACY), accepted.blockId(), "the chunk's label");
         assertEquals(1, accepted.receivedCount());
         assertEquals(40.0, accepted.progressPercentage(), "4 of the 10 bytes");
         assertArrayEquals(chunk(1), blobs.stagedChunk(upload.session().blobName(), 1, attempt).orElseThrow());
@@ -301,16 +302,19 @@ class UploadServiceTest {
     }
 
     @Test
-    void acceptChunk_sameIndexAgain_stagesEachBodyApart() {
+    void acceptChunk_sameIndexAgain_keepsTheRecordedBytes_andDoesNotStageTheNewBody() {
         Initiated upload = initiateTenBytes();
+        send(upload, 0);
+        RecordedBlock before = metadata.recordedBlocks(idOf(upload)).get(0);
 
-        ChunkAccepted first = send(upload, 0);
-        ChunkAccepted again = send(upload, 0);
+        ChunkAccepted again = service.acceptChunk(idOf(upload), upload.uploadToken(), 0,
+                new ByteArrayInputStream("abcd".getBytes(StandardCharsets.US_ASCII)), 4, ClientDigests.NONE);
 
-        assertNotEquals(first.blockId(), again.blockId());
-        assertEquals(2, blobs.stagedAttempts(upload.session().blobName(), 0));
-        assertEquals(BlockId.of(0, metadata.recordedChunks(idOf(upload)).get(0).attempt()), again.blockId(),
-                "the later record names the later attempt");
+        assertEquals(1, blobs.stagedAttempts(upload.session().blobName(), 0), "the second body was not staged");
+        assertEquals(before, metadata.recordedBlocks(idOf(upload)).get(0), "the record is the first body's");
+        assertEquals(Optional.of(sha256("abcd".getBytes(StandardCharsets.US_ASCII))), again.sha256(),
+                "the answer names the body it read");
+        assertTrue(again.chunkReceived());
     }
 
     /**
@@ -368,7 +372,7 @@ class UploadServiceTest {
                 sha256(Arrays.copyOfRange(committed, 8, 10)))), done.compositeSha256().orElseThrow(),
                 "the composite accepted is that of the bytes committed");
         assertArrayEquals("0123AAAA89".getBytes(StandardCharsets.US_ASCII), committed, "the last record names the bytes kept");
-        assertEquals(BlockId.of(1, metadata.recordedChunks(idOf(upload)).get(1).attempt()), answers[0].blockId());
+        assertEquals(Optional.of(sha256(a)), answers[0].sha256());
     }
 
     @Test
@@ -573,7 +577,7 @@ class UploadServiceTest {
     @Test
     void complete_repeatedWithTheSha256VerifiedWhileCommitting_isAcceptedWithoutReadingTheFile() {
         Initiated upload = initiateAndSendAll();
-        service.complete(idOf(upload), upload.uploadToken());
+        service.complete(idOf(upload), upload.uploadToken(), new CompletionRequest(Optional.of(sha256(FILE)), Optional.empty()));
 
         Completed again = service.complete(idOf(upload), upload.uploadToken(),
                 new CompletionRequest(Optional.of(sha256(FILE)), Optional.empty()));
@@ -857,8 +861,8 @@ class UploadServiceTest {
 
         ChunkAccepted accepted = send(upload, 1);
 
-        assertEquals(sha256(chunk(1)), accepted.sha256());
-        assertEquals(sha256(chunk(1)), metadata.recordedChunks(idOf(upload)).get(1).sha256());
+        assertEquals(Optional.of(sha256(chunk(1))), accepted.sha256());
+        assertEquals(sha256(chunk(1)), metadata.recordedBlocks(idOf(upload)).get(1).sha256());
     }
 
     @Test

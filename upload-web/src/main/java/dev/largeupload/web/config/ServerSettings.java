@@ -27,9 +27,10 @@ public record ServerSettings(
      * @param completionLease   how long a completion may stay in progress before another server may take it over
      * @param expiredRetention  how long an expired upload's record answers "expired" before it is removed
      * @param sweepInterval     how often the expiry job runs
+     * @param minBlockSize      the smallest block a plan has: the unit made durable while a chunk streams in
      */
     public record Limits(long maxChunkSize, int maxActiveUploads, Duration completionLease, Duration expiredRetention,
-                         Duration sweepInterval) {
+                         Duration sweepInterval, long minBlockSize) {
     }
 
     /** Which {@code MetadataStore} runs. */

@@ -4,14 +4,18 @@ import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.InvalidArgument.Field;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.usecase.ChunkRange;
 import dev.largeupload.web.http.ContentDigest;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Parses the values that arrive as text (path segments, headers, form fields) into domain values. */
 public final class RequestValues {
 
     public static final String TOKEN_HEADER = "Upload-Token";
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes ([0-9]{1,18})-([0-9]{1,18})/([0-9]{1,18})");
 
     private RequestValues() {
     }
@@ -48,6 +52,23 @@ public final class RequestValues {
     /** The SHA-256 of an RFC 9530 {@code Content-Digest} header, when one was sent (see {@link ContentDigest}). */
     public static Optional<Sha256> contentDigest(String header) {
         return ContentDigest.sha256(header);
+    }
+
+    /**
+     * The part of a chunk a {@code Content-Range: bytes first-last/length} header (RFC 9110 §14.4) names, when one
+     * was sent: strictly that form, decimal digits only; anything else ({@code bytes *}{@code /length}, another unit,
+     * a missing length) is {@code upload.invalid-range}.
+     */
+    public static Optional<ChunkRange> contentRange(String header) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        Matcher m = CONTENT_RANGE.matcher(header.strip());
+        if (!m.matches()) {
+            throw new InvalidArgument(Field.RANGE, "Content-Range must read 'bytes <first>-<last>/<chunk length>' with"
+                    + " decimal byte positions inside the chunk; got '" + clip(header) + "'.");
+        }
+        return Optional.of(new ChunkRange(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
     }
 
     /** A hexadecimal SHA-256 from a JSON or form field, when one was sent. */

@@ -80,7 +80,7 @@ public class UploadWiring {
             Limits limits = settings.limits();
             service = new UploadService(metadata, blobs, new UploadPolicy(settings.chunkSize(), limits.maxChunkSize(),
                     settings.maxFileSize(), settings.uploadTtl(), settings.requireUploadToken(), limits.completionLease(),
-                    limits.maxActiveUploads(), limits.expiredRetention()), Clock.systemUTC());
+                    limits.maxActiveUploads(), limits.expiredRetention(), limits.minBlockSize()), Clock.systemUTC());
             metrics.countActiveWith(() -> metadata.countActive(Instant.now()));
             scheduleSweeps(limits.sweepInterval());
             LOG.info(() -> "Upload service ready: metadata=" + settings.metadataStore().name().toLowerCase(Locale.ROOT)

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -28,11 +29,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The same chunk sent many times at once with different bodies: whichever body wins, the digest the
- * server records for the chunk is that of the bytes it keeps, so {@code complete} accepts exactly the
+ * The same chunk sent many times at once with different bodies: whichever body wins each of its blocks, the
+ * digest the server records for a block is that of the bytes it keeps, so {@code complete} accepts exactly the
  * composite of the bytes that download returns, and refuses (committing nothing) a composite of a body
  * it did not keep. Also: a repeated {@code complete} checks a whole-file {@code sha256} like the first.
- * One server per concrete class (its stores are chosen by {@link #storeEnvironment()}).
+ * The servers run with {@value #BLOCK}-byte blocks, so each raced chunk is four blocks that the racers write
+ * at once (in place, on the filesystem store). One server per concrete class, on the stores its
+ * {@link Server} annotation names.
  *
  * <p>{@code -Dchunk.race.rounds=50 -Dchunk.race.chunk.bytes=1048576} runs the race at the size it was
  * first seen at; CI runs {@value #DEFAULT_ROUNDS} rounds of {@value #DEFAULT_CHUNK_BYTES} bytes.
@@ -43,6 +46,8 @@ abstract class ChunkRaceIT {
     private static final int DEFAULT_CHUNK_BYTES = 256 * 1024;
     private static final int ROUNDS = Integer.getInteger("chunk.race.rounds", DEFAULT_ROUNDS);
     private static final int CHUNK = Integer.getInteger("chunk.race.chunk.bytes", DEFAULT_CHUNK_BYTES);
+    /** The block size the subclasses' servers run with ({@code BLOCK_SIZE}): a quarter of the default chunk. */
+    static final int BLOCK = 65_536;
     /** Bodies of the raced chunk sent at once. */
     private static final int RACERS = 10;
     /** The file: chunk 0 and chunk 2 sent once, chunk 1 raced. */
@@ -79,11 +84,15 @@ abstract class ChunkRaceIT {
             Answer completed = complete(upload, Json.createObjectBuilder());
 
             assertEquals(200, completed.status(), where + completed);
-            byte[][] kept = downloadedChunkDigests(upload);
+            byte[][] kept = downloadedBlockDigests(upload);
             assertEquals(sha256Hex(composite(kept)), completed.json().getString("composite_sha256"),
                     where + "complete answered a composite of bytes other than those it kept");
-            assertTrue(bodies.stream().anyMatch(b -> MessageDigest.isEqual(sha256(b), kept[RACED])),
-                    where + "the raced chunk holds none of the bodies sent");
+            for (int block = 0; block < blocksPerChunk(); block++) {
+                int inFile = RACED * blocksPerChunk() + block;
+                int b = block;
+                assertTrue(bodies.subList(0, RACERS).stream().anyMatch(body -> MessageDigest.isEqual(blockDigest(body, b), kept[inFile])),
+                        where + "block " + block + " of the raced chunk holds none of the bodies' bytes");
+            }
         }
     }
 
@@ -96,15 +105,15 @@ abstract class ChunkRaceIT {
             Upload upload = client.start("race.bin", (long) CHUNKS * CHUNK, CHUNK);
             List<byte[]> bodies = race(upload, random);
             byte[] chosen = bodies.get(random.nextInt(RACERS));
-            byte[][] claimed = {sha256(bodies.get(RACERS)), sha256(chosen), sha256(bodies.get(RACERS + 1))};
+            byte[][] claimed = blockDigests(bodies.get(RACERS), chosen, bodies.get(RACERS + 1));
 
             Answer completed = complete(upload, Json.createObjectBuilder().add("composite_sha256", sha256Hex(composite(claimed))));
 
             if (completed.status() == 200) {
                 accepted++;
-                byte[][] kept = downloadedChunkDigests(upload);
-                for (int i = 0; i < CHUNKS; i++) {
-                    assertTrue(MessageDigest.isEqual(claimed[i], kept[i]), where + "accepted, but chunk " + i + " differs");
+                byte[][] kept = downloadedBlockDigests(upload);
+                for (int i = 0; i < kept.length; i++) {
+                    assertTrue(MessageDigest.isEqual(claimed[i], kept[i]), where + "accepted, but block " + i + " differs");
                 }
             } else {
                 assertProblem(completed, 422, "upload.checksum-mismatch");
@@ -179,24 +188,45 @@ abstract class ChunkRaceIT {
                 .header("Upload-Token", upload.token()).POST(BodyPublishers.ofString(json)));
     }
 
-    /** The SHA-256 of each chunk of the downloaded file, read by range. */
-    private static byte[][] downloadedChunkDigests(Upload upload) {
-        byte[][] digests = new byte[CHUNKS][];
-        for (int i = 0; i < CHUNKS; i++) {
-            long first = (long) i * CHUNK;
-            Download chunk = client.download(upload.id(), "bytes=" + first + "-" + (first + CHUNK - 1));
-            assertEquals(206, chunk.status());
-            assertEquals(CHUNK, chunk.length());
-            digests[i] = HEX.parseHex(chunk.sha256());
+    /** The SHA-256 of each block of the downloaded file, read by range. */
+    private static byte[][] downloadedBlockDigests(Upload upload) {
+        int blocks = CHUNKS * blocksPerChunk();
+        byte[][] digests = new byte[blocks][];
+        for (int i = 0; i < blocks; i++) {
+            long first = (long) i * BLOCK;
+            Download block = client.download(upload.id(), "bytes=" + first + "-" + (first + BLOCK - 1));
+            assertEquals(206, block.status());
+            assertEquals(BLOCK, block.length());
+            digests[i] = HEX.parseHex(block.sha256());
         }
         return digests;
     }
 
-    /** As the server computes it: the SHA-256 of the chunks' raw digests in chunk order. */
-    private static byte[] composite(byte[][] chunkDigests) throws Exception {
+    private static int blocksPerChunk() {
+        return CHUNK / BLOCK;
+    }
+
+    /** The SHA-256 of block {@code block} of a chunk's body. */
+    private static byte[] blockDigest(byte[] body, int block) {
+        return sha256(Arrays.copyOfRange(body, block * BLOCK, (block + 1) * BLOCK));
+    }
+
+    /** The block digests of a file made of {@code chunks}, in order. */
+    private static byte[][] blockDigests(byte[]... chunks) {
+        byte[][] digests = new byte[chunks.length * blocksPerChunk()][];
+        for (int c = 0; c < chunks.length; c++) {
+            for (int b = 0; b < blocksPerChunk(); b++) {
+                digests[c * blocksPerChunk() + b] = blockDigest(chunks[c], b);
+            }
+        }
+        return digests;
+    }
+
+    /** As the server computes it: the SHA-256 of the blocks' raw digests in block order. */
+    private static byte[] composite(byte[][] blockDigests) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        for (byte[] chunk : chunkDigests) {
-            digest.update(chunk);
+        for (byte[] block : blockDigests) {
+            digest.update(block);
         }
         return digest.digest();
     }

@@ -110,6 +110,15 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Ends the request body early, keeping the connection open to read the answer (a half-close, FIN). */
+    void shutdownOutput() {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Drops the connection with a reset (RST) instead of an orderly close. */
     void reset() {
         try {

@@ -119,6 +119,19 @@ public final class UploadClient {
         return send(request);
     }
 
+    /**
+     * PUTs bytes {@code first..last} (inclusive) of chunk {@code index}, a chunk of {@code chunkLength} bytes starting at
+     * {@code chunkOffset} in {@code file}, with {@code Content-Range: bytes first-last/chunkLength}.
+     */
+    public Answer putRange(Upload upload, int index, Path file, long chunkOffset, long first, long last, long chunkLength) {
+        long length = last - first + 1;
+        return send(request("/api/upload/" + upload.id() + "/chunks/" + index)
+                .header("Content-Type", "application/octet-stream")
+                .header("Upload-Token", upload.token())
+                .header("Content-Range", "bytes " + first + "-" + last + "/" + chunkLength)
+                .PUT(BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(slice(file, chunkOffset + first, length)), length)));
+    }
+
     /** Sends chunk {@code index} through the seed's multipart endpoint, fields first, streamed from disk. */
     public Answer postMultipartChunk(Upload upload, int index, Path file, long offset, long length) {
         String boundary = "----upload" + UUID.randomUUID().toString().replace("-", "");

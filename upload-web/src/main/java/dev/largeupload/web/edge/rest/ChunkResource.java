@@ -2,6 +2,7 @@ package dev.largeupload.web.edge.rest;
 
 import static dev.largeupload.web.http.RequestValues.TOKEN_HEADER;
 
+import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.service.ClientDigests;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
 import dev.largeupload.domain.usecase.AcceptChunkCommand;
@@ -28,7 +29,8 @@ import java.util.Optional;
  * {@code application/octet-stream} body ({@code PUT /api/upload/{id}/chunks/{index}}), or as the
  * Python service's multipart form ({@code POST /api/upload/chunk}). A chunk is never held in memory. The
  * client's digests ({@code Content-MD5}, RFC 9530 {@code Content-Digest: sha-256=:…:}, or the form
- * fields {@code content_md5} and {@code chunk_sha256}) are checked while the bytes stream in.
+ * fields {@code content_md5} and {@code chunk_sha256}) are checked while the bytes stream in. A {@code PUT} may
+ * carry a {@code Content-Range: bytes first-last/chunk-length} to continue a chunk from its durable prefix.
  */
 @Path("/upload")
 @RequestScoped
@@ -49,10 +51,12 @@ public class ChunkResource {
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
     public ChunkResponse put(@PathParam("id") String id, @PathParam("index") String index,
                              @HeaderParam(TOKEN_HEADER) String token, @HeaderParam("Content-MD5") String md5,
-                             @HeaderParam("Content-Digest") String digest, InputStream body) {
+                             @HeaderParam("Content-Digest") String digest, @HeaderParam("Content-Range") String range,
+                             InputStream body) {
         return answer(chunks.acceptChunk(new AcceptChunkCommand(RequestValues.uploadId(id), token,
                 RequestValues.chunkIndex(index), body, request.getContentLengthLong(),
-                new ClientDigests(RequestValues.contentMd5(md5), RequestValues.contentDigest(digest)))));
+                new ClientDigests(RequestValues.contentMd5(md5), RequestValues.contentDigest(digest)),
+                RequestValues.contentRange(range))));
     }
 
     @POST
@@ -70,6 +74,8 @@ public class ChunkResource {
 
     static ChunkResponse answer(ChunkAccepted a) {
         return new ChunkResponse(a.index(), a.blockId().value(), a.receivedCount(), a.session().plan().chunkCount(),
-                a.progressPercentage(), a.sha256().hex(), "Chunk uploaded successfully");
+                a.progressPercentage(), a.sha256().map(Sha256::hex).orElse(null), a.chunkReceivedBytes(),
+                a.chunkReceived(), a.chunkReceived() ? "Chunk uploaded successfully"
+                        : "Part of the chunk stored; continue it from byte " + a.chunkReceivedBytes());
     }
 }

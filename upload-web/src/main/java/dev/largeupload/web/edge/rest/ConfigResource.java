@@ -26,6 +26,6 @@ public class ConfigResource {
         return new ConfigResponse(settings.chunkSize(), settings.maxFileSize(), settings.maxConcurrentChunks(),
                 settings.limits().maxChunkSize(), ChunkPlan.MAX_BLOCKS, settings.requireUploadToken(),
                 RequestValues.TOKEN_HEADER, settings.uploadTtl().toSeconds(), List.of("Content-MD5", "Content-Digest"),
-                settings.limits().maxActiveUploads());
+                settings.limits().maxActiveUploads(), settings.limits().minBlockSize());
     }
 }

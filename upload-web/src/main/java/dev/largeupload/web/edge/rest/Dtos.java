@@ -12,11 +12,17 @@ public final class Dtos {
     }
 
     public record InitResponse(String uploadId, String filename, long fileSize, long chunkSize, int totalChunks,
-                        String uploadToken, String expiresAt, String message) {
+                        String uploadToken, String expiresAt, long blockSize, String message) {
     }
 
+    /** {@code receivedBytes}: how many bytes at the start of this chunk the server holds; {@code sha256}: null when unknown. */
     public record ChunkResponse(int chunkIndex, String blockId, int receivedChunks, int totalChunks,
-                         double progressPercentage, String sha256, String message) {
+                         double progressPercentage, String sha256, long receivedBytes, boolean chunkReceived,
+                         String message) {
+    }
+
+    /** A chunk of which only the first {@code receivedBytes} are held: a client continues it from there. */
+    public record PartialChunk(int chunkIndex, long receivedBytes) {
     }
 
     public record CompleteResponse(String uploadId, String filename, long fileSize, int blocksCount, String sha256,
@@ -26,13 +32,14 @@ public final class Dtos {
     public record StatusResponse(String uploadId, String filename, String contentType, long fileSize, long chunkSize,
                           int totalChunks, int receivedChunks, long uploadedBytes, List<String> blockIds,
                           double progressPercentage, boolean completed, String state, String timestamp,
-                          String createdAt, String expiresAt) {
+                          String createdAt, String expiresAt, long blockSize, long receivedBytes,
+                          List<PartialChunk> partialChunks) {
     }
 
     public record ResumeResponse(String uploadId, String filename, long fileSize, long chunkSize, int totalChunks,
                           int completedChunks, List<String> blockIds, List<Integer> missingChunks,
                           long uploadedBytes, double progressPercentage, boolean completed, String state,
-                          String message) {
+                          String message, long blockSize, long receivedBytes, List<PartialChunk> partialChunks) {
     }
 
     public record DeleteResponse(String uploadId, String message) {
@@ -40,6 +47,6 @@ public final class Dtos {
 
     public record ConfigResponse(long chunkSize, long maxFileSize, int maxConcurrentChunks, long maxChunkSize, int maxBlocks,
                           boolean uploadTokenRequired, String uploadTokenHeader, long uploadTtlSeconds,
-                          List<String> chunkDigestHeaders, int maxActiveUploads) {
+                          List<String> chunkDigestHeaders, int maxActiveUploads, long minBlockSize) {
     }
 }

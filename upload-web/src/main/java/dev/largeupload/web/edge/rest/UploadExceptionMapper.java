@@ -9,6 +9,7 @@ import dev.largeupload.domain.error.UploadException.Incomplete;
 import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.OffsetMismatch;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.error.UploadException.TooManyUploads;
@@ -48,6 +49,8 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             problem.with("limit", tooLarge.limit());
         } else if (e instanceof TooManyUploads) {
             problem.retryAfter(TOO_MANY_UPLOADS_RETRY_SECONDS);
+        } else if (e instanceof OffsetMismatch offset) {
+            problem.with("chunk_index", offset.chunkIndex()).with("received_bytes", offset.receivedBytes());
         }
         return problem.toResponse();
     }
@@ -64,6 +67,7 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             Map.entry(NotFound.class, new Kind(404, "Upload not found")),
             Map.entry(Incomplete.class, new Kind(409, "Upload incomplete")),
             Map.entry(NotActive.class, new Kind(409, "Upload not active")),
+            Map.entry(OffsetMismatch.class, new Kind(409, "Offset mismatch")),
             Map.entry(Expired.class, new Kind(410, "Upload expired")),
             Map.entry(TooLarge.class, new Kind(413, "Too large")),
             Map.entry(ChecksumMismatch.class, new Kind(422, "Checksum mismatch")),

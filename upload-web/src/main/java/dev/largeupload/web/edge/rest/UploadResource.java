@@ -75,7 +75,7 @@ public class UploadResource {
         UploadSession s = started.session();
         InitResponse answer = new InitResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(),
                 s.plan().chunkSize(), s.plan().chunkCount(), started.uploadToken(), Views.iso(s.expiresAt()),
-                "Upload initialized");
+                s.plan().blockSize(), "Upload initialized");
         return Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, api + "/upload/status/" + s.id().value())
                 .entity(answer).build();
     }

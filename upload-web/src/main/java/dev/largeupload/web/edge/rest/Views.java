@@ -3,6 +3,7 @@ package dev.largeupload.web.edge.rest;
 import dev.largeupload.domain.model.BlockId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.web.edge.rest.Dtos.PartialChunk;
 import dev.largeupload.web.edge.rest.Dtos.ResumeResponse;
 import dev.largeupload.web.edge.rest.Dtos.StatusResponse;
 import java.time.Instant;
@@ -19,7 +20,7 @@ final class Views {
         return new StatusResponse(s.id().value(), s.fileName().value(), s.contentType(), s.plan().fileSize(),
                 s.plan().chunkSize(), s.plan().chunkCount(), s.receivedCount(), s.receivedBytes(), blockIds(s),
                 s.progressPercentage(), s.state() == UploadState.COMPLETED, state(s), iso(s.updatedAt()),
-                iso(s.createdAt()), iso(s.expiresAt()));
+                iso(s.createdAt()), iso(s.expiresAt()), s.plan().blockSize(), s.receivedBytes(), partialChunks(s));
     }
 
     static ResumeResponse resume(UploadSession s) {
@@ -32,7 +33,8 @@ final class Views {
         };
         return new ResumeResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(), s.plan().chunkSize(),
                 s.plan().chunkCount(), s.receivedCount(), blockIds(s), missing, s.receivedBytes(),
-                s.progressPercentage(), s.state() == UploadState.COMPLETED, state(s), message);
+                s.progressPercentage(), s.state() == UploadState.COMPLETED, state(s), message, s.plan().blockSize(),
+                s.receivedBytes(), partialChunks(s));
     }
 
     static String iso(Instant instant) {
@@ -41,6 +43,10 @@ final class Views {
 
     private static String state(UploadSession s) {
         return s.state().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static List<PartialChunk> partialChunks(UploadSession s) {
+        return s.partialChunks().stream().map(p -> new PartialChunk(p.chunkIndex(), p.receivedBytes())).toList();
     }
 
     private static List<String> blockIds(UploadSession s) {

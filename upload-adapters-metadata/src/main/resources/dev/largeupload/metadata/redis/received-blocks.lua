@@ -1,6 +1,6 @@
--- Reads an upload's received chunks, telling an upload without chunks from no upload.
+-- Reads an upload's received blocks, telling an upload without blocks from no upload.
 -- KEYS[1] hash    <prefix>upload:<id>
--- KEYS[2] chunks  <prefix>upload:<id>:chunks
+-- KEYS[2] chunks  <prefix>upload:<id>:chunks, the bitmap of received blocks
 -- Reply: {MISSING} for no such upload, else {FOUND, bitmap}.
 local MISSING, FOUND = 0, 1
 if redis.call('EXISTS', KEYS[1]) == 0 then

@@ -5,13 +5,13 @@ import dev.largeupload.domain.model.StagingAttempt;
 import java.util.Objects;
 
 /**
- * What the metadata store keeps of a received chunk: the SHA-256 of the bytes that {@code attempt}
+ * What the metadata store keeps of a received block: the SHA-256 of the bytes that {@code attempt}
  * staged. The two are recorded and replaced together, so the digest always belongs to the attempt's
- * bytes; a chunk recorded before attempts existed has {@link StagingAttempt#LEGACY}.
+ * bytes; a block recorded before attempts existed has {@link StagingAttempt#LEGACY}.
  */
-public record RecordedChunk(Sha256 sha256, StagingAttempt attempt) {
+public record RecordedBlock(Sha256 sha256, StagingAttempt attempt) {
 
-    public RecordedChunk {
+    public RecordedBlock {
         Objects.requireNonNull(sha256, "sha256");
         Objects.requireNonNull(attempt, "attempt");
     }
