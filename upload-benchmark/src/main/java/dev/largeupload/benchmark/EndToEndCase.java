@@ -23,9 +23,9 @@ import java.util.Map;
  * complete call alone for uploads of growing size, with no digest given, shows whether it grows
  * with the bytes. No goal: it says where this service stands.
  *
- * <p>The two do not promise the same: the filesystem store forces every chunk to disk before it
- * answers, and complete makes the file durable; {@code @tus/file-store} writes through the page cache and
- * never forces. Both are single servers on one disk.
+ * <p>The two do not promise the same: this service makes every chunk durable before it answers it;
+ * {@code @tus/file-store} writes through the page cache and never forces. Both are single servers on
+ * one disk.
  */
 final class EndToEndCase {
 
