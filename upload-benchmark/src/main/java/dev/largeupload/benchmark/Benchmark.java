@@ -22,17 +22,18 @@ import java.util.Set;
  * mvn -B -DskipTests package && java -jar upload-benchmark/target/upload-benchmark.jar [options]
  *   --smoke               small sizes, one configuration per case (under two minutes; CI runs it)
  *   --out DIR             where results go (default docs/benchmark, or target/benchmark-smoke with --smoke)
- *   --cases LIST          any of startup,filesystem,azure,memory,metadata,integrity (default: all)
+ *   --cases LIST          any of startup,filesystem,azure,memory,metadata,integrity,endtoend (default: all)
  *   --stores LIST         metadata stores of case 4 (default: h2,postgresql,redis,file; smoke: h2)
  *   --metadata-chunks N   chunks of the case 4 session (default 20,972: 1 TB at 50 MiB; smoke 200)
  *   --server-jar PATH     the runnable server (default: upload-web/target/upload-server.jar above the working directory)
  *   --jfr DIR             record every server JVM with JFR (settings=profile), from when it is ready until it stops, into DIR/&lt;server&gt;.jfr
  * </pre>
- * PostgreSQL ({@code 127.0.0.1:5432}, user postgres) and Redis ({@code 127.0.0.1:6379}) must be running for case 4.
+ * PostgreSQL ({@code 127.0.0.1:5432}, user postgres) and Redis ({@code 127.0.0.1:6379}) must be running for case 4;
+ * {@code node} on the PATH and {@code npm ci} (Azurite, {@code @tus/server}) for cases 2 and 7.
  */
 public final class Benchmark {
 
-    static final List<String> CASES = List.of("startup", "filesystem", "integrity", "metadata", "memory", "azure");
+    static final List<String> CASES = List.of("startup", "filesystem", "integrity", "metadata", "endtoend", "memory", "azure");
 
     /** The options of one run. */
     record Options(Mode mode, Path out, Set<String> cases, Optional<Path> serverJar, Optional<Path> jfrDir, String command) {
@@ -89,7 +90,8 @@ public final class Benchmark {
             return new Mode(m.name(), m.filesystemChunkSizes(), m.filesystemInFlight(), m.filesystemBytes(), m.azureChunkSizes(),
                     m.azureInFlight(), m.azureBytes(), m.memoryLargeChunks(), m.memoryLargeSize(), m.memorySmallChunks(),
                     m.memorySmallSize(), stores, chunks, m.metadataInFlight(), m.integrityChunkSize(),
-                    m.integrityInFlight(), m.integrityBytes(), m.integrityRounds(), m.warmUpBytes());
+                    m.integrityInFlight(), m.integrityBytes(), m.integrityRounds(), m.warmUpBytes(),
+                    m.endToEndBytes(), m.endToEndChunkSize(), m.endToEndRounds(), m.completeSizes());
         }
     }
 
@@ -120,7 +122,7 @@ public final class Benchmark {
                 options.out().toAbsolutePath(), options.jfrDir(), new Payload(), report);
         long start = System.nanoTime();
         Set<String> cases = options.cases();
-        boolean needsFilesystemServer = cases.contains("filesystem") || cases.contains("integrity")
+        boolean needsFilesystemServer = cases.contains("filesystem") || cases.contains("integrity") || cases.contains("endtoend")
                 || cases.contains("metadata") && options.mode().metadataStores().contains("h2");
         try {
             options.jfrDir().ifPresent(Benchmark::createDirectories);
@@ -135,6 +137,7 @@ public final class Benchmark {
                 runCase(report, cases, "filesystem", () -> FilesystemCase.run(bench, server));
                 runCase(report, cases, "integrity", () -> IntegrityCase.run(bench, server));
                 runCase(report, cases, "metadata", () -> MetadataCase.run(bench, server));
+                runCase(report, cases, "endtoend", () -> EndToEndCase.run(bench, server));
             } catch (RuntimeException e) {
                 report.failed("filesystem server", e);
             } finally {

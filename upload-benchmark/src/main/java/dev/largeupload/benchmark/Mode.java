@@ -12,7 +12,8 @@ record Mode(String name,
             int memoryLargeChunks, long memoryLargeSize, int memorySmallChunks, long memorySmallSize,
             List<String> metadataStores, int metadataChunks, int metadataInFlight,
             long integrityChunkSize, int integrityInFlight, long integrityBytes, int integrityRounds,
-            long warmUpBytes) {
+            long warmUpBytes,
+            long endToEndBytes, long endToEndChunkSize, int endToEndRounds, List<Long> completeSizes) {
 
     static final long MIB = 1024L * 1024L;
     static final long GIB = 1024L * MIB;
@@ -23,7 +24,8 @@ record Mode(String name,
             8, 256 * MIB, 32, 50 * MIB,
             List.of("h2", "postgresql", "redis", "file"), 20_972, 8,
             50 * MIB, 4, GIB, 2,
-            512 * MIB);
+            512 * MIB,
+            GIB, 64 * MIB, 3, List.of(GIB, 16 * GIB));
 
     static final Mode SMOKE = new Mode("smoke",
             List.of(8 * MIB), List.of(2), 64 * MIB,
@@ -31,7 +33,8 @@ record Mode(String name,
             2, 32 * MIB, 4, 8 * MIB,
             List.of("h2"), 200, 8,
             8 * MIB, 2, 32 * MIB, 1,
-            16 * MIB);
+            16 * MIB,
+            64 * MIB, 16 * MIB, 3, List.of(16 * MIB, 64 * MIB));
 
     /** Bytes for one measurement: at least {@code minimum}, at least one chunk per sender, whole chunks. */
     static long bytesFor(long minimum, long chunkSize, int inFlight) {

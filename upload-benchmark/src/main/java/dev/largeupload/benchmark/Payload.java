@@ -10,9 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bytes every case sends: one fixed buffer of random bytes (fixed seed), repeated as often as
@@ -40,7 +37,7 @@ final class Payload {
 
     /** A body of {@code length} bytes for {@link java.net.http.HttpClient}, handed over in slices of the shared buffer. */
     HttpRequest.BodyPublisher publisher(long length) {
-        return new RepeatingPublisher(buffer, length);
+        return new SlicedPublisher(length, SLICE, (offset, max) -> slice(offset, length - offset, max));
     }
 
     /** The same bytes as an {@link InputStream} (for the Azure SDK). */
@@ -79,70 +76,6 @@ final class Payload {
             return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(algorithm + " is part of every JDK", e);
-        }
-    }
-
-    /** A Reactive Streams publisher of {@code length} bytes that honours demand and never copies. */
-    private static final class RepeatingPublisher implements HttpRequest.BodyPublisher {
-
-        private final byte[] buffer;
-        private final long length;
-
-        RepeatingPublisher(byte[] buffer, long length) {
-            this.buffer = buffer;
-            this.length = length;
-        }
-
-        @Override
-        public long contentLength() {
-            return length;
-        }
-
-        @Override
-        public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
-            subscriber.onSubscribe(new Flow.Subscription() {
-                private final AtomicLong demand = new AtomicLong();
-                private final AtomicInteger work = new AtomicInteger();
-                private volatile boolean cancelled;
-                private long sent;
-                private boolean done;
-
-                @Override
-                public void request(long n) {
-                    if (n <= 0) {
-                        cancelled = true;
-                        subscriber.onError(new IllegalArgumentException("non-positive request " + n));
-                        return;
-                    }
-                    demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
-                    drain();
-                }
-
-                @Override
-                public void cancel() {
-                    cancelled = true;
-                }
-
-                // One thread emits at a time; a request() from inside onNext only adds demand to this loop.
-                private void drain() {
-                    if (work.getAndIncrement() != 0) {
-                        return;
-                    }
-                    do {
-                        while (!cancelled && !done && sent < length && demand.get() > 0) {
-                            int start = (int) (sent % buffer.length);
-                            int n = (int) Math.min(Math.min(SLICE, length - sent), buffer.length - start);
-                            sent += n;
-                            demand.decrementAndGet();
-                            subscriber.onNext(ByteBuffer.wrap(buffer, start, n));
-                        }
-                        if (!cancelled && !done && sent == length) {
-                            done = true;
-                            subscriber.onComplete();
-                        }
-                    } while (work.decrementAndGet() != 0);
-                }
-            });
         }
     }
 

@@ -27,16 +27,21 @@ final class UploadApi {
     record Upload(String id, String token, long chunkSize, int totalChunks) {
     }
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    private final HttpClient http = newHttpClient();
     private final URI base;
     private final Payload payload;
 
     UploadApi(URI base, Payload payload) {
         this.base = base;
         this.payload = payload;
+    }
+
+    /** The client every case sends with, to this server and to its peers alike: HTTP/1.1, a 10 s connect timeout. */
+    static HttpClient newHttpClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     Upload init(String filename, long fileSize, long chunkSize) {
@@ -83,6 +88,21 @@ final class UploadApi {
         }
     }
 
+    /**
+     * PUTs chunk {@code index} with {@code body} (streamed, of known length), no digest.
+     *
+     * @throws IllegalStateException unless the server answers 200
+     */
+    void putChunk(Upload upload, int index, HttpRequest.BodyPublisher body) {
+        HttpResponse<String> answer = send(request("/api/upload/" + upload.id() + "/chunks/" + index)
+                .header("Content-Type", "application/octet-stream")
+                .header("Upload-Token", upload.token())
+                .PUT(body));
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("chunk " + index + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+    }
+
     /** PUTs chunk {@code index} of {@code length} bytes with {@code headers} and returns the answer, whatever it is. */
     HttpResponse<String> put(Upload upload, int index, long length, Map<String, String> headers) {
         HttpRequest.Builder request = request("/api/upload/" + upload.id() + "/chunks/" + index)
@@ -105,6 +125,24 @@ final class UploadApi {
         String body = Json.createObjectBuilder().add("upload_id", upload.id()).build().toString();
         return expect(200, "complete", send(request("/api/upload/complete").header("Upload-Token", upload.token())
                 .header("Content-Type", "application/json").POST(BodyPublishers.ofString(body))));
+    }
+
+    /** Downloads the completed file ({@code GET /api/files/{id}}) as a stream and hashes it. */
+    SourceFile.Hashed downloadHashed(Upload upload) {
+        try {
+            HttpResponse<java.io.InputStream> answer = http.send(request("/api/files/" + upload.id()).GET().build(),
+                    BodyHandlers.ofInputStream());
+            if (answer.statusCode() != 200) {
+                answer.body().close();
+                throw new IllegalStateException("download answered " + answer.statusCode());
+            }
+            return SourceFile.hash(answer.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Aborts or deletes the upload, discarding its data. */
