@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import com.sun.nio.file.ExtendedOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,8 +56,10 @@ final class DataFiles {
         synchronized (shared) {
             if (shared.channel == null) {
                 try {
-                    shared.channel = create ? open(file, size, files)
+                    FileChannel opened = create ? open(file, size, files)
                             : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    shared.openDirect(file);
+                    shared.channel = opened;
                 } catch (IOException | RuntimeException e) {
                     shared.release();
                     throw e;
@@ -129,6 +132,9 @@ final class DataFiles {
         private final Path file;
         /** Set once, by the first user, under this object's lock; read without it. */
         private volatile FileChannel channel;
+        /** Set with {@link #channel}, before it; {@code null} when the file cannot be written past the page cache. */
+        private volatile FileChannel direct;
+        private volatile int directAlignment;
         /** Guarded by {@link #OPEN}. */
         private int users;
         /** How many writes to the file have completed. */
@@ -144,6 +150,34 @@ final class DataFiles {
 
         FileChannel channel() {
             return channel;
+        }
+
+        /**
+         * A second channel of the file that writes past the page cache ({@code O_DIRECT}), or {@code null} where
+         * the filesystem does not offer it (tmpfs): the bytes go from one aligned buffer to the disk without being
+         * copied into the page cache and written back from it, which on a virtual machine is most of the cost of
+         * a write. Writes through it must be aligned to {@link #directAlignment()} in offset, length and memory.
+         */
+        FileChannel direct() {
+            return direct;
+        }
+
+        /** The alignment {@link #direct()} needs (the filesystem's block size). */
+        int directAlignment() {
+            return directAlignment;
+        }
+
+        private void openDirect(Path path) {
+            try {
+                long alignment = Files.getFileStore(path).getBlockSize();
+                if (alignment > 0 && alignment <= FilesystemBlobStore.BUFFER_SIZE
+                        && FilesystemBlobStore.BUFFER_SIZE % alignment == 0) {
+                    directAlignment = (int) alignment;
+                    direct = FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                direct = null; // buffered writes, forced as before
+            }
         }
 
         /** Counts a write to the file that has completed (its bytes are in the page cache), and answers its number. */
@@ -196,12 +230,13 @@ final class DataFiles {
                 if (OPEN.get(file) == this) {
                     OPEN.remove(file);
                 }
-                FileChannel open = channel;
-                if (open != null) {
-                    try {
-                        open.close();
-                    } catch (IOException e) {
-                        // Everything written was forced before; nothing is lost by a failed close.
+                for (FileChannel open : new FileChannel[] {direct, channel}) {
+                    if (open != null) {
+                        try {
+                            open.close();
+                        } catch (IOException e) {
+                            // Everything written was forced before; nothing is lost by a failed close.
+                        }
                     }
                 }
             }

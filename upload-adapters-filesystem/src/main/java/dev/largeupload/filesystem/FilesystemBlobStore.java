@@ -35,7 +35,9 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -404,6 +406,72 @@ public final class FilesystemBlobStore implements BlobStore {
         }
     }
 
+    /** Aligned direct buffers of {@value #BUFFER_SIZE} bytes, kept for the next write (at most {@value #KEPT_DIRECT_BUFFERS}). */
+    private static final ConcurrentLinkedQueue<ByteBuffer> DIRECT_BUFFERS = new ConcurrentLinkedQueue<>();
+    private static final int KEPT_DIRECT_BUFFERS = 16;
+    private static final AtomicInteger KEPT = new AtomicInteger();
+
+    /**
+     * {@link #copy} through the file's {@code O_DIRECT} channel: each piece of at most {@value #BUFFER_SIZE} bytes goes
+     * from the client into one aligned direct buffer and from there to the disk. Only the last block of a file can end
+     * off the alignment; its unaligned tail is written through the page cache.
+     */
+    private static void copyDirect(InputStream in, int chunk, int block, long offset, long length, DataFiles.Shared file)
+            throws IOException {
+        int alignment = file.directAlignment();
+        byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(1, length))];
+        ByteBuffer direct = takeDirectBuffer(alignment);
+        try {
+            long copied = 0;
+            while (copied < length) {
+                int want = (int) Math.min(buffer.length, length - copied);
+                int filled = 0;
+                while (filled < want) {
+                    int n = readClient(in, chunk, buffer, filled, want - filled);
+                    if (n < 0) {
+                        throw new ChunkLengthMismatch(chunk, length, "block " + block + " ended after " + (copied + filled)
+                                + " bytes");
+                    }
+                    filled += n;
+                }
+                long at = offset + copied;
+                int aligned = filled - filled % alignment;
+                if (aligned > 0) {
+                    direct.clear();
+                    direct.put(buffer, 0, aligned).flip();
+                    while (direct.hasRemaining()) {
+                        at += file.direct().write(direct, at);
+                    }
+                }
+                ByteBuffer tail = ByteBuffer.wrap(buffer, aligned, filled - aligned);
+                while (tail.hasRemaining()) {
+                    at += file.channel().write(tail, at);
+                }
+                copied += filled;
+            }
+        } finally {
+            giveBackDirectBuffer(direct);
+        }
+    }
+
+    private static ByteBuffer takeDirectBuffer(int alignment) {
+        ByteBuffer kept = DIRECT_BUFFERS.poll();
+        if (kept != null) {
+            KEPT.decrementAndGet();
+            return kept;
+        }
+        ByteBuffer aligned = ByteBuffer.allocateDirect(BUFFER_SIZE + alignment).alignedSlice(alignment);
+        return aligned.limit(BUFFER_SIZE).slice();
+    }
+
+    private static void giveBackDirectBuffer(ByteBuffer buffer) {
+        if (KEPT.incrementAndGet() <= KEPT_DIRECT_BUFFERS) {
+            DIRECT_BUFFERS.offer(buffer);
+        } else {
+            KEPT.decrementAndGet();
+        }
+    }
+
     /** Reads from the client's stream, telling its failures apart from this store's own. */
     private static int readClient(InputStream in, int chunk, byte[] buffer, int offset, int length) {
         try {
@@ -467,7 +535,11 @@ public final class FilesystemBlobStore implements BlobStore {
             }
             try {
                 withoutPendingInterrupt(() -> {
-                    copy(data.data(), chunk, block, offset, length, file.channel());
+                    if (file.direct() != null && offset % file.directAlignment() == 0) {
+                        copyDirect(data.data(), chunk, block, offset, length, file);
+                    } else {
+                        copy(data.data(), chunk, block, offset, length, file.channel());
+                    }
                     return null;
                 });
                 writeNumber = file.wrote();

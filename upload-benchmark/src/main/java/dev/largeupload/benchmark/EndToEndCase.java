@@ -232,11 +232,11 @@ final class EndToEndCase {
                 Map.of("complete", completeSeconds)));
     }
 
-    /** The chunks and the file they are joined into side by side, and a GiB to spare. */
+    /** The upload's one data file (renamed into place at complete, never copied), and a GiB to spare. */
     private static void requireSpace(ServerProcess server, long size) {
         try {
             long usable = Files.getFileStore(server.dataDir()).getUsableSpace();
-            long needed = 2 * size + Mode.GIB;
+            long needed = size + Mode.GIB;
             if (usable < needed) {
                 throw new IllegalStateException("a " + Mode.size(size) + " upload needs " + Mode.size(needed / Mode.GIB * Mode.GIB)
                         + " free under " + server.dataDir() + "; " + usable / Mode.GIB + " GiB are");
