@@ -15,8 +15,8 @@ import java.util.concurrent.Executor;
  */
 final class HashLane {
 
-    static final int BUFFER = 256 * 1024;
-    static final int BUFFERS = 4;
+    static final int BUFFER = 1024 * 1024;
+    static final int BUFFERS = 2;
 
     private final Executor executor;
     /** Buffers the hashing thread gave back; guarded by itself. */
