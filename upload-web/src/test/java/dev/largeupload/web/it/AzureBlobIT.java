@@ -50,7 +50,7 @@ class AzureBlobIT {
     }
 
     @Test
-    void oneGibibyteInFour256MiBChunksAllInFlight_onA128MiBHeap_committedOneBlockPerChunkAndDownloadsByteExact() throws Exception {
+    void oneGibibyteInFour256MiBChunksAllInFlight_onA128MiBHeap_committedAsItsBlocksInOrderAndDownloadsByteExact() throws Exception {
         Path file = TestFiles.random(work, "gib.bin", 1024 * MIB, 41);
         Upload upload = client.start("gib.bin", Files.size(file), 256 * MIB);
 
@@ -60,10 +60,13 @@ class AzureBlobIT {
         Transfers.assertDownloadsExactly(client, upload, file);
         BlockList blocks = blob(upload).listBlocks(BlockListType.ALL);
         List<String> committed = blocks.getCommittedBlocks().stream().map(b -> decode(b.getName())).toList();
-        assertEquals(4, committed.size(), committed.toString());
-        for (int index = 0; index < 4; index++) {
+        // 256 MiB chunks are 32 blocks of 8 MiB each: 128 blocks, each staged as it arrived, one attempt per chunk.
+        assertEquals(128, committed.size(), committed.toString());
+        for (int index = 0; index < 128; index++) {
             assertTrue(committed.get(index).matches(String.format("block-%06d-[0-9a-f]{16}", index)),
-                    "block " + index + " is the chunk's staging attempt: " + committed.get(index));
+                    "block " + index + " in order: " + committed.get(index));
+            String attempt = committed.get(index).substring(13);
+            assertEquals(committed.get(index / 32 * 32).substring(13), attempt, "block " + index + " is its chunk's request's");
         }
         assertEquals(List.of(), blocks.getUncommittedBlocks());
         Files.delete(file);
