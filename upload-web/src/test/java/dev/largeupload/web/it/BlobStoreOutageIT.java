@@ -42,6 +42,15 @@ abstract class BlobStoreOutageIT {
     /** Gives it back. */
     protected abstract void storeBack() throws Exception;
 
+    /**
+     * Whether a chunk request that opened its block before the outage may still finish it: the filesystem store
+     * writes through a descriptor it opened before, which moving the directory away does not reach (a lost mount
+     * would). A store that opens nothing ahead (Azure) must refuse it.
+     */
+    protected boolean inFlightMayFinish() {
+        return false;
+    }
+
     /** Whether the blob store holds a committed file for {@code upload} (asked of the store itself). */
     protected abstract boolean committed(Upload upload) throws Exception;
 
@@ -69,12 +78,16 @@ abstract class BlobStoreOutageIT {
         storeGone();
         try {
             go.countDown();
-            assertUnavailable(inFlight.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            Answer first = inFlight.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            boolean finished = first.status() == 200 && inFlightMayFinish();
+            if (!finished) {
+                assertUnavailable(first);
+            }
             assertUnavailable(client.putChunk(a, 4, fileA, 4 * MIB, 5));
             assertUnavailable(client.complete(b));
             assertEquals("active", client.status(b.id()).json().getString("state"), "complete changed the state during the outage");
             assertProblem(client.send(client.request("/api/files/" + b.id()).GET()), 409, "upload.not-active");
-            assertEquals(List.of(3, 4), missing(client, a));
+            assertEquals(finished ? List.of(4) : List.of(3, 4), missing(client, a));
         } finally {
             storeBack();
         }

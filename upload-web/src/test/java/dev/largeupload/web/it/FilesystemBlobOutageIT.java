@@ -35,6 +35,11 @@ class FilesystemBlobOutageIT extends BlobStoreOutageIT {
     }
 
     @Override
+    protected boolean inFlightMayFinish() {
+        return true;
+    }
+
+    @Override
     protected boolean committed(Upload upload) {
         return Files.isRegularFile(blobs().resolve("committed").resolve(upload.id()));
     }
