@@ -378,31 +378,26 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     /**
-     * Copies exactly {@code length} bytes of the client's stream to {@code out} from {@code offset}, filling the
-     * buffer before each positional write.
+     * Copies exactly {@code length} bytes of the client's stream to {@code out} from {@code offset}, one filled piece
+     * of at most {@value #PIECE} bytes per positional write.
      */
     private static void copy(InputStream in, int chunk, int block, long offset, long length, FileChannel out)
             throws IOException {
-        byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(1, length))];
-        ByteBuffer wrapped = ByteBuffer.wrap(buffer);
-        long copied = 0;
-        while (copied < length) {
-            int want = (int) Math.min(buffer.length, length - copied);
-            int filled = 0;
-            while (filled < want) {
-                int n = readClient(in, chunk, buffer, filled, want - filled);
-                if (n < 0) {
-                    throw new ChunkLengthMismatch(chunk, length, "block " + block + " ended after " + (copied + filled)
-                            + " bytes");
+        byte[] piece = takePiece();
+        try {
+            ByteBuffer wrapped = ByteBuffer.wrap(piece);
+            long copied = 0;
+            while (copied < length) {
+                int filled = fill(in, chunk, block, length, copied, piece, (int) Math.min(PIECE, length - copied));
+                wrapped.clear().limit(filled);
+                long at = offset + copied;
+                while (wrapped.hasRemaining()) {
+                    at += out.write(wrapped, at);
                 }
-                filled += n;
+                copied += filled;
             }
-            wrapped.clear().limit(filled);
-            long at = offset + copied;
-            while (wrapped.hasRemaining()) {
-                at += out.write(wrapped, at);
-            }
-            copied += filled;
+        } finally {
+            giveBackPiece(piece);
         }
     }
 
@@ -412,45 +407,87 @@ public final class FilesystemBlobStore implements BlobStore {
     private static final AtomicInteger KEPT = new AtomicInteger();
 
     /**
-     * {@link #copy} through the file's {@code O_DIRECT} channel: each piece of at most {@value #BUFFER_SIZE} bytes goes
-     * from the client into one aligned direct buffer and from there to the disk. Only the last block of a file can end
-     * off the alignment; its unaligned tail is written through the page cache.
+     * The heap pieces a client's bytes are read into: below half of G1's smallest region (1 MiB), so never a
+     * humongous object, and kept for the next write (at most {@value #KEPT_PIECES}), so a busy server does not
+     * allocate per block.
+     */
+    static final int PIECE = 256 * 1024;
+    private static final ConcurrentLinkedQueue<byte[]> PIECES = new ConcurrentLinkedQueue<>();
+    private static final int KEPT_PIECES = 32;
+    private static final AtomicInteger KEPT_PIECE_COUNT = new AtomicInteger();
+
+    /**
+     * {@link #copy} through the file's {@code O_DIRECT} channel: the client's bytes are gathered, a piece at a time,
+     * into one aligned direct buffer of {@value #BUFFER_SIZE} bytes, which goes to the disk in one write. Only the
+     * last block of a file can end off the alignment; its unaligned tail is written through the page cache.
      */
     private static void copyDirect(InputStream in, int chunk, int block, long offset, long length, DataFiles.Shared file)
             throws IOException {
         int alignment = file.directAlignment();
-        byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(1, length))];
+        byte[] piece = takePiece();
         ByteBuffer direct = takeDirectBuffer(alignment);
         try {
             long copied = 0;
             while (copied < length) {
-                int want = (int) Math.min(buffer.length, length - copied);
-                int filled = 0;
-                while (filled < want) {
-                    int n = readClient(in, chunk, buffer, filled, want - filled);
-                    if (n < 0) {
-                        throw new ChunkLengthMismatch(chunk, length, "block " + block + " ended after " + (copied + filled)
-                                + " bytes");
-                    }
-                    filled += n;
+                int want = (int) Math.min(BUFFER_SIZE, length - copied);
+                direct.clear();
+                while (direct.position() < want) {
+                    int n = fill(in, chunk, block, length, copied + direct.position(), piece,
+                            Math.min(PIECE, want - direct.position()));
+                    direct.put(piece, 0, n);
                 }
+                int aligned = want - want % alignment;
                 long at = offset + copied;
-                int aligned = filled - filled % alignment;
+                direct.flip();
                 if (aligned > 0) {
-                    direct.clear();
-                    direct.put(buffer, 0, aligned).flip();
+                    direct.limit(aligned);
                     while (direct.hasRemaining()) {
                         at += file.direct().write(direct, at);
                     }
+                    direct.limit(want);
                 }
-                ByteBuffer tail = ByteBuffer.wrap(buffer, aligned, filled - aligned);
-                while (tail.hasRemaining()) {
-                    at += file.channel().write(tail, at);
+                while (direct.hasRemaining()) {
+                    at += file.channel().write(direct, at);
                 }
-                copied += filled;
+                copied += want;
             }
         } finally {
             giveBackDirectBuffer(direct);
+            giveBackPiece(piece);
+        }
+    }
+
+    /**
+     * Reads exactly {@code want} bytes of the block into {@code piece}; {@code before} of its {@code length} bytes
+     * were read already.
+     */
+    private static int fill(InputStream in, int chunk, int block, long length, long before, byte[] piece, int want) {
+        int filled = 0;
+        while (filled < want) {
+            int n = readClient(in, chunk, piece, filled, want - filled);
+            if (n < 0) {
+                throw new ChunkLengthMismatch(chunk, length, "block " + block + " ended after " + (before + filled)
+                        + " bytes");
+            }
+            filled += n;
+        }
+        return filled;
+    }
+
+    private static byte[] takePiece() {
+        byte[] kept = PIECES.poll();
+        if (kept != null) {
+            KEPT_PIECE_COUNT.decrementAndGet();
+            return kept;
+        }
+        return new byte[PIECE];
+    }
+
+    private static void giveBackPiece(byte[] piece) {
+        if (KEPT_PIECE_COUNT.incrementAndGet() <= KEPT_PIECES) {
+            PIECES.offer(piece);
+        } else {
+            KEPT_PIECE_COUNT.decrementAndGet();
         }
     }
 
