@@ -36,9 +36,11 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
@@ -417,43 +419,117 @@ public final class FilesystemBlobStore implements BlobStore {
     private static final AtomicInteger KEPT_PIECE_COUNT = new AtomicInteger();
 
     /**
+     * Threads that write a filled direct buffer to the disk while the request's thread fills the next one; idle
+     * ones end. A write on one of them is never interrupted by a cancelled request (which would close the data
+     * file's shared channel).
+     */
+    private static final ExecutorService DIRECT_WRITERS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "upload-block-writer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
      * {@link #copy} through the file's {@code O_DIRECT} channel: the client's bytes are gathered, a piece at a time,
-     * into one aligned direct buffer of {@value #BUFFER_SIZE} bytes, which goes to the disk in one write. Only the
-     * last block of a file can end off the alignment; its unaligned tail is written through the page cache.
+     * into an aligned direct buffer of {@value #BUFFER_SIZE} bytes, which goes to the disk in one write on another
+     * thread while the next buffer fills (two buffers per block being written), so reading from the client and
+     * writing to the disk overlap. It returns once every write ended. Only the last block of a file can end off the
+     * alignment; its unaligned tail is written through the page cache.
      */
     private static void copyDirect(InputStream in, int chunk, int block, long offset, long length, DataFiles.Shared file)
             throws IOException {
         int alignment = file.directAlignment();
         byte[] piece = takePiece();
-        ByteBuffer direct = takeDirectBuffer(alignment);
+        ByteBuffer filling = takeDirectBuffer(alignment);
+        ByteBuffer written = takeDirectBuffer(alignment);
+        Future<?> writing = null;
         try {
             long copied = 0;
             while (copied < length) {
                 int want = (int) Math.min(BUFFER_SIZE, length - copied);
-                direct.clear();
-                while (direct.position() < want) {
-                    int n = fill(in, chunk, block, length, copied + direct.position(), piece,
-                            Math.min(PIECE, want - direct.position()));
-                    direct.put(piece, 0, n);
+                filling.clear();
+                while (filling.position() < want) {
+                    int n = fill(in, chunk, block, length, copied + filling.position(), piece,
+                            Math.min(PIECE, want - filling.position()));
+                    filling.put(piece, 0, n);
                 }
-                int aligned = want - want % alignment;
+                awaitWrite(writing);
+                ByteBuffer full = filling.flip();
                 long at = offset + copied;
-                direct.flip();
-                if (aligned > 0) {
-                    direct.limit(aligned);
-                    while (direct.hasRemaining()) {
-                        at += file.direct().write(direct, at);
-                    }
-                    direct.limit(want);
-                }
-                while (direct.hasRemaining()) {
-                    at += file.channel().write(direct, at);
-                }
+                writing = DIRECT_WRITERS.submit(() -> {
+                    writeDirect(file, full, at);
+                    return null;
+                });
+                filling = written;
+                written = full;
                 copied += want;
             }
+            Future<?> last = writing;
+            writing = null;
+            awaitWrite(last);
         } finally {
-            giveBackDirectBuffer(direct);
+            if (writing != null) {
+                awaitQuietly(writing);
+            }
+            giveBackDirectBuffer(filling);
+            giveBackDirectBuffer(written);
             giveBackPiece(piece);
+        }
+    }
+
+    /** Writes {@code buffer} at {@code at}: its aligned part past the page cache, an unaligned tail through it. */
+    private static void writeDirect(DataFiles.Shared file, ByteBuffer buffer, long at) throws IOException {
+        int filled = buffer.remaining();
+        int aligned = filled - filled % file.directAlignment();
+        if (aligned > 0) {
+            buffer.limit(aligned);
+            while (buffer.hasRemaining()) {
+                at += file.direct().write(buffer, at);
+            }
+            buffer.limit(filled);
+        }
+        while (buffer.hasRemaining()) {
+            at += file.channel().write(buffer, at);
+        }
+    }
+
+    /** Waits for {@code write} (if any) to end, and throws what it threw. */
+    private static void awaitWrite(Future<?> write) throws IOException {
+        if (write == null) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    write.get();
+                    return;
+                } catch (InterruptedException e) {
+                    // The buffer is still being written: it cannot be reused or given back before the write ends.
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    if (e.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw new IOException("a write to the data file failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Waits for {@code write} to end when the copy failed already; what it threw adds nothing. */
+    private static void awaitQuietly(Future<?> write) {
+        try {
+            awaitWrite(write);
+        } catch (IOException | RuntimeException e) {
+            // The copy's own failure is the one reported.
         }
     }
 
