@@ -405,7 +405,7 @@ public final class FilesystemBlobStore implements BlobStore {
 
     /** Aligned direct buffers of {@value #BUFFER_SIZE} bytes, kept for the next write (at most {@value #KEPT_DIRECT_BUFFERS}). */
     private static final ConcurrentLinkedQueue<ByteBuffer> DIRECT_BUFFERS = new ConcurrentLinkedQueue<>();
-    private static final int KEPT_DIRECT_BUFFERS = 16;
+    private static final int KEPT_DIRECT_BUFFERS = 32;
     private static final AtomicInteger KEPT = new AtomicInteger();
 
     /**
@@ -429,23 +429,34 @@ public final class FilesystemBlobStore implements BlobStore {
         return thread;
     });
 
+    /** Aligned buffers per block being written past the page cache: one fills while the others go to the disk. */
+    static final int DIRECT_DEPTH = 4;
+
     /**
      * {@link #copy} through the file's {@code O_DIRECT} channel: the client's bytes are gathered, a piece at a time,
      * into an aligned direct buffer of {@value #BUFFER_SIZE} bytes, which goes to the disk in one write on another
-     * thread while the next buffer fills (two buffers per block being written), so reading from the client and
-     * writing to the disk overlap. It returns once every write ended. Only the last block of a file can end off the
-     * alignment; its unaligned tail is written through the page cache.
+     * thread while the next buffer fills ({@value #DIRECT_DEPTH} buffers per block being written, so up to
+     * {@value #DIRECT_DEPTH} writes are queued at the disk at once and reading from the client and writing overlap).
+     * It returns once every write ended. Only the last block of a file can end off the alignment; its unaligned
+     * tail is written through the page cache.
      */
     private static void copyDirect(InputStream in, int chunk, int block, long offset, long length, DataFiles.Shared file)
             throws IOException {
         int alignment = file.directAlignment();
         byte[] piece = takePiece();
-        ByteBuffer filling = takeDirectBuffer(alignment);
-        ByteBuffer written = takeDirectBuffer(alignment);
-        Future<?> writing = null;
+        ByteBuffer[] buffers = new ByteBuffer[DIRECT_DEPTH];
+        Future<?>[] writes = new Future<?>[DIRECT_DEPTH];
+        boolean copiedAll = false;
         try {
             long copied = 0;
-            while (copied < length) {
+            for (int turn = 0; copied < length; turn = (turn + 1) % DIRECT_DEPTH) {
+                Future<?> earlier = writes[turn];
+                writes[turn] = null;
+                awaitWrite(earlier);
+                if (buffers[turn] == null) {
+                    buffers[turn] = takeDirectBuffer(alignment);
+                }
+                ByteBuffer filling = buffers[turn];
                 int want = (int) Math.min(BUFFER_SIZE, length - copied);
                 filling.clear();
                 while (filling.position() < want) {
@@ -453,26 +464,31 @@ public final class FilesystemBlobStore implements BlobStore {
                             Math.min(PIECE, want - filling.position()));
                     filling.put(piece, 0, n);
                 }
-                awaitWrite(writing);
                 ByteBuffer full = filling.flip();
                 long at = offset + copied;
-                writing = DIRECT_WRITERS.submit(() -> {
+                writes[turn] = DIRECT_WRITERS.submit(() -> {
                     writeDirect(file, full, at);
                     return null;
                 });
-                filling = written;
-                written = full;
                 copied += want;
             }
-            Future<?> last = writing;
-            writing = null;
-            awaitWrite(last);
-        } finally {
-            if (writing != null) {
-                awaitQuietly(writing);
+            for (int turn = 0; turn < DIRECT_DEPTH; turn++) {
+                Future<?> write = writes[turn];
+                writes[turn] = null;
+                awaitWrite(write);
             }
-            giveBackDirectBuffer(filling);
-            giveBackDirectBuffer(written);
+            copiedAll = true;
+        } finally {
+            if (!copiedAll) {
+                for (Future<?> write : writes) {
+                    awaitQuietly(write);
+                }
+            }
+            for (ByteBuffer buffer : buffers) {
+                if (buffer != null) {
+                    giveBackDirectBuffer(buffer);
+                }
+            }
             giveBackPiece(piece);
         }
     }
@@ -526,6 +542,9 @@ public final class FilesystemBlobStore implements BlobStore {
 
     /** Waits for {@code write} to end when the copy failed already; what it threw adds nothing. */
     private static void awaitQuietly(Future<?> write) {
+        if (write == null) {
+            return;
+        }
         try {
             awaitWrite(write);
         } catch (IOException | RuntimeException e) {
