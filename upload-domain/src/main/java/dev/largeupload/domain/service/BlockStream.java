@@ -22,6 +22,7 @@ final class BlockStream extends InputStream {
     private final HashLane lane;
     private final MessageDigest sha256 = Sha256.newDigest();
     private long read;
+    private final byte[] one = new byte[1];
 
     BlockStream(InputStream body, long length, HashLane lane) {
         this.body = body;
@@ -31,7 +32,6 @@ final class BlockStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }
