@@ -1,6 +1,7 @@
 package dev.largeupload.domain.service;
 
 import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
+import dev.largeupload.domain.error.UploadException.Expired;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.TooLarge;
@@ -90,8 +91,24 @@ public final class AppendService implements AppendUploadUseCase {
     }
 
     @Override
-    public AppendStatus appendStatus(UploadId id) {
+    public AppendStatus appendStatus(UploadId id, String token) {
+        UploadSession session = owned(id, token);
+        if (session.isExpiredAt(clock.instant())) {
+            throw new Expired(id.value());
+        }
+        return statusOf(session);
+    }
+
+    private UploadSession owned(UploadId id, String token) {
         UploadSession session = metadata.find(id).orElseThrow(() -> new NotFound(id.value()));
+        if (policy.requireToken() && !session.isOwnedBy(token)) {
+            throw new NotFound(id.value());
+        }
+        return session;
+    }
+
+    private AppendStatus statusOf(UploadSession session) {
+        UploadId id = session.id();
         Optional<AppendState> state = metadata.appendState(id);
         return new AppendStatus(session, durableOffset(session, state.flatMap(AppendState::partialBlock)),
                 state.map(AppendState::labels).orElse(""));
@@ -113,10 +130,7 @@ public final class AppendService implements AppendUploadUseCase {
     @Override
     public AppendStatus append(AppendCommand command) {
         UploadId id = command.id();
-        UploadSession session = metadata.find(id).orElseThrow(() -> new NotFound(id.value()));
-        if (policy.requireToken() && !session.isOwnedBy(command.token())) {
-            throw new NotFound(id.value());
-        }
+        UploadSession session = owned(id, command.token());
         session.requireActive(clock.instant());
         if (!appending.add(id)) {
             throw new OffsetConflict(id.value(), command.offset(), -1, true);
@@ -133,7 +147,7 @@ public final class AppendService implements AppendUploadUseCase {
                 throw new TooLarge("An append at byte " + durable + " of this upload", command.declaredLength(), room);
             }
             new Append(session, state, partial.filter(p -> durable % session.plan().blockSize() != 0), command).run();
-            return appendStatus(id);
+            return statusOf(metadata.find(id).orElseThrow(() -> new NotFound(id.value())));
         } finally {
             appending.remove(id);
         }

@@ -16,8 +16,14 @@ public interface AppendUploadUseCase {
     /** Starts an upload as {@link InitiateUploadUseCase} does, and keeps {@code labels} with it. */
     Initiated start(InitiateRequest request, String labels);
 
-    /** The upload as it stands, with its durable offset and labels. */
-    AppendStatus appendStatus(UploadId id);
+    /**
+     * The upload as it stands, with its durable offset and labels, for the holder of its token (when the server
+     * requires tokens; otherwise for anyone).
+     *
+     * @throws dev.largeupload.domain.error.UploadException.NotFound if there is no such upload, or the token is not its own
+     * @throws dev.largeupload.domain.error.UploadException.Expired if it expired
+     */
+    AppendStatus appendStatus(UploadId id, String token);
 
     /**
      * Appends the body at the command's offset, which must be the durable offset (else nothing changes).

@@ -64,7 +64,7 @@ class AppendServiceTest {
 
     @Test
     void start_keepsTheLabels_andTheOffsetIsZero() {
-        AppendStatus status = appends.appendStatus(id);
+        AppendStatus status = appends.appendStatus(id, upload.uploadToken());
         assertEquals(0, status.offset());
         assertEquals("filename YXBwZW5kLmJpbg==,kind Zm9v", status.labels());
     }
@@ -75,7 +75,7 @@ class AppendServiceTest {
         int at = 0;
         for (int cut : cuts) {
             assertEquals(cut, append(at, slice(at, cut)).offset());
-            assertEquals(cut, appends.appendStatus(id).offset(), "the offset a later read reports");
+            assertEquals(cut, appends.appendStatus(id, upload.uploadToken()).offset(), "the offset a later read reports");
             at = cut;
         }
         service.complete(id, upload.uploadToken());
@@ -98,7 +98,7 @@ class AppendServiceTest {
         assertEquals(6, conflict.durableOffset());
         assertEquals("upload.offset-conflict", conflict.code());
         assertThrows(OffsetConflict.class, () -> append(8, slice(8, 10)));
-        assertEquals(6, appends.appendStatus(id).offset());
+        assertEquals(6, appends.appendStatus(id, upload.uploadToken()).offset());
         assertEquals(4, service.status(id).receivedBytes());
     }
 
@@ -107,7 +107,7 @@ class AppendServiceTest {
         append(0, slice(0, 2));
         assertThrows(TransferInterrupted.class, () -> appends.append(command(2, new CutOffBody(slice(2, 40), 13), 38,
                 Optional.empty())));
-        assertEquals(12, appends.appendStatus(id).offset(), "bytes 0-11: blocks 0-2 (the first from the piece)");
+        assertEquals(12, appends.appendStatus(id, upload.uploadToken()).offset(), "bytes 0-11: blocks 0-2 (the first from the piece)");
         append(12, slice(12, 40));
         service.complete(id, upload.uploadToken());
         assertArrayEquals(FILE, blobs.committedBytes(upload.session().blobName()).orElseThrow());
@@ -119,7 +119,7 @@ class AppendServiceTest {
         byte[] wrong = MessageDigest.getInstance("SHA-1").digest(slice(0, 9));
         assertThrows(ChecksumMismatch.class, () -> appends.append(command(3, new ByteArrayInputStream(slice(3, 13)), 10,
                 Optional.of(new BodyChecksum("sha1", wrong)))));
-        assertEquals(3, appends.appendStatus(id).offset());
+        assertEquals(3, appends.appendStatus(id, upload.uploadToken()).offset());
         assertEquals(0, service.status(id).receivedBytes());
 
         byte[] right = MessageDigest.getInstance("SHA-256").digest(slice(3, 13));
@@ -133,7 +133,7 @@ class AppendServiceTest {
         Supplier<Optional<BodyChecksum>> wrongTrailer = () -> Optional.of(new BodyChecksum("md5", new byte[16]));
         assertThrows(ChecksumMismatch.class, () -> appends.append(new AppendCommand(id, upload.uploadToken(), 0,
                 new ByteArrayInputStream(slice(0, 7)), -1, Optional.empty(), Optional.of(wrongTrailer))));
-        assertEquals(0, appends.appendStatus(id).offset());
+        assertEquals(0, appends.appendStatus(id, upload.uploadToken()).offset());
         Supplier<Optional<BodyChecksum>> trailer = () -> Optional.of(new BodyChecksum("md5", md5));
         assertEquals(4, appends.append(new AppendCommand(id, upload.uploadToken(), 0,
                 new ByteArrayInputStream(slice(0, 7)), -1, Optional.empty(), Optional.of(trailer))).offset(),
