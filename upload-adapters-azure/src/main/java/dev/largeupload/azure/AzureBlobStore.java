@@ -68,7 +68,7 @@ import java.util.function.Supplier;
  *       at once and discards every uncommitted block; no byte is read. A commit whose blob already has the
  *       planned size and no staged blocks returns it unchanged. The SHA-256 of the file is not computed
  *       (Azure cannot), only kept as a label.</li>
- *   <li><b>Delete</b> removes the committed blob with its uncommitted blocks; blocks of a blob that
+ *   <li><b>Delete</b> removes the committed blob with its uncommitted blocks and its pieces ({@link AzurePieceStore}); blocks of a blob that
  *       was never committed, which Azure's Delete Blob does not reach, are discarded by committing an
  *       empty block list (only where no committed blob exists) and deleting that empty blob.</li>
  *   <li><b>Thread-safe and multi-instance</b>: it holds no state but the clients; Azure orders
@@ -226,6 +226,12 @@ public final class AzureBlobStore implements BlobStore {
         if (blockList(blob, BlockListType.UNCOMMITTED).isPresent()) {
             discardUncommitted(blob);
         }
+        pieces().deletePieces(blob);
+    }
+
+    /** The {@link dev.largeupload.domain.port.PieceStore} of this store's blobs, on the same clients. */
+    public AzurePieceStore pieces() {
+        return new AzurePieceStore(container, staging, prefix);
     }
 
     /**

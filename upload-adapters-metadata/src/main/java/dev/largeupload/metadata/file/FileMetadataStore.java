@@ -14,6 +14,7 @@ import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.port.AppendState;
 import dev.largeupload.domain.port.BlockReceipt;
 import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
@@ -66,6 +67,10 @@ import java.util.SortedMap;
  * Every {@link IOException} becomes {@link StoreUnavailable}.
  */
 public final class FileMetadataStore implements MetadataStore {
+
+    /** The properties of the session file that hold the upload's {@link AppendState}, beside the session's fields. */
+    private static final String APPEND_REVISION = "append_revision";
+    private static final String APPEND_STATE = "append_state";
 
     private final Path root;
     private final UploadLocks locks;
@@ -203,6 +208,37 @@ public final class FileMetadataStore implements MetadataStore {
             Properties properties = found.get();
             properties.setProperty(SessionField.STATE.key(), next.name());
             properties.setProperty(SessionField.UPDATED_AT.key(), Long.toString(at.toEpochMilli()));
+            write(directory, properties);
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<AppendState> appendState(UploadId id) {
+        Properties properties;
+        try {
+            properties = read(directory(id)).orElseThrow(() -> new NotFound(id.value()));
+        } catch (IOException e) {
+            throw unavailable("read the append state of upload " + id, e);
+        }
+        String revision = properties.getProperty(APPEND_REVISION);
+        String state = properties.getProperty(APPEND_STATE);
+        return revision == null || state == null ? Optional.empty()
+                : Optional.of(AppendState.decode(Long.parseLong(revision), state));
+    }
+
+    @Override
+    public boolean replaceAppendState(UploadId id, long expectedRevision, AppendState next) {
+        if (next.revision() != expectedRevision + 1) {
+            throw new IllegalArgumentException("revision " + next.revision() + " does not follow " + expectedRevision);
+        }
+        return locked(id, "save the append state of upload " + id, directory -> {
+            Properties properties = read(directory).orElseThrow(() -> new NotFound(id.value()));
+            if (Long.parseLong(properties.getProperty(APPEND_REVISION, "0")) != expectedRevision) {
+                return false;
+            }
+            properties.setProperty(APPEND_REVISION, Long.toString(next.revision()));
+            properties.setProperty(APPEND_STATE, next.encode());
             write(directory, properties);
             return true;
         });

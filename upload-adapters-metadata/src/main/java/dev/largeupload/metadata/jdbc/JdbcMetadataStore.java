@@ -12,6 +12,7 @@ import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.port.AppendState;
 import dev.largeupload.domain.port.BlockReceipt;
 import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
@@ -247,7 +248,64 @@ public final class JdbcMetadataStore implements MetadataStore {
             // The upload's row first: the lock order of recordBlock, so the two cannot deadlock. ON DELETE
             // CASCADE removes the block rows already; deleting them explicitly keeps that true without it.
             update(connection, "DELETE FROM uploads WHERE id = ?", id.value());
+            update(connection, "DELETE FROM upload_append_states WHERE upload_id = ?", id.value());
             return update(connection, "DELETE FROM upload_chunks WHERE upload_id = ?", id.value());
+        });
+    }
+
+    @Override
+    public Optional<AppendState> appendState(UploadId id) {
+        return inTransaction("read the append state of upload " + id, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT a.revision, a.state FROM uploads u"
+                    + " LEFT JOIN upload_append_states a ON a.upload_id = u.id WHERE u.id = ?")) {
+                bind(select, id.value());
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        throw new NotFound(id.value());
+                    }
+                    String state = row.getString(2);
+                    return state == null ? Optional.<AppendState>empty() : Optional.of(AppendState.decode(row.getLong(1), state));
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean replaceAppendState(UploadId id, long expectedRevision, AppendState next) {
+        if (next.revision() != expectedRevision + 1) {
+            throw new IllegalArgumentException("revision " + next.revision() + " does not follow " + expectedRevision);
+        }
+        return inTransaction("save the append state of upload " + id, connection -> {
+            // The upload's row locked first (the lock order of recordBlock): replacements of one upload queue here.
+            try (PreparedStatement lock = connection.prepareStatement("SELECT id FROM uploads WHERE id = ? FOR UPDATE")) {
+                bind(lock, id.value());
+                try (ResultSet row = lock.executeQuery()) {
+                    if (!row.next()) {
+                        throw new NotFound(id.value());
+                    }
+                }
+            }
+            long held = 0;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT revision FROM upload_append_states WHERE upload_id = ?")) {
+                bind(select, id.value());
+                try (ResultSet row = select.executeQuery()) {
+                    if (row.next()) {
+                        held = row.getLong(1);
+                    }
+                }
+            }
+            if (held != expectedRevision) {
+                return false;
+            }
+            if (expectedRevision == 0) {
+                update(connection, "INSERT INTO upload_append_states (upload_id, revision, state) VALUES (?, ?, ?)",
+                        id.value(), next.revision(), next.encode());
+            } else {
+                update(connection, "UPDATE upload_append_states SET revision = ?, state = ? WHERE upload_id = ?",
+                        next.revision(), next.encode(), id.value());
+            }
+            return true;
         });
     }
 

@@ -30,6 +30,9 @@ import dev.largeupload.metadata.redis.RedisScripts.ListExpiredArgs;
 import dev.largeupload.metadata.redis.RedisScripts.RecordBlockArgs;
 import dev.largeupload.metadata.redis.RedisScripts.RecordBlockRefusal;
 import dev.largeupload.metadata.redis.RedisScripts.ReplyCode;
+import dev.largeupload.metadata.redis.RedisScripts.AppendStateSaved;
+import dev.largeupload.metadata.redis.RedisScripts.ReplaceAppendStateArgs;
+import dev.largeupload.domain.port.AppendState;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -272,6 +275,34 @@ public final class RedisMetadataStore implements MetadataStore {
     @Override
     public void delete(UploadId id) {
         run("delete upload " + id, jedis -> RedisScripts.DELETE.run(jedis, keys.of(id).all(), new DeleteArgs(id).argv()));
+    }
+
+    @Override
+    public Optional<AppendState> appendState(UploadId id) {
+        List<byte[]> fields = run("read the append state of upload " + id,
+                jedis -> jedis.hmget(keys.of(id).hash(), RedisKeys.bytes("state"), RedisKeys.bytes("append_revision"),
+                        RedisKeys.bytes("append_state")));
+        if (fields.get(0) == null) {
+            throw new NotFound(id.value());
+        }
+        if (fields.get(1) == null || fields.get(2) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(AppendState.decode(Long.parseLong(string(fields.get(1))), string(fields.get(2))));
+    }
+
+    @Override
+    public boolean replaceAppendState(UploadId id, long expectedRevision, AppendState next) {
+        if (next.revision() != expectedRevision + 1) {
+            throw new IllegalArgumentException("revision " + next.revision() + " does not follow " + expectedRevision);
+        }
+        ReplaceAppendStateArgs args = new ReplaceAppendStateArgs(expectedRevision, next.revision(), next.encode());
+        AppendStateSaved saved = ReplyCode.of(AppendStateSaved.class, run("save the append state of upload " + id,
+                jedis -> RedisScripts.REPLACE_APPEND_STATE.run(jedis, List.of(keys.of(id).hash()), args.argv())));
+        if (saved == AppendStateSaved.MISSING) {
+            throw new NotFound(id.value());
+        }
+        return saved == AppendStateSaved.SAVED;
     }
 
     @Override

@@ -26,6 +26,7 @@ final class RedisScripts {
     static final LuaScript RECORD_BLOCK = LuaScript.load(KEY_EXPIRY, "record-block.lua");
     static final LuaScript COMPARE_AND_SET_STATE = LuaScript.load(KEY_EXPIRY, "compare-and-set-state.lua");
     static final LuaScript DELETE = LuaScript.load("delete.lua");
+    static final LuaScript REPLACE_APPEND_STATE = LuaScript.load("replace-append-state.lua");
     static final LuaScript LIST_EXPIRED = LuaScript.load("list-expired.lua");
     static final LuaScript COUNT_ACTIVE = LuaScript.load(ACTIVE_UPLOADS, "count-active.lua");
 
@@ -81,6 +82,22 @@ final class RedisScripts {
     }
 
     /** What compare-and-set-state.lua answers. */
+    /** Replies of replace-append-state.lua. */
+    enum AppendStateSaved implements ReplyCode {
+        MISSING(0), STALE(1), SAVED(2);
+
+        private final long code;
+
+        AppendStateSaved(long code) {
+            this.code = code;
+        }
+
+        @Override
+        public long code() {
+            return code;
+        }
+    }
+
     enum Changed implements ReplyCode {
         UNCHANGED(0), CHANGED(1);
 
@@ -188,6 +205,14 @@ final class RedisScripts {
     }
 
     /** ARGV of delete.lua. */
+    /** ARGV of replace-append-state.lua. */
+    record ReplaceAppendStateArgs(long expectedRevision, long nextRevision, String state) {
+
+        List<byte[]> argv() {
+            return List.of(bytes(expectedRevision), bytes(nextRevision), bytes(state));
+        }
+    }
+
     record DeleteArgs(UploadId id) {
 
         List<byte[]> argv() {

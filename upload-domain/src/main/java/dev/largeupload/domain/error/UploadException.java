@@ -13,7 +13,7 @@ public abstract sealed class UploadException extends RuntimeException
                 UploadException.TooLarge, UploadException.Incomplete, UploadException.NotActive,
                 UploadException.ChecksumMismatch, UploadException.TransferInterrupted,
                 UploadException.StoreUnavailable, UploadException.TooManyUploads,
-                UploadException.OffsetMismatch {
+                UploadException.OffsetMismatch, UploadException.OffsetConflict {
 
     private static final long serialVersionUID = 1L;
 
@@ -303,6 +303,32 @@ public abstract sealed class UploadException extends RuntimeException
         @Override
         public String code() {
             return "upload.offset-mismatch";
+        }
+    }
+
+    /**
+     * An append to an upload did not start at the upload's durable offset, or another append to the same upload
+     * is in progress: nothing was changed; the client asks for the offset again and continues from there.
+     */
+    public static final class OffsetConflict extends UploadException {
+        private static final long serialVersionUID = 1L;
+        private final long durableOffset;
+
+        public OffsetConflict(String uploadId, long requested, long durableOffset, boolean busy) {
+            super(busy ? "Another request is appending to upload " + uploadId + " right now; ask for its offset again"
+                    + " once it ended." : "Upload " + uploadId + " holds " + durableOffset + " bytes; an append must start"
+                    + " there, not at byte " + requested + ".");
+            this.durableOffset = durableOffset;
+        }
+
+        /** How many bytes at the start of the file the server holds durably, as of the refusal. */
+        public long durableOffset() {
+            return durableOffset;
+        }
+
+        @Override
+        public String code() {
+            return "upload.offset-conflict";
         }
     }
 }

@@ -131,4 +131,22 @@ public interface MetadataStore {
      * the call (for metrics; a cap on it is {@link #createWithinLimit}, which counts and creates in one step).
      */
     int countActive(Instant now);
+
+    /**
+     * The {@link AppendState} of upload {@code id} (its labels and partial block), if one was saved.
+     *
+     * @throws UploadException.NotFound if there is no such upload
+     */
+    Optional<AppendState> appendState(UploadId id);
+
+    /**
+     * Saves {@code next} as the append state of upload {@code id} only if the revision held now is
+     * {@code expectedRevision} (0: none is held yet), as one atomic step on every thread and server sharing the
+     * store; {@link #delete} removes it with the upload.
+     *
+     * @return whether this call saved it; {@code false}, with nothing changed, when another revision is held
+     * @throws UploadException.NotFound if there is no such upload
+     * @throws IllegalArgumentException unless {@code next.revision()} is {@code expectedRevision + 1}
+     */
+    boolean replaceAppendState(UploadId id, long expectedRevision, AppendState next);
 }

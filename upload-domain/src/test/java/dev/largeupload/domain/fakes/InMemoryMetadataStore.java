@@ -5,6 +5,7 @@ import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.port.AppendState;
 import dev.largeupload.domain.port.BlockReceipt;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.RecordedBlock;
@@ -32,6 +33,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
     private final Map<UploadId, UploadSession> sessions = new HashMap<>();
     private final Map<UploadId, SortedMap<Integer, RecordedBlock>> records = new HashMap<>();
+    private final Map<UploadId, AppendState> appendStates = new HashMap<>();
     private volatile Consumer<BlockReceipt> beforeRecord = receipt -> { };
     private volatile Runnable beforeCountingActive = () -> { };
 
@@ -142,6 +144,31 @@ public final class InMemoryMetadataStore implements MetadataStore {
     public synchronized void delete(UploadId id) {
         sessions.remove(id);
         records.remove(id);
+        appendStates.remove(id);
+    }
+
+    @Override
+    public synchronized Optional<AppendState> appendState(UploadId id) {
+        if (!sessions.containsKey(id)) {
+            throw new NotFound(id.value());
+        }
+        return Optional.ofNullable(appendStates.get(id));
+    }
+
+    @Override
+    public synchronized boolean replaceAppendState(UploadId id, long expectedRevision, AppendState next) {
+        if (next.revision() != expectedRevision + 1) {
+            throw new IllegalArgumentException("revision " + next.revision() + " does not follow " + expectedRevision);
+        }
+        if (!sessions.containsKey(id)) {
+            throw new NotFound(id.value());
+        }
+        AppendState held = appendStates.get(id);
+        if ((held == null ? 0 : held.revision()) != expectedRevision) {
+            return false;
+        }
+        appendStates.put(id, next);
+        return true;
     }
 
     @Override

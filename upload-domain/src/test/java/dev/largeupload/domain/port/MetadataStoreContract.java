@@ -872,6 +872,103 @@ public abstract class MetadataStoreContract {
 
     // --- helpers -------------------------------------------------------------------------------
 
+    // --- append state (labels and the partial block of uploads appended by offset) ---------------
+
+    @Test
+    void appendState_ofAnUploadWithoutOne_isEmpty() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        assertTrue(store.appendState(id).isEmpty());
+    }
+
+    @Test
+    void replaceAppendState_fromNone_thenFromItsRevision_keepsEachWhole() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        AppendState first = AppendState.first("filename ZmlsZS5iaW4=,filetype dGV4dC9wbGFpbg==,empty");
+        assertTrue(store.replaceAppendState(id, 0, first));
+        assertEquals(Optional.of(first), store.appendState(id));
+
+        AppendState second = first.withPartialBlock(Optional.of(new PartialBlock(3, 12345, StagingAttempt.random())));
+        assertTrue(store.replaceAppendState(id, 1, second));
+        assertEquals(Optional.of(second), store.appendState(id));
+        assertEquals(Optional.of(second), secondStore().appendState(id), "as another server reads it");
+
+        AppendState third = second.withPartialBlock(Optional.empty());
+        assertTrue(store.replaceAppendState(id, 2, third));
+        assertEquals(Optional.of(third), store.appendState(id));
+    }
+
+    @Test
+    void replaceAppendState_fromAnotherRevision_changesNothing() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        AppendState first = AppendState.first("");
+        assertTrue(store.replaceAppendState(id, 0, first));
+        assertFalse(store.replaceAppendState(id, 0, AppendState.first("other")), "one exists already");
+        AppendState stale = new AppendState(3, "", Optional.of(new PartialBlock(0, 1, StagingAttempt.random())));
+        assertFalse(store.replaceAppendState(id, 2, stale));
+        assertEquals(Optional.of(first), store.appendState(id));
+    }
+
+    @Test
+    void replaceAppendState_withARevisionThatDoesNotFollow_isRefused() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        assertThrows(IllegalArgumentException.class, () -> store.replaceAppendState(id, 0, new AppendState(2, "", Optional.empty())));
+    }
+
+    @Test
+    void appendState_ofAnUnknownUpload_isNotFound() {
+        UploadId unknown = UploadId.random();
+        assertThrows(UploadException.NotFound.class, () -> store.appendState(unknown));
+        assertThrows(UploadException.NotFound.class, () -> store.replaceAppendState(unknown, 0, AppendState.first("")));
+    }
+
+    @Test
+    void delete_removesTheAppendState() {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        assertTrue(store.replaceAppendState(id, 0, AppendState.first("a YQ==")));
+        store.delete(id);
+        assertThrows(UploadException.NotFound.class, () -> store.appendState(id));
+    }
+
+    @Test
+    void replaceAppendState_racedFromTheSameRevision_savesExactlyOne() throws Exception {
+        UploadId id = created(ChunkPlan.of(10 * MIB, MIB));
+        assertTrue(store.replaceAppendState(id, 0, AppendState.first("")));
+        MetadataStore other = secondStore();
+        int rounds = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                long revision = round + 1;
+                AppendState current = store.appendState(id).orElseThrow();
+                CyclicBarrier start = new CyclicBarrier(2);
+                Callable<Boolean> a = () -> {
+                    start.await();
+                    return store.replaceAppendState(id, revision, current.withPartialBlock(
+                            Optional.of(new PartialBlock(1, 10, StagingAttempt.random()))));
+                };
+                Callable<Boolean> b = () -> {
+                    start.await();
+                    return other.replaceAppendState(id, revision, current.withPartialBlock(
+                            Optional.of(new PartialBlock(1, 20, StagingAttempt.random()))));
+                };
+                Future<Boolean> first = pool.submit(a);
+                Future<Boolean> second = pool.submit(b);
+                assertTrue(first.get(30, TimeUnit.SECONDS) ^ second.get(30, TimeUnit.SECONDS), "round " + round);
+                assertEquals(revision + 1, store.appendState(id).orElseThrow().revision());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private MetadataStore secondStore() {
+        try {
+            return secondStoreOnSameBackend();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private UploadSession session(ChunkPlan plan, Optional<String> expectedSha256) {
         return UploadSession.start(UploadId.random(), new FileName("Quartalsbericht Ü 2024 (final) 📄.pdf"),
                 "application/pdf", plan, TOKEN_HASH, expectedSha256, now, now.plus(Duration.ofHours(72)));

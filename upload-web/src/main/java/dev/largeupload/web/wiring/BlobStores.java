@@ -4,6 +4,9 @@ import dev.largeupload.azure.AzureBlobSettings;
 import dev.largeupload.azure.AzureBlobSettings.Connection;
 import dev.largeupload.azure.AzureBlobStoreFactory;
 import dev.largeupload.domain.port.BlobStore;
+import dev.largeupload.domain.port.PieceStore;
+import dev.largeupload.filesystem.FilesystemPieceStore;
+import dev.largeupload.azure.AzureBlobStore;
 import dev.largeupload.filesystem.FilesystemBlobStore;
 import dev.largeupload.web.config.ConfigurationException;
 import dev.largeupload.web.config.ServerSettings;
@@ -27,6 +30,14 @@ final class BlobStores {
         return switch (settings.blobStore()) {
             case FILESYSTEM -> new FilesystemBlobStore(MetadataStores.directory(settings.dataDir(), "blobs"));
             case AZURE -> AzureBlobStoreFactory.create(azure(config));
+        };
+    }
+
+    /** The {@link PieceStore} beside {@code blobs}, the store {@link #create} built: on the same directory or container. */
+    static PieceStore pieces(ServerSettings settings, BlobStore blobs) {
+        return switch (settings.blobStore()) {
+            case FILESYSTEM -> new FilesystemPieceStore(MetadataStores.directory(settings.dataDir(), "blobs"));
+            case AZURE -> ((AzureBlobStore) blobs).pieces();
         };
     }
 

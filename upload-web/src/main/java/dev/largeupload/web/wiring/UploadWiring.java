@@ -4,7 +4,9 @@ import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.port.BlobStore;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.service.UploadPolicy;
+import dev.largeupload.domain.service.AppendService;
 import dev.largeupload.domain.service.UploadService;
+import java.util.concurrent.Executors;
 import dev.largeupload.domain.usecase.ExpireUploadsUseCase;
 import dev.largeupload.web.config.ConfigurationException;
 import dev.largeupload.web.config.LaunchDirectory;
@@ -65,6 +67,7 @@ public class UploadWiring {
     private ScheduledFuture<?> sweeps;
     private ServerSettings settings;
     private UploadService service;
+    private AppendService appends;
     private ConfiguredStores stores;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
@@ -81,6 +84,12 @@ public class UploadWiring {
             service = new UploadService(metadata, blobs, new UploadPolicy(settings.chunkSize(), limits.maxChunkSize(),
                     settings.maxFileSize(), settings.uploadTtl(), settings.requireUploadToken(), limits.completionLease(),
                     limits.maxActiveUploads(), limits.expiredRetention(), limits.minBlockSize()), Clock.systemUTC());
+            appends = new AppendService(metadata, blobs, BlobStores.pieces(settings, blobs), service, service.policy(),
+                    Clock.systemUTC(), Executors.newCachedThreadPool(task -> {
+                        Thread thread = new Thread(task, "upload-append-recorder");
+                        thread.setDaemon(true);
+                        return thread;
+                    }));
             metrics.countActiveWith(() -> metadata.countActive(Instant.now()));
             scheduleSweeps(limits.sweepInterval());
             LOG.info(() -> "Upload service ready: metadata=" + settings.metadataStore().name().toLowerCase(Locale.ROOT)
@@ -135,6 +144,11 @@ public class UploadWiring {
     /** The service {@link UploadUseCases} hands every use case to; not a bean, so nothing bypasses the decorators. */
     UploadService service() {
         return service;
+    }
+
+    /** The append use case behind {@link AppendUseCases}. */
+    AppendService appends() {
+        return appends;
     }
 
     @Produces

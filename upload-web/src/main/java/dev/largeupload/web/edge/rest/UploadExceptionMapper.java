@@ -9,6 +9,7 @@ import dev.largeupload.domain.error.UploadException.Incomplete;
 import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.OffsetMismatch;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
@@ -68,6 +69,7 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             Map.entry(Incomplete.class, new Kind(409, "Upload incomplete")),
             Map.entry(NotActive.class, new Kind(409, "Upload not active")),
             Map.entry(OffsetMismatch.class, new Kind(409, "Offset mismatch")),
+            Map.entry(OffsetConflict.class, new Kind(409, "Offset conflict")),
             Map.entry(Expired.class, new Kind(410, "Upload expired")),
             Map.entry(TooLarge.class, new Kind(413, "Too large")),
             Map.entry(ChecksumMismatch.class, new Kind(422, "Checksum mismatch")),

@@ -1,0 +1,348 @@
+package dev.largeupload.domain.service;
+
+import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
+import dev.largeupload.domain.error.UploadException.Expired;
+import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.OffsetConflict;
+import dev.largeupload.domain.error.UploadException.TooLarge;
+import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.StagingAttempt;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.port.AppendState;
+import dev.largeupload.domain.port.BlobStore;
+import dev.largeupload.domain.port.BlockData;
+import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.BlockStaging;
+import dev.largeupload.domain.port.MetadataStore;
+import dev.largeupload.domain.port.PartialBlock;
+import dev.largeupload.domain.port.PieceStore;
+import dev.largeupload.domain.service.Results.Initiated;
+import dev.largeupload.domain.usecase.AppendCommand;
+import dev.largeupload.domain.usecase.AppendUploadUseCase;
+import dev.largeupload.domain.usecase.BodyChecksum;
+import dev.largeupload.domain.usecase.InitiateUploadUseCase;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Appends by byte offset on top of the block-granular core: the use case behind the tus edge.
+ *
+ * <p><b>The durable offset</b> of an upload is the bytes of its whole blocks received from block 0 on without a
+ * gap, plus the bytes of the {@link PartialBlock} recorded for the first block missing, if any. An append must
+ * start exactly there. Its body is cut at block boundaries: every block it completes (the partial block's piece,
+ * read back from the {@link PieceStore}, then the body's bytes) is staged whole, made durable and recorded with
+ * its SHA-256, exactly as a chunk's blocks are, so a body cut off keeps every whole block that arrived. The
+ * bytes of a body that announced its length and ends inside a block are written as a new durable piece of that
+ * block (the old piece's bytes, then the body's), and the append state names it by compare-and-set once it is
+ * durable: nothing acknowledged is lost, and no more than one block is ever written twice per append. A body of
+ * unknown length keeps the whole blocks it completes and the partial block it started with; the offset it
+ * answers says where the client continues.
+ *
+ * <p>A body with a checksum (before or after it) is kept all or nothing: its blocks are recorded, and its piece
+ * named, only after the checksum matched. One append per upload at a time on this server (another one is refused
+ * as a conflict at once); across servers, the compare-and-set of the append state refuses the second of two
+ * appends that both ended inside a block, and the core's block rule keeps every block's record true to its bytes.
+ */
+public final class AppendService implements AppendUploadUseCase {
+
+    private static final Logger LOG = Logger.getLogger(AppendService.class.getName());
+
+    private final MetadataStore metadata;
+    private final BlobStore blobs;
+    private final PieceStore pieces;
+    private final InitiateUploadUseCase initiate;
+    private final UploadPolicy policy;
+    private final Clock clock;
+    private final Executor durability;
+    private final Set<UploadId> appending = ConcurrentHashMap.newKeySet();
+
+    public AppendService(MetadataStore metadata, BlobStore blobs, PieceStore pieces, InitiateUploadUseCase initiate,
+                         UploadPolicy policy, Clock clock, Executor durability) {
+        this.metadata = Objects.requireNonNull(metadata, "metadata");
+        this.blobs = Objects.requireNonNull(blobs, "blobs");
+        this.pieces = Objects.requireNonNull(pieces, "pieces");
+        this.initiate = Objects.requireNonNull(initiate, "initiate");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.durability = Objects.requireNonNull(durability, "durability");
+    }
+
+    @Override
+    public Initiated start(InitiateRequest request, String labels) {
+        AppendState first = AppendState.first(labels);
+        Initiated initiated = initiate.initiate(request);
+        metadata.replaceAppendState(initiated.session().id(), 0, first);
+        return initiated;
+    }
+
+    @Override
+    public AppendStatus appendStatus(UploadId id, String token) {
+        UploadSession session = owned(id, token);
+        if (session.isExpiredAt(clock.instant())) {
+            throw new Expired(id.value());
+        }
+        return statusOf(session);
+    }
+
+    private UploadSession owned(UploadId id, String token) {
+        UploadSession session = metadata.find(id).orElseThrow(() -> new NotFound(id.value()));
+        if (policy.requireToken() && !session.isOwnedBy(token)) {
+            throw new NotFound(id.value());
+        }
+        return session;
+    }
+
+    private AppendStatus statusOf(UploadSession session) {
+        UploadId id = session.id();
+        Optional<AppendState> state = metadata.appendState(id);
+        return new AppendStatus(session, durableOffset(session, state.flatMap(AppendState::partialBlock)),
+                state.map(AppendState::labels).orElse(""));
+    }
+
+    /** The bytes at the start of {@code session}'s file held durably, given its partial block (the rule of this class). */
+    public static long durableOffset(UploadSession session, Optional<PartialBlock> partial) {
+        ChunkPlan plan = session.plan();
+        BitSet received = session.received();
+        int missing = received.nextClearBit(0);
+        if (missing >= plan.blockCount()) {
+            return plan.fileSize();
+        }
+        long base = plan.blockOffset(missing);
+        return partial.filter(p -> p.block() == missing && p.bytes() < plan.blockLength(missing))
+                .map(p -> base + p.bytes()).orElse(base);
+    }
+
+    @Override
+    public AppendStatus append(AppendCommand command) {
+        UploadId id = command.id();
+        UploadSession session = owned(id, command.token());
+        session.requireActive(clock.instant());
+        if (!appending.add(id)) {
+            throw new OffsetConflict(id.value(), command.offset(), -1, true);
+        }
+        try {
+            Optional<AppendState> state = metadata.appendState(id);
+            Optional<PartialBlock> partial = state.flatMap(AppendState::partialBlock);
+            long durable = durableOffset(session, partial);
+            if (command.offset() != durable) {
+                throw new OffsetConflict(id.value(), command.offset(), durable, false);
+            }
+            long room = session.plan().fileSize() - durable;
+            if (command.declaredLength() > room) {
+                throw new TooLarge("An append at byte " + durable + " of this upload", command.declaredLength(), room);
+            }
+            new Append(session, state, partial.filter(p -> durable % session.plan().blockSize() != 0), command).run();
+            return statusOf(metadata.find(id).orElseThrow(() -> new NotFound(id.value())));
+        } finally {
+            appending.remove(id);
+        }
+    }
+
+    /** One append's run through the blocks its body touches. Not thread-safe: the request's thread runs it. */
+    private final class Append {
+
+        private final UploadSession session;
+        private final ChunkPlan plan;
+        private final Optional<AppendState> state;
+        private final Optional<PartialBlock> partial;
+        private final AppendCommand command;
+        private final boolean knownLength;
+        private final boolean allOrNothing;
+        private final AppendBody body;
+        private final HashLane lane = new HashLane(durability);
+        private final BlockRecorder recorder;
+        private final List<BlockStaging> held = new ArrayList<>();
+        private final List<Pending> pending = new ArrayList<>();
+        private Optional<PartialBlock> newPiece = Optional.empty();
+        /** Whether the block of the partial piece this append began with was staged whole. */
+        private boolean partialCompleted;
+
+        Append(UploadSession session, Optional<AppendState> state, Optional<PartialBlock> partial, AppendCommand command) {
+            this.session = session;
+            this.plan = session.plan();
+            this.state = state;
+            this.partial = partial;
+            this.command = command;
+            this.knownLength = command.declaredLength() >= 0;
+            this.allOrNothing = command.checksum().isPresent() || command.trailer().isPresent();
+            Set<String> algorithms = command.checksum().map(c -> Set.of(c.algorithm()))
+                    .orElse(command.trailer().isPresent() ? BodyChecksum.ALGORITHMS : Set.of());
+            this.body = new AppendBody(command.body(), algorithms, knownLength);
+            this.recorder = new BlockRecorder(durability, session.receivedBlockCount());
+        }
+
+        void run() {
+            UploadId id = session.id();
+            long position = command.offset();
+            long end = knownLength ? position + command.declaredLength() : plan.fileSize();
+            boolean done = false;
+            try {
+                while (position < end) {
+                    recorder.throwIfFailed();
+                    int block = (int) (position / plan.blockSize());
+                    long inBlock = position - plan.blockOffset(block);
+                    long blockLength = plan.blockLength(block);
+                    long need = blockLength - inBlock;
+                    long available = end - position;
+                    if (available >= need) {
+                        if (!stageBlock(block, inBlock, need)) {
+                            break;
+                        }
+                        partialCompleted |= inBlock > 0;
+                        position += need;
+                    } else {
+                        writePiece(block, inBlock, available);
+                        position += available;
+                    }
+                }
+                if (!knownLength && position == end) {
+                    body.requireEnded(end);
+                }
+                checkChecksum();
+                recorder.finish();
+                Instant now = clock.instant();
+                for (Pending block : pending) {
+                    block.staging().makeDurable();
+                    metadata.recordBlock(id, new BlockReceipt(block.index(), now, now.plus(policy.uploadTtl()),
+                            block.sha256().join(), block.attempt()));
+                }
+                nameNewPiece();
+                done = true;
+            } catch (RuntimeException | Error e) {
+                recorder.finishAfter(e);
+                throw e;
+            } finally {
+                held.forEach(BlockStaging::close);
+                if (!done) {
+                    newPiece.ifPresent(this::deleteQuietly);
+                }
+            }
+        }
+
+        /**
+         * Stages block {@code block} whole: the partial block's piece ({@code inBlock} bytes), then {@code need}
+         * bytes of the body. Returns {@code false} when a body of unknown length ended before the block did
+         * (nothing of that block is kept beyond the piece it started with).
+         */
+        private boolean stageBlock(int block, long inBlock, long need) {
+            StagingAttempt attempt = StagingAttempt.random();
+            BlockStaging staging = session.hasReceivedBlock(block) ? null : stagingUnlessRecorded(block, attempt);
+            InputStream part = body.part(block, need);
+            if (staging == null) {
+                // Recorded already (the native API sent it, or a concurrent append): its bytes stay as recorded.
+                return body.drain(part);
+            }
+            long blockLength = inBlock + need;
+            BlockStream bytes = new BlockStream(withPrefix(block, inBlock, part), blockLength, lane);
+            try {
+                staging.write(new BlockData(bytes, blockLength, Optional.empty()));
+            } catch (RuntimeException e) {
+                staging.close();
+                if (AppendBody.endedEarly(e)) {
+                    return false;
+                }
+                throw e;
+            }
+            CompletableFuture<dev.largeupload.domain.model.Sha256> sha256 = bytes.sha256();
+            if (allOrNothing) {
+                held.add(staging);
+                pending.add(new Pending(block, sha256, attempt, staging));
+            } else {
+                UploadId id = session.id();
+                recorder.submit(staging, () -> {
+                    Instant now = clock.instant();
+                    return metadata.recordBlock(id, new BlockReceipt(block, now, now.plus(policy.uploadTtl()),
+                            sha256.join(), attempt));
+                });
+            }
+            return true;
+        }
+
+        /** Writes the piece of {@code block}: the old piece's {@code inBlock} bytes, then {@code length} of the body. */
+        private void writePiece(int block, long inBlock, long length) {
+            StagingAttempt attempt = StagingAttempt.random();
+            PartialBlock piece = new PartialBlock(block, inBlock + length, attempt);
+            newPiece = Optional.of(piece);
+            pieces.writePiece(session.blobName(), block, attempt, withPrefix(block, inBlock, body.part(block, length)),
+                    inBlock + length);
+        }
+
+        private InputStream withPrefix(int block, long inBlock, InputStream part) {
+            if (inBlock == 0) {
+                return part;
+            }
+            PartialBlock old = partial.orElseThrow(() -> new IllegalStateException("no piece for block " + block));
+            return new SequenceInputStream(pieces.openPiece(session.blobName(), block, old.attempt(), inBlock), part);
+        }
+
+        private void checkChecksum() {
+            Optional<BodyChecksum> expected = command.checksum()
+                    .or(() -> command.trailer().flatMap(java.util.function.Supplier::get));
+            if (expected.isEmpty()) {
+                return;
+            }
+            byte[] actual = body.digest(expected.get().algorithm());
+            if (!MessageDigest.isEqual(actual, expected.get().expected())) {
+                throw new ChecksumMismatch("The body's " + expected.get().algorithm() + " differs from Upload-Checksum;"
+                        + " nothing of it was kept.");
+            }
+        }
+
+        /** Names the new piece (or no piece, once the old one's block is whole) in the append state, by compare-and-set. */
+        private void nameNewPiece() {
+            if (newPiece.isEmpty() && !partialCompleted) {
+                return;
+            }
+            AppendState current = state.orElse(null);
+            long revision = current == null ? 0 : current.revision();
+            AppendState next = current == null ? new AppendState(1, "", newPiece) : current.withPartialBlock(newPiece);
+            if (!metadata.replaceAppendState(session.id(), revision, next)) {
+                throw new OffsetConflict(session.id().value(), command.offset(), -1, true);
+            }
+            partial.ifPresent(this::deleteQuietly);
+        }
+
+        private BlockStaging stagingUnlessRecorded(int block, StagingAttempt attempt) {
+            BlockStaging staging = blobs.openBlock(session.blobName(), plan, block, attempt);
+            try {
+                if (metadata.hasBlock(session.id(), block)) {
+                    staging.close();
+                    return null;
+                }
+                return staging;
+            } catch (RuntimeException e) {
+                staging.close();
+                throw e;
+            }
+        }
+
+        private void deleteQuietly(PartialBlock piece) {
+            try {
+                pieces.deletePiece(session.blobName(), piece.block(), piece.attempt());
+            } catch (RuntimeException e) {
+                // A piece no state names is never read; the blob's delete discards it.
+                LOG.log(Level.FINE, "could not delete a piece of upload " + session.id(), e);
+            }
+        }
+    }
+
+    /** A block staged by an all-or-nothing append, to record once its checksum matched. */
+    private record Pending(int index, CompletableFuture<dev.largeupload.domain.model.Sha256> sha256,
+                           StagingAttempt attempt, BlockStaging staging) {
+    }
+}

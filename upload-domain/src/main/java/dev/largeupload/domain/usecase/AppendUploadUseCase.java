@@ -1,0 +1,38 @@
+package dev.largeupload.domain.usecase;
+
+import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.service.InitiateRequest;
+import dev.largeupload.domain.service.Results.Initiated;
+
+/**
+ * Uploads written by byte offset, as the tus protocol writes them: start one with labels, ask for its durable
+ * offset, append at that offset. The offset is byte-precise: every whole block that arrived is durable and
+ * recorded, and the bytes of an append that ended inside a block are kept as a durable piece of that block.
+ * An offset the server reported after an append survives a crash of the server.
+ */
+public interface AppendUploadUseCase {
+
+    /** Starts an upload as {@link InitiateUploadUseCase} does, and keeps {@code labels} with it. */
+    Initiated start(InitiateRequest request, String labels);
+
+    /**
+     * The upload as it stands, with its durable offset and labels, for the holder of its token (when the server
+     * requires tokens; otherwise for anyone).
+     *
+     * @throws dev.largeupload.domain.error.UploadException.NotFound if there is no such upload, or the token is not its own
+     * @throws dev.largeupload.domain.error.UploadException.Expired if it expired
+     */
+    AppendStatus appendStatus(UploadId id, String token);
+
+    /**
+     * Appends the body at the command's offset, which must be the durable offset (else nothing changes).
+     *
+     * @return the upload and its new durable offset
+     */
+    AppendStatus append(AppendCommand command);
+
+    /** An upload, the bytes at the start of its file held durably, and the labels it was started with. */
+    record AppendStatus(UploadSession session, long offset, String labels) {
+    }
+}

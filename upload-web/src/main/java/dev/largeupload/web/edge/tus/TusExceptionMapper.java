@@ -1,0 +1,89 @@
+package dev.largeupload.web.edge.tus;
+
+import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
+import dev.largeupload.domain.error.UploadException.Expired;
+import dev.largeupload.domain.error.UploadException.Incomplete;
+import dev.largeupload.domain.error.UploadException.NotActive;
+import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.OffsetConflict;
+import dev.largeupload.domain.error.UploadException.StoreUnavailable;
+import dev.largeupload.domain.error.UploadException.TooLarge;
+import dev.largeupload.domain.error.UploadException.TooManyUploads;
+import dev.largeupload.domain.error.UploadException.TransferInterrupted;
+import dev.largeupload.web.http.Problem;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Maps each domain failure to the status tus gives it (409 for an offset that is not the upload's, 460 for a
+ * checksum mismatch, 413 past the size, 404 for an unknown upload or a wrong token, 410 for an expired one), with
+ * the problem document of the native API (its stable code) as the body.
+ */
+public class TusExceptionMapper implements ExceptionMapper<UploadException> {
+
+    private static final Logger LOG = Logger.getLogger(TusExceptionMapper.class.getName());
+
+    @Context
+    UriInfo uri;
+
+    @Override
+    public Response toResponse(UploadException e) {
+        int status = status(e);
+        Problem problem = Problem.of(status, e.code(), title(status), e.getMessage()).instance(Problem.path(uri));
+        if (e instanceof StoreUnavailable unavailable) {
+            LOG.log(Level.WARNING, "store unavailable: " + e.getMessage(), e.getCause());
+            problem.retryAfter(unavailable.retryAfterSeconds());
+        } else if (e instanceof OffsetConflict conflict && conflict.durableOffset() >= 0) {
+            problem.with("upload_offset", conflict.durableOffset());
+        } else if (e instanceof TooManyUploads) {
+            problem.retryAfter(60);
+        }
+        return problem.toResponse();
+    }
+
+    static int status(UploadException e) {
+        if (e instanceof OffsetConflict || e instanceof NotActive || e instanceof Incomplete) {
+            return 409;
+        }
+        if (e instanceof ChecksumMismatch) {
+            return Tus.CHECKSUM_MISMATCH;
+        }
+        if (e instanceof TooLarge) {
+            return 413;
+        }
+        if (e instanceof NotFound) {
+            return 404;
+        }
+        if (e instanceof Expired) {
+            return 410;
+        }
+        if (e instanceof TransferInterrupted interrupted) {
+            return interrupted.timedOut() ? 408 : 400;
+        }
+        if (e instanceof TooManyUploads) {
+            return 429;
+        }
+        if (e instanceof StoreUnavailable) {
+            return 503;
+        }
+        return 400;
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case 404 -> "Upload not found";
+            case 409 -> "Conflict";
+            case 410 -> "Upload expired";
+            case 413 -> "Too large";
+            case Tus.CHECKSUM_MISMATCH -> "Checksum mismatch";
+            case 429 -> "Too many uploads in progress";
+            case 503 -> "Storage temporarily unavailable";
+            default -> "Invalid request";
+        };
+    }
+}
