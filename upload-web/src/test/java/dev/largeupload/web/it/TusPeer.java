@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
  * {@code @tus/server} with {@code @tus/file-store} (the benchmark's peer, {@code tus-server.mjs}), as a
  * {@link TusTarget} for proving the client tests against a tus server that is not ours
  * ({@code -Dtus.it.target=tus-server}). It has creation, creation-with-upload, creation-defer-length,
- * expiration and termination, but no concatenation and no IETF draft. Killed, it is started again on
- * the same port and directory.
+ * expiration and termination, but no concatenation and no IETF draft. It is started with
+ * {@code --method-override}: @tus/server 2.4.5 ignores {@code X-HTTP-Method-Override}, which tus-java-client
+ * sends on every PATCH (as a POST), so the script hands such a request to it with the overriding method.
+ * Killed, it is started again on the same port and directory.
  */
 final class TusPeer implements TusTarget, AutoCloseable {
 
@@ -64,7 +66,8 @@ final class TusPeer implements TusTarget, AutoCloseable {
         starts++;
         log = directory.resolveSibling("tus-server-" + starts + ".log");
         try {
-            process = new ProcessBuilder(List.of("node", root.resolve(SCRIPT).toString(), Integer.toString(port), directory.toString()))
+            process = new ProcessBuilder(List.of("node", root.resolve(SCRIPT).toString(), Integer.toString(port), directory.toString(),
+                            "--method-override"))
                     .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node (it must be on the PATH)", e);
