@@ -16,9 +16,17 @@ import org.junit.jupiter.api.io.TempDir;
  * The IETF resumable-upload draft as tus-js-client 4.3.1 speaks it ({@code protocol: 'ietf-draft-05'}, on
  * Node, unmodified): every request carries {@code Upload-Draft-Interop-Version: 6} and no
  * {@code Tus-Resumable}; {@code POST} creates with {@code Upload-Complete: ?0}; each append is a
- * {@code PATCH} of {@code application/partial-upload} at {@code Upload-Offset}, the last with
- * {@code Upload-Complete: ?1}. Against the tus edge of the real server (embedded default), in one append
- * and in several; each downloads byte-exact by {@code GET} on the upload URL.
+ * {@code PATCH} of {@code application/partial-upload} at {@code Upload-Offset}. Against the tus edge of the
+ * real server (embedded default), in one append and in eight; each downloads byte-exact by {@code GET} on
+ * the upload URL.
+ *
+ * <p>What the client sends as {@code Upload-Complete} on its last append depends on how it slices the file:
+ * one append of the whole file carries {@code ?1}; with a {@code chunkSize}, tus-js-client 4.3.1 on Node
+ * sends {@code ?0} on every append, the last one too (its Node file source marks a slice "done" only when
+ * the slice is as long as the file), and it counts the upload as finished when the offset the server
+ * answers reaches the {@code Upload-Length} it sent at creation. So the eight-append test expects the
+ * server to complete an upload once it holds the {@code Upload-Length} announced at creation, as the client
+ * does; the single-append test checks {@code ?1}.
  *
  * <p>The file is {@value #DEFAULT_BYTES} bytes; {@code -Dtus.it.draft.bytes=N} changes it. No tus server in
  * the project's reach speaks the draft ({@code @tus/server} 2.4.5 does not): with
@@ -96,7 +104,12 @@ class IetfDraftClientIT {
         for (int i = 0; i < appends; i++) {
             JsonObject patch = patches.get(i);
             assertEquals("application/partial-upload", TusJsClient.header(patch, "Content-Type").orElse(""), patch.toString());
-            assertEquals(i == appends - 1 ? "?1" : "?0", TusJsClient.header(patch, "Upload-Complete").orElse(""), patch.toString());
+            if (i < appends - 1) {
+                assertEquals("?0", TusJsClient.header(patch, "Upload-Complete").orElse(""), patch.toString());
+            }
+        }
+        if (appends == 1) {
+            assertEquals("?1", TusJsClient.header(patches.get(0), "Upload-Complete").orElse(""), patches.get(0).toString());
         }
         client.responses("PATCH").forEach(answer -> assertTrue(answer.getInt("status") / 100 == 2, answer.toString()));
     }

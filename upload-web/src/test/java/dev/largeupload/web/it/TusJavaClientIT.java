@@ -105,7 +105,7 @@ class TusJavaClientIT {
         TusUploader second = client(store).resumeUpload(again);
         assertEquals(uploadUrl, second.getUploadURL(), "resumed at the URL it stored, not created anew");
         long resumedFrom = second.getOffset();
-        System.out.printf("TusJavaClientIT on %s: the server kept %d of the %d bytes sent before the kill%n",
+        System.out.printf("TusJavaClientIT on %s: the server kept %d of the %d bytes the client had written before the kill%n",
                 target, resumedFrom, BYTES / 2);
         assertTrue(resumedFrom > 0 && resumedFrom <= BYTES, "the offset HEAD reports after the restart: " + resumedFrom);
         second.setChunkSize(CHUNK);
