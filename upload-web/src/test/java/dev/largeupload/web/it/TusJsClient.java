@@ -32,6 +32,8 @@ final class TusJsClient implements AutoCloseable {
     private final List<JsonObject> events = new ArrayList<>();
     private final StringBuilder other = new StringBuilder();
     private final Thread reader;
+    /** Whether the client's output has ended (it exited or was killed). */
+    private boolean ended;
 
     private TusJsClient(Process process) {
         this.process = process;
@@ -68,6 +70,11 @@ final class TusJsClient implements AutoCloseable {
             }
         } catch (IOException e) {
             // the process was killed
+        } finally {
+            synchronized (this) {
+                ended = true;
+                notifyAll();
+            }
         }
     }
 
@@ -80,7 +87,7 @@ final class TusJsClient implements AutoCloseable {
                     return events.get(seen);
                 }
             }
-            if (!reader.isAlive()) {
+            if (ended) {
                 throw new AssertionError("tus-js-client ended before " + what + ":\n" + transcript());
             }
             long left = deadline - System.nanoTime();
