@@ -60,6 +60,11 @@ final class SourceFile implements AutoCloseable {
         }
     }
 
+    /** The file on disk, for a client that reads it itself. */
+    Path path() {
+        return path;
+    }
+
     long size() {
         return size;
     }

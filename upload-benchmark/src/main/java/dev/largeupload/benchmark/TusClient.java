@@ -13,7 +13,8 @@ import java.time.Duration;
 /**
  * The tus 1.0 core protocol as a plain client speaks it, with the same HTTP client as
  * {@link UploadApi}: {@code POST} with {@code Upload-Length} creates, each {@code PATCH} appends
- * at {@code Upload-Offset}, {@code DELETE} (the termination extension) removes.
+ * at {@code Upload-Offset}, {@code DELETE} (the termination extension) removes, {@code OPTIONS} tells
+ * whether a server speaks tus at all, {@code GET} reads a completed upload back.
  */
 final class TusClient {
 
@@ -49,6 +50,42 @@ final class TusClient {
         if (answer.statusCode() != 204 || !got.equals(Long.toString(expected))) {
             throw new IllegalStateException("tus PATCH at " + offset + " answered " + answer.statusCode()
                     + " with Upload-Offset " + got + " (expected " + expected + "): " + answer.body());
+        }
+    }
+
+    /**
+     * Why {@code OPTIONS} on the creation URL does not show a tus server ({@code Tus-Version} with 1.0.0),
+     * or empty when it does.
+     */
+    java.util.Optional<String> whyNotTus() {
+        try {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(filesUrl).method("OPTIONS", BodyPublishers.noBody()));
+            String versions = answer.headers().firstValue("Tus-Version").orElse("");
+            if (answer.statusCode() / 100 == 2 && versions.contains(VERSION)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of("OPTIONS " + filesUrl + " answered " + answer.statusCode()
+                    + (versions.isEmpty() ? " without Tus-Version" : " with Tus-Version " + versions));
+        } catch (UncheckedIOException e) {
+            return java.util.Optional.of("OPTIONS " + filesUrl + " failed: " + e.getCause());
+        }
+    }
+
+    /** {@code GET} on a completed upload's URL, hashed as it streams (the tus edge serves the file there). */
+    SourceFile.Hashed download(URI upload) {
+        try {
+            HttpResponse<java.io.InputStream> answer = http.send(HttpRequest.newBuilder(upload).timeout(Duration.ofMinutes(10))
+                    .header("Tus-Resumable", VERSION).GET().build(), BodyHandlers.ofInputStream());
+            if (answer.statusCode() != 200) {
+                answer.body().close();
+                throw new IllegalStateException("GET " + upload + " answered " + answer.statusCode());
+            }
+            return SourceFile.hash(answer.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

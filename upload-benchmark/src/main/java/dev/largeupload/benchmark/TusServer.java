@@ -114,7 +114,7 @@ final class TusServer implements AutoCloseable {
     }
 
     /** The first directory above the working directory with package.json; it must hold the script and the installed peer. */
-    private static Path projectRoot() {
+    static Path projectRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("package.json"))) {
                 for (String needed : List.of(SCRIPT, "node_modules/@tus/server/package.json", "node_modules/@tus/file-store/package.json")) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark's smoke mode, so that the command keeps working: every case runs against the real
- * server jar (filesystem and Azure on Azurite; H2 metadata; start-up; end to end against @tus/server) and writes
+ * server jar (filesystem and Azure on Azurite; H2 metadata; start-up; end to end and tus against @tus/server) and writes
  * its figures, CSV and charts. Nothing here depends on speed: the figures are only checked to exist and be positive.
  */
 class BenchmarkSmokeIT {
@@ -31,7 +31,7 @@ class BenchmarkSmokeIT {
         assertEquals(List.of(), report.failures(), "no case may fail");
         Set<String> sections = report.figures().stream().map(Figure::section).collect(Collectors.toSet());
         assertEquals(Set.of(FilesystemCase.SECTION, AzureCase.SECTION, MemoryCase.SECTION, MetadataCase.SECTION,
-                IntegrityCase.SECTION, StartupCase.SECTION, EndToEndCase.SECTION), sections);
+                IntegrityCase.SECTION, StartupCase.SECTION, EndToEndCase.SECTION, TusCase.SECTION), sections);
         for (Figure figure : report.figures()) {
             // A difference such as the heap's growth may be negative; every other figure is a measured amount.
             assertTrue(Double.isFinite(figure.value()), "a measured value: " + figure);
@@ -43,6 +43,9 @@ class BenchmarkSmokeIT {
         // Ours at 1 and 4 in flight, each against @tus/server (started from node_modules, so npm ci must have run).
         assertEquals(EndToEndCase.IN_FLIGHT.size(), report.figures().stream()
                 .filter(f -> f.section().equals(EndToEndCase.SECTION) && f.baseline().startsWith(EndToEndCase.PEER)).count());
+        // The tus edge against @tus/server, once per tus client (tus-js-client on Node, the benchmark's TusClient).
+        assertEquals(TusCase.Client.values().length, report.figures().stream()
+                .filter(f -> f.section().equals(TusCase.SECTION) && f.baseline().startsWith(TusCase.PEER)).count());
 
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
         assertEquals(report.figures().size() + 1, csv.size(), "a header and one row per figure");
@@ -52,7 +55,7 @@ class BenchmarkSmokeIT {
 
         List<String> charts = report.charts().stream().map(p -> p.getFileName().toString()).sorted().toList();
         assertEquals(List.of("azure.png", "endtoend-complete.png", "endtoend.png", "filesystem.png", "integrity.png", "memory.png",
-                "metadata-calls.png", "metadata-chunks.png"), charts);
+                "metadata-calls.png", "metadata-chunks.png", "tus.png"), charts);
         for (Path chart : report.charts()) {
             byte[] bytes = Files.readAllBytes(chart);
             assertFalse(bytes.length < 1000, chart + " is too small to be a chart");
