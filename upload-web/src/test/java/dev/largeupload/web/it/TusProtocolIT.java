@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -211,6 +212,10 @@ abstract class TusProtocolIT {
         assertEquals(0, tus.offset(upload));
     }
 
+    @Disabled("Flaky, and not yet a test of what it names: its probe PATCH can land before the first PATCH reaches the"
+            + " resource method, append, and then get the 409 of a moved offset instead of the 409 of a concurrent PATCH"
+            + " (failed so in a clean-clone run on both stores). To redo: a probe that can change nothing, and a first"
+            + " PATCH known to be streaming.")
     @Test
     void aSecondPatchWhileOneStreams_is409(ServerProcess server) throws Exception {
         TusCalls tus = new TusCalls(server.base());
