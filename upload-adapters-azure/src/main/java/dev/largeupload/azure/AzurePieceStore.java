@@ -7,26 +7,38 @@ import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
-import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.specialized.BlobInputStream;
+import com.azure.storage.blob.specialized.BlockBlobClient;
 import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.port.PieceStore;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
  * The pieces of {@link PieceStore} on Azure: Azure cannot read back an uncommitted block, so each piece is a small
  * block blob of its own, {@code <prefix><blob>.pieces/<block>-<attempt>} (a blob name has no dot, so no piece name is
- * ever an upload's blob), written by one Put Blob streamed from the request through the one-try client (a stream
- * cannot be replayed), and read back with a ranged, streaming read. Durable once Put Blob answered.
+ * ever an upload's blob), staged in blocks of at most 4 MiB as the stream delivers them (its length need not be
+ * known), then committed by one Put Block List, and read back with a ranged, streaming read. Durable once Put Block
+ * List answered; a piece whose writing failed is never committed, so never readable.
  * {@link AzureBlobStore#delete} discards a blob's pieces with it.
  */
 public final class AzurePieceStore implements PieceStore {
 
     private static final int READ_BLOCK_SIZE = 4 * 1024 * 1024;
+    /** A piece is staged on its own blob in blocks of at most this many bytes, each buffered once (bounded memory). */
+    private static final int STAGE_SIZE = 4 * 1024 * 1024;
 
     private final BlobContainerClient container;
     private final BlobContainerClient staging;
@@ -48,15 +60,53 @@ public final class AzurePieceStore implements PieceStore {
     }
 
     @Override
-    public void writePiece(BlobName blob, int block, StagingAttempt attempt, InputStream data, long length) {
-        InputStream body = new ExactLengthStream(data, block, length);
-        BlockBlobSimpleUploadOptions options = new BlockBlobSimpleUploadOptions(BinaryData.fromStream(body, length));
+    public long writePiece(BlobName blob, int block, StagingAttempt attempt, InputStream data, long maxLength) {
+        BlockBlobClient client = staging.getBlobClient(piece(blob, block, attempt)).getBlockBlobClient();
+        byte[] buffer = new byte[(int) Math.min(STAGE_SIZE, Math.max(1, maxLength))];
+        List<String> ids = new ArrayList<>();
+        long held = 0;
+        while (held < maxLength) {
+            int want = (int) Math.min(buffer.length, maxLength - held);
+            int n = fill(data, buffer, want);
+            if (n > 0) {
+                String id = Base64.getEncoder().encodeToString(
+                        String.format(Locale.ROOT, "piece-%08d", ids.size()).getBytes(StandardCharsets.US_ASCII));
+                try {
+                    client.stageBlockWithResponse(new BlockBlobStageBlockOptions(id,
+                            BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, n))), null, Context.NONE);
+                } catch (RuntimeException e) {
+                    throw AzureErrors.translate(e, "stage a piece of block " + block + " of " + blob);
+                }
+                ids.add(id);
+                held += n;
+            }
+            if (n < want) {
+                break;
+            }
+        }
         try {
-            staging.getBlobClient(piece(blob, block, attempt)).getBlockBlobClient()
-                    .uploadWithResponse(options, null, Context.NONE);
+            client.commitBlockList(ids, true);
         } catch (RuntimeException e) {
             throw AzureErrors.translate(e, "store a piece of block " + block + " of " + blob);
         }
+        return held;
+    }
+
+    /** Reads into {@code buffer} until it holds {@code want} bytes or {@code data} ended; answers how many it holds. */
+    private static int fill(InputStream data, byte[] buffer, int want) {
+        int filled = 0;
+        try {
+            while (filled < want) {
+                int n = data.read(buffer, filled, want - filled);
+                if (n < 0) {
+                    break;
+                }
+                filled += n;
+            }
+        } catch (IOException e) {
+            throw new TransferInterrupted(-1, e instanceof InterruptedIOException, e);
+        }
+        return filled;
     }
 
     @Override

@@ -47,16 +47,16 @@ public final class FilesystemPieceStore implements PieceStore {
     }
 
     @Override
-    public void writePiece(BlobName blob, int block, StagingAttempt attempt, InputStream data, long length) {
+    public long writePiece(BlobName blob, int block, StagingAttempt attempt, InputStream data, long maxLength) {
         Path file = piece(blob, block, attempt);
         boolean written = false;
         try (FileChannel channel = files.createNew(file)) {
-            byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, length))];
-            long left = length;
+            byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, maxLength))];
+            long left = maxLength;
             while (left > 0) {
                 int n = data.read(buffer, 0, (int) Math.min(buffer.length, left));
                 if (n < 0) {
-                    throw new IllegalStateException("a piece's stream ended " + left + " bytes early");
+                    break;
                 }
                 ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
                 while (bytes.hasRemaining()) {
@@ -67,6 +67,7 @@ public final class FilesystemPieceStore implements PieceStore {
             channel.force(true);
             files.syncDirectory(file.getParent());
             written = true;
+            return maxLength - left;
         } catch (IOException e) {
             throw unavailable("write a piece of " + blob, e);
         } finally {

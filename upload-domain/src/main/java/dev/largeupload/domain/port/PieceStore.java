@@ -11,18 +11,19 @@ import java.io.InputStream;
  * body, and stages the block whole. A piece is at most one block long, so the bytes copied again are bounded by
  * a block per append. (Azure cannot read back an uncommitted block, hence a readable object of its own.)
  *
- * <p>Every implementation guarantees: streaming (bounded memory); a piece is durable when {@link #writePiece}
- * returns; pieces of different attempts never touch each other; {@link BlobStore#delete} of the blob, and
+ * <p>Every implementation guarantees: streaming (bounded memory, also for a stream of unknown length); a piece is
+ * durable when {@link #writePiece} returns; pieces of different attempts never touch each other; {@link BlobStore#delete} of the blob, and
  * {@link #deletePieces}, discard every piece of it; thread-safe; no vendor exceptions.
  */
 public interface PieceStore {
 
     /**
-     * Writes exactly {@code length} bytes from {@code data} as the piece of block {@code block} of {@code blob}
-     * under {@code attempt}, durably. When the stream throws, its exception passes through and no piece of that
-     * attempt is readable.
+     * Writes the bytes of {@code data}, up to its end or {@code maxLength} bytes, whichever comes first, as the
+     * piece of block {@code block} of {@code blob} under {@code attempt}, durably, and answers how many it holds
+     * (possibly none: the caller then deletes it). When the stream throws, its exception passes through and no
+     * piece of that attempt is readable.
      */
-    void writePiece(BlobName blob, int block, StagingAttempt attempt, InputStream data, long length);
+    long writePiece(BlobName blob, int block, StagingAttempt attempt, InputStream data, long maxLength);
 
     /**
      * Opens the first {@code length} bytes of that piece; the caller closes the stream.

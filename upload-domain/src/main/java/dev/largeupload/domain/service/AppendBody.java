@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The body of one append, handed out in parts of exact lengths (one per block or piece), with the digests a
- * checksum needs computed over every byte of it. A body that announced its length and ends early broke off
- * ({@link TransferInterrupted}); one of unknown length that ends inside a part throws {@link Ended}, which tells
- * the append where the body stopped. The request's I/O failures become {@link TransferInterrupted}.
+ * The body of one append, handed out in parts (one per block or piece), with the digests a checksum needs
+ * computed over every byte of it. A {@link #part} has an exact length: a body that ends inside it broke off
+ * ({@link TransferInterrupted}); a {@link #partUpTo} of a body of unknown length ends where the body ends. The
+ * request's I/O failures become {@link TransferInterrupted}.
  */
 final class AppendBody {
 
@@ -24,11 +24,9 @@ final class AppendBody {
 
     private final InputStream in;
     private final Map<String, MessageDigest> digests = new HashMap<>();
-    private final boolean knownLength;
 
-    AppendBody(InputStream in, Set<String> algorithms, boolean knownLength) {
+    AppendBody(InputStream in, Set<String> algorithms) {
         this.in = in;
-        this.knownLength = knownLength;
         for (String algorithm : algorithms) {
             try {
                 digests.put(algorithm, MessageDigest.getInstance(BodyChecksum.javaName(algorithm)));
@@ -38,27 +36,20 @@ final class AppendBody {
         }
     }
 
-    /** The end of a body of unknown length inside a part: what was read of that part is not kept. */
-    static final class Ended extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Ended() {
-            super("the body ended inside a block", null, false, false);
-        }
-    }
-
-    /** Whether {@code failure}, or a cause of it (a store may wrap what the stream threw), is {@link Ended}. */
-    static boolean endedEarly(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof Ended) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The next {@code length} bytes of the body, for block {@code block}. */
     InputStream part(int block, long length) {
+        return part(block, length, false);
+    }
+
+    /**
+     * The next bytes of a body of unknown length, for block {@code block}: at most {@code length}, and fewer,
+     * ending normally, when the body ends first.
+     */
+    InputStream partUpTo(int block, long length) {
+        return part(block, length, true);
+    }
+
+    private InputStream part(int block, long length, boolean endsWithBody) {
         return new InputStream() {
             private long left = length;
 
@@ -79,10 +70,11 @@ final class AppendBody {
                 }
                 int n = readBody(block, buffer, offset, (int) Math.min(count, left));
                 if (n < 0) {
-                    if (knownLength) {
-                        throw new TransferInterrupted(block, false, null);
+                    if (endsWithBody) {
+                        left = 0;
+                        return -1;
                     }
-                    throw new Ended();
+                    throw new TransferInterrupted(block, false, null);
                 }
                 left -= n;
                 return n;
@@ -90,16 +82,13 @@ final class AppendBody {
         };
     }
 
-    /** Reads {@code part} to its end; {@code false} when a body of unknown length ended inside it. */
-    boolean drain(InputStream part) {
+    /** Reads {@code part} to its end. */
+    void drain(InputStream part) {
         byte[] buffer = new byte[DRAIN_BUFFER];
         try {
             while (part.read(buffer, 0, buffer.length) >= 0) {
                 // Only the checksum's digests need these bytes.
             }
-            return true;
-        } catch (Ended e) {
-            return false;
         } catch (IOException e) {
             throw new IllegalStateException("a part of a body throws no I/O failure of its own", e);
         }

@@ -5,10 +5,12 @@ import dev.largeupload.domain.error.UploadException.Expired;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.TooLarge;
+import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
+import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.AppendState;
 import dev.largeupload.domain.port.BlobStore;
 import dev.largeupload.domain.port.BlockData;
@@ -50,8 +52,10 @@ import java.util.logging.Logger;
  * bytes of a body that announced its length and ends inside a block are written as a new durable piece of that
  * block (the old piece's bytes, then the body's), and the append state names it by compare-and-set once it is
  * durable: nothing acknowledged is lost, and no more than one block is ever written twice per append. A body of
- * unknown length keeps the whole blocks it completes and the partial block it started with; the offset it
- * answers says where the client continues.
+ * unknown length (a chunked PATCH) may end anywhere, so each of its blocks is first written as a piece (the old
+ * piece's bytes, then the body's, up to the block's end): a piece that came out whole is staged as the block,
+ * and the last one, ending inside its block, is the new partial block. Such a body keeps every byte that arrived,
+ * at the cost of writing its bytes twice; a body of known length writes its whole blocks once.
  *
  * <p>A body with a checksum (before or after it) is kept all or nothing: its blocks are recorded, and its piece
  * named, only after the checksum matched. One append per upload at a time on this server (another one is refused
@@ -131,6 +135,9 @@ public final class AppendService implements AppendUploadUseCase {
     public AppendStatus append(AppendCommand command) {
         UploadId id = command.id();
         UploadSession session = owned(id, command.token());
+        if (isEmptyAppendAtTheEnd(session, command)) {
+            return statusOf(session);
+        }
         session.requireActive(clock.instant());
         if (!appending.add(id)) {
             throw new OffsetConflict(id.value(), command.offset(), -1, true);
@@ -153,6 +160,26 @@ public final class AppendService implements AppendUploadUseCase {
         }
     }
 
+    /**
+     * Whether {@code command} appends nothing at the end of a completed upload: clients (tus-java-client) end an
+     * upload with an empty body at its last offset, which changes nothing and answers the offset. A body of unknown
+     * length is read to see that it is empty; one that is not is refused like any append to a completed upload.
+     */
+    private static boolean isEmptyAppendAtTheEnd(UploadSession session, AppendCommand command) {
+        if (session.state() != UploadState.COMPLETED || command.offset() != session.plan().fileSize()
+                || command.declaredLength() > 0) {
+            return false;
+        }
+        if (command.declaredLength() == 0) {
+            return true;
+        }
+        try {
+            return command.body().read() < 0;
+        } catch (java.io.IOException e) {
+            throw new TransferInterrupted(-1, e instanceof java.io.InterruptedIOException, e);
+        }
+    }
+
     /** One append's run through the blocks its body touches. Not thread-safe: the request's thread runs it. */
     private final class Append {
 
@@ -169,6 +196,8 @@ public final class AppendService implements AppendUploadUseCase {
         private final List<BlockStaging> held = new ArrayList<>();
         private final List<Pending> pending = new ArrayList<>();
         private Optional<PartialBlock> newPiece = Optional.empty();
+        /** Pieces of a body of unknown length that turned out whole blocks: staged from, never named, then deleted. */
+        private final List<PartialBlock> wholePieces = new ArrayList<>();
         /** Whether the block of the partial piece this append began with was staged whole. */
         private boolean partialCompleted;
 
@@ -182,7 +211,7 @@ public final class AppendService implements AppendUploadUseCase {
             this.allOrNothing = command.checksum().isPresent() || command.trailer().isPresent();
             Set<String> algorithms = command.checksum().map(c -> Set.of(c.algorithm()))
                     .orElse(command.trailer().isPresent() ? BodyChecksum.ALGORITHMS : Set.of());
-            this.body = new AppendBody(command.body(), algorithms, knownLength);
+            this.body = new AppendBody(command.body(), algorithms);
             this.recorder = new BlockRecorder(durability, session.receivedBlockCount());
         }
 
@@ -199,10 +228,14 @@ public final class AppendService implements AppendUploadUseCase {
                     long blockLength = plan.blockLength(block);
                     long need = blockLength - inBlock;
                     long available = end - position;
-                    if (available >= need) {
-                        if (!stageBlock(block, inBlock, need)) {
+                    if (!knownLength) {
+                        long taken = appendUpTo(block, inBlock, need);
+                        position += taken;
+                        if (taken < need) {
                             break;
                         }
+                    } else if (available >= need) {
+                        stageBlock(block, inBlock, need);
                         partialCompleted |= inBlock > 0;
                         position += need;
                     } else {
@@ -228,37 +261,71 @@ public final class AppendService implements AppendUploadUseCase {
                 throw e;
             } finally {
                 held.forEach(BlockStaging::close);
+                wholePieces.forEach(this::deleteQuietly);
                 if (!done) {
                     newPiece.ifPresent(this::deleteQuietly);
                 }
             }
         }
 
+        /** Stages block {@code block} whole: the partial block's piece ({@code inBlock} bytes), then {@code need} of the body. */
+        private void stageBlock(int block, long inBlock, long need) {
+            InputStream part = body.part(block, need);
+            if (!stage(block, withPrefix(block, inBlock, part), inBlock + need)) {
+                // Recorded already (the native API sent it, or a concurrent append): its bytes stay as recorded.
+                body.drain(part);
+            }
+        }
+
         /**
-         * Stages block {@code block} whole: the partial block's piece ({@code inBlock} bytes), then {@code need}
-         * bytes of the body. Returns {@code false} when a body of unknown length ended before the block did
-         * (nothing of that block is kept beyond the piece it started with).
+         * For a body of unknown length, which may end anywhere: writes the partial block's piece ({@code inBlock}
+         * bytes) and up to {@code need} bytes of the body as a new durable piece first. If that made the block whole,
+         * the block is staged from the piece (so a block of such a body is written twice, and only such a body's);
+         * otherwise the piece is the new partial block. Answers how many bytes of the body it took.
          */
-        private boolean stageBlock(int block, long inBlock, long need) {
+        private long appendUpTo(int block, long inBlock, long need) {
+            long blockLength = inBlock + need;
+            StagingAttempt attempt = StagingAttempt.random();
+            long held = pieces.writePiece(session.blobName(), block, attempt,
+                    withPrefix(block, inBlock, body.partUpTo(block, need)), blockLength);
+            if (held == 0) {
+                pieces.deletePiece(session.blobName(), block, attempt);
+                return 0;
+            }
+            PartialBlock written = new PartialBlock(block, held, attempt);
+            if (held == blockLength) {
+                wholePieces.add(written);
+                stage(block, pieces.openPiece(session.blobName(), block, attempt, blockLength), blockLength);
+                partialCompleted |= inBlock > 0;
+            } else if (held > inBlock) {
+                newPiece = Optional.of(written);
+            } else {
+                deleteQuietly(written);
+            }
+            return held - inBlock;
+        }
+
+        /**
+         * Stages block {@code block} whole from {@code bytes} ({@code blockLength} of them) and records it (or holds
+         * it for the checksum). Answers {@code false}, reading nothing, when the block is recorded already.
+         */
+        private boolean stage(int block, InputStream bytes, long blockLength) {
             StagingAttempt attempt = StagingAttempt.random();
             BlockStaging staging = session.hasReceivedBlock(block) ? null : stagingUnlessRecorded(block, attempt);
-            InputStream part = body.part(block, need);
             if (staging == null) {
-                // Recorded already (the native API sent it, or a concurrent append): its bytes stay as recorded.
-                return body.drain(part);
+                closeQuietly(bytes);
+                return false;
             }
-            long blockLength = inBlock + need;
-            BlockStream bytes = new BlockStream(withPrefix(block, inBlock, part), blockLength, lane);
+            BlockStream stream = new BlockStream(bytes, blockLength, lane);
             try {
-                staging.write(new BlockData(bytes, blockLength, Optional.empty()));
+                staging.write(new BlockData(stream, blockLength, Optional.empty()));
             } catch (RuntimeException e) {
                 staging.close();
-                if (AppendBody.endedEarly(e)) {
-                    return false;
-                }
                 throw e;
+            } finally {
+                closeQuietly(bytes);
             }
-            CompletableFuture<dev.largeupload.domain.model.Sha256> sha256 = bytes.sha256();
+            CompletableFuture<dev.largeupload.domain.model.Sha256> sha256 = stream.sha256();
             if (allOrNothing) {
                 held.add(staging);
                 pending.add(new Pending(block, sha256, attempt, staging));
@@ -328,6 +395,14 @@ public final class AppendService implements AppendUploadUseCase {
             } catch (RuntimeException e) {
                 staging.close();
                 throw e;
+            }
+        }
+
+        private void closeQuietly(InputStream bytes) {
+            try {
+                bytes.close();
+            } catch (java.io.IOException e) {
+                LOG.log(Level.FINE, "could not close a piece's stream", e);
             }
         }
 

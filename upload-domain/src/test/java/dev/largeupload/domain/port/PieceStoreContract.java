@@ -1,6 +1,7 @@
 package dev.largeupload.domain.port;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.largeupload.domain.error.UploadException;
@@ -43,6 +44,19 @@ public abstract class PieceStoreContract {
         pieces.writePiece(blob, 7, attempt, new ByteArrayInputStream(bytes), bytes.length);
         assertArrayEquals(bytes, read(pieces.openPiece(blob, 7, attempt, bytes.length)));
         assertArrayEquals(Arrays.copyOf(bytes, 1000), read(pieces.openPiece(blob, 7, attempt, 1000)));
+    }
+
+    @Test
+    void aStreamOfUnknownLength_isKeptUpToItsEnd_orUpToTheMaximum() throws IOException {
+        byte[] bytes = bytes(5 * 1024 * 1024 + 3);
+        StagingAttempt shorter = StagingAttempt.random();
+        assertEquals(bytes.length, pieces.writePiece(blob, 3, shorter, new ByteArrayInputStream(bytes), 8L << 20));
+        assertArrayEquals(bytes, read(pieces.openPiece(blob, 3, shorter, bytes.length)));
+        StagingAttempt capped = StagingAttempt.random();
+        assertEquals(1000, pieces.writePiece(blob, 3, capped, new ByteArrayInputStream(bytes), 1000));
+        assertArrayEquals(Arrays.copyOf(bytes, 1000), read(pieces.openPiece(blob, 3, capped, 1000)));
+        StagingAttempt empty = StagingAttempt.random();
+        assertEquals(0, pieces.writePiece(blob, 3, empty, InputStream.nullInputStream(), 1000));
     }
 
     @Test

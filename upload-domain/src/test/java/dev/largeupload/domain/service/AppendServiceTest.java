@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
+import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.TooLarge;
@@ -135,19 +136,43 @@ class AppendServiceTest {
                 new ByteArrayInputStream(slice(0, 7)), -1, Optional.empty(), Optional.of(wrongTrailer))));
         assertEquals(0, appends.appendStatus(id, upload.uploadToken()).offset());
         Supplier<Optional<BodyChecksum>> trailer = () -> Optional.of(new BodyChecksum("md5", md5));
-        assertEquals(4, appends.append(new AppendCommand(id, upload.uploadToken(), 0,
+        assertEquals(7, appends.append(new AppendCommand(id, upload.uploadToken(), 0,
                 new ByteArrayInputStream(slice(0, 7)), -1, Optional.empty(), Optional.of(trailer))).offset(),
-                "a body of unknown length keeps its whole blocks");
+                "a body of unknown length keeps every byte once its checksum matched");
     }
 
     @Test
-    void aBodyOfUnknownLength_keepsItsWholeBlocks_andThePieceItStartedWith() {
+    void aBodyOfUnknownLength_keepsEveryByte_whereverItEnds() {
         append(0, slice(0, 2));
-        assertEquals(2, unknownLength(2, slice(2, 3)).offset(), "ended inside the block it started in");
-        assertEquals(8, unknownLength(2, slice(2, 10)).offset());
+        assertEquals(3, unknownLength(2, slice(2, 3)).offset(), "ended inside the block it started in");
+        assertEquals(10, unknownLength(3, slice(3, 10)).offset(), "completed that block, ended inside another");
+        assertEquals(12, unknownLength(10, slice(10, 12)).offset(), "ended on a block boundary");
+        assertEquals(12, unknownLength(12, new byte[0]).offset(), "an empty body changes nothing");
+        assertEquals(40, unknownLength(12, slice(12, 40)).offset());
+        service.complete(id, upload.uploadToken());
+        assertArrayEquals(FILE, blobs.committedBytes(upload.session().blobName()).orElseThrow());
+        assertEquals(0, pieces.size(), "no piece outlives the blocks it was staged as");
+    }
+
+    @Test
+    void aBodyOfUnknownLength_thatBreaksOff_keepsTheWholeBlocksBeforeTheBreak_andTheOldPiece() {
+        append(0, slice(0, 2));
+        assertThrows(TransferInterrupted.class, () -> appends.append(command(2, new CutOffBody(slice(2, 11), 7), -1,
+                Optional.empty())));
+        assertEquals(8, appends.appendStatus(id, upload.uploadToken()).offset(), "blocks 0 and 1 were whole");
         assertEquals(40, unknownLength(8, slice(8, 40)).offset());
         service.complete(id, upload.uploadToken());
         assertArrayEquals(FILE, blobs.committedBytes(upload.session().blobName()).orElseThrow());
+    }
+
+    @Test
+    void anEmptyAppendAtTheEndOfACompletedUpload_answersItsLength_andAnyOtherIsRefused() {
+        append(0, FILE);
+        service.complete(id, upload.uploadToken());
+        assertEquals(40, append(40, new byte[0]).offset());
+        assertEquals(40, unknownLength(40, new byte[0]).offset(), "a chunked empty body, as tus-java-client ends");
+        assertThrows(NotActive.class, () -> unknownLength(40, new byte[1]));
+        assertThrows(NotActive.class, () -> append(36, slice(36, 40)));
     }
 
     @Test

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,9 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * of the tests themselves, not part of CI.
  */
 @Server
-@Disabled("tus-java-client sends chunked PATCHes (no Content-Length) shorter than a block; the tus edge keeps only the"
-        + " whole blocks of a body of unknown length, so it makes no progress (answers Upload-Offset 0). Enable once a chunked"
-        + " PATCH that ends inside a block is kept as a piece (issue 15).")
 class TusJavaClientIT {
 
     static final long DEFAULT_BYTES = 64L * 1024 * 1024;
