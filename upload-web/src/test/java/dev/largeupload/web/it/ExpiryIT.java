@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.web.it.UploadClient.Answer;
 import dev.largeupload.web.it.UploadClient.Upload;
+import java.net.URI;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,21 @@ class ExpiryIT {
         await("the expired record was removed", () -> client.status(upload.id()).status() == 404);
         assertProblem(client.status(upload.id()), 404, "upload.not-found");
         assertTrue(server.logText().contains("Expiry sweep: removed the records of 1 upload(s)"), server.logText());
+    }
+
+    @Test
+    void anIdleTusUpload_expires_andItsUrlAnswers410_toHeadAndPatch() {
+        TusCalls tus = new TusCalls(server.base());
+        Answer created = tus.create(20, null);
+        URI upload = tus.url(created);
+        assertEquals(201, created.status(), created.body());
+        assertTrue(created.header("Upload-Expires") != null, "creation tells when the upload expires");
+        assertEquals(10, Long.parseLong(tus.patchBytes(upload, 0, new byte[10]).header("Upload-Offset")));
+
+        await("the tus upload expired", () -> tus.head(upload).status() == 410);
+        Answer late = tus.patchBytes(upload, 10, new byte[10]);
+        assertEquals(410, late.status(), late.body());
+        assertEquals("1.0.0", late.header("Tus-Resumable"));
     }
 
     private static Path stagingRoot() {
