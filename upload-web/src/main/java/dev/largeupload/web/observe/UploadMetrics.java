@@ -111,6 +111,11 @@ public class UploadMetrics {
                 + accepted.session().plan().chunkCount());
     }
 
+    /** An append by offset (a tus PATCH) moved an upload's durable offset by {@code bytes}. */
+    public void appended(long bytes) {
+        bytesReceived.inc(bytes);
+    }
+
     /** A chunk was refused with the problem code {@code code}. */
     public void chunkRefused(String code, RuntimeException e) {
         registry.counter(Metadata.builder().withName("upload.chunks.refused")

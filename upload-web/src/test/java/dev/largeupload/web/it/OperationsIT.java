@@ -157,6 +157,24 @@ class OperationsIT {
     }
 
     @Test
+    void metrics_countUploadsMadeThroughTheTusEdge_too() throws Exception {
+        Map<String, Double> before = PrometheusText.parse(metrics());
+        java.nio.file.Path file = TestFiles.random(work, "metrics-tus.bin", 3 * MIB + 5, 72);
+        TusCalls tus = new TusCalls(server.base());
+        java.net.URI upload = tus.url(tus.create(Files.size(file), null));
+        assertEquals(204, tus.patch(upload, file, 0, MIB).status());
+        Answer wrongOffset = tus.patch(upload, file, 0, MIB);
+        assertEquals(409, wrongOffset.status(), wrongOffset.body());
+        assertEquals(204, tus.patch(upload, file, MIB, Files.size(file)).status());
+
+        Map<String, Double> after = PrometheusText.parse(metrics());
+        assertEquals(1, delta(before, after, "uploads_initiated_total"));
+        assertEquals(1, delta(before, after, "uploads_completed_total"));
+        assertEquals(Files.size(file), delta(before, after, "upload_bytes_received_total"));
+        assertEquals(1, delta(before, after, "upload_chunks_refused_total{reason=\"upload.offset-conflict\"}"));
+    }
+
+    @Test
     void metrics_countAnUploadsLifeCycle_andLogsItAsJsonLinesWithoutTheToken() throws Exception {
         Map<String, Double> before = PrometheusText.parse(metrics());
         java.nio.file.Path file = TestFiles.random(work, "metrics.bin", 3 * MIB + 5, 71);
