@@ -95,7 +95,11 @@ public final class ConcatenationService implements ConcatenateUploadsUseCase {
                     + existing.get().state().name().toLowerCase(java.util.Locale.ROOT) + "; create new partial uploads.");
         }
         if (existing.isEmpty()) {
-            create(command, id, token, size, ids);
+            create(command, id, token, size);
+        }
+        if (metadata.appendState(id).isEmpty()) {
+            // Written once, by whichever server gets there first (also after a crash right after the creation).
+            metadata.replaceAppendState(id, 0, AppendState.first(command.labels()).as(Concatenation.of(ids)));
         }
         claim(id, ids);
         Instant now = clock.instant();
@@ -131,7 +135,7 @@ public final class ConcatenationService implements ConcatenateUploadsUseCase {
         return part.plan().fileSize();
     }
 
-    private void create(ConcatenateCommand command, UploadId id, String token, long size, List<UploadId> parts) {
+    private void create(ConcatenateCommand command, UploadId id, String token, long size) {
         InitiateRequest request = new InitiateRequest(command.fileName(), size, OptionalLong.empty(), command.contentType(),
                 Optional.empty());
         try {
@@ -139,7 +143,6 @@ public final class ConcatenationService implements ConcatenateUploadsUseCase {
         } catch (IllegalStateException createdMeanwhile) {
             // Another server makes the same concatenation at this moment: both finish it, idempotently.
         }
-        metadata.replaceAppendState(id, 0, AppendState.first(command.labels()).as(Concatenation.of(parts)));
     }
 
     /** Claims every part for {@code id}; on losing one, gives the others back, removes the concatenation, refuses. */

@@ -543,8 +543,10 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         blobs.delete(session.blobName());
         // A concatenation owns the parts it claimed: they go with it (first, so a crash leaves no reader of a missing part).
         for (UploadId part : role.parts()) {
-            blobs.delete(BlobName.of(part));
-            metadata.delete(part);
+            if (roleOf(part).claimedBy().filter(id::equals).isPresent()) {
+                blobs.delete(BlobName.of(part));
+                metadata.delete(part);
+            }
         }
         metadata.delete(id);
         verifiedFiles.forget(id);

@@ -131,6 +131,38 @@ class ConcatenationServiceTest {
     }
 
     @Test
+    void aConcatenationWhoseMakingStoppedAfterItsCreation_isFinishedWhenAskedAgain() {
+        Initiated a = completePart("abc");
+        Initiated b = completePart("de");
+        ConcatenateCommand command = command(a, b);
+        UploadId id = ConcatenationService.derivedId(List.of(a.session().id(), b.session().id()));
+        // A server stopped right after creating the session: no append state names its parts, none is claimed.
+        service.initiate(request(5), id, ConcatenationService.derivedToken(id, command.parts()));
+
+        Concatenated whole = concatenations.concatenate(command);
+        assertEquals(id, whole.session().id());
+        assertEquals(UploadState.COMPLETED, whole.session().state());
+        assertTrue(appends.appendStatus(id, whole.token()).concatenation().isConcatenation());
+    }
+
+    @Test
+    void deletingAConcatenation_deletesOnlyThePartsItClaimed() {
+        Initiated a = completePart("abc");
+        Initiated b = completePart("de");
+        Concatenated other = concatenations.concatenate(command(b));
+        Initiated stuck = appends.start(request(5), "");
+        metadata.replaceAppendState(stuck.session().id(), 1, new dev.largeupload.domain.port.AppendState(2, "",
+                Optional.empty(), dev.largeupload.domain.model.Concatenation.of(List.of(a.session().id(), b.session().id()))));
+
+        service.abort(stuck.session().id(), stuck.uploadToken());
+        assertTrue(metadata.find(a.session().id()).isPresent(), "a part it never claimed stays");
+        assertTrue(metadata.find(b.session().id()).isPresent(), "another concatenation's part stays");
+        assertEquals("de", new String(blobs.committedBytes(BlobName.of(b.session().id())).orElseThrow(),
+                java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(UploadState.COMPLETED, metadata.find(other.session().id()).orElseThrow().state());
+    }
+
+    @Test
     void anUnclaimedPart_isDeletedLikeAnyUpload() {
         Initiated a = completePart("abcd");
         service.abort(a.session().id(), a.uploadToken());
