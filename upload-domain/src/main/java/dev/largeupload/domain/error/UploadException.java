@@ -13,7 +13,8 @@ public abstract sealed class UploadException extends RuntimeException
                 UploadException.TooLarge, UploadException.Incomplete, UploadException.NotActive,
                 UploadException.ChecksumMismatch, UploadException.TransferInterrupted,
                 UploadException.StoreUnavailable, UploadException.TooManyUploads,
-                UploadException.OffsetMismatch, UploadException.OffsetConflict {
+                UploadException.OffsetMismatch, UploadException.OffsetConflict,
+                UploadException.Forbidden, UploadException.NotConcatenable {
 
     private static final long serialVersionUID = 1L;
 
@@ -329,6 +330,38 @@ public abstract sealed class UploadException extends RuntimeException
         @Override
         public String code() {
             return "upload.offset-conflict";
+        }
+    }
+
+    /**
+     * The upload exists and the caller holds it, but this operation is not one it allows: appending to a
+     * concatenated upload (its bytes are its parts'), downloading a part of a concatenation as a file of its own,
+     * deleting a part that a concatenated upload reads.
+     */
+    public static final class Forbidden extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        public Forbidden(String message) {
+            super(message);
+        }
+
+        @Override
+        public String code() {
+            return "upload.forbidden";
+        }
+    }
+
+    /** An upload named as a part of a concatenation is not a partial upload, or not complete yet: nothing was created. */
+    public static final class NotConcatenable extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        public NotConcatenable(String message) {
+            super(message);
+        }
+
+        @Override
+        public String code() {
+            return "upload.not-concatenable";
         }
     }
 }

@@ -215,7 +215,11 @@ public final class UploadSession {
 
     /** Percentage of bytes received, 0 to 100, rounded to two decimals; 100 for a completed upload. */
     public double progressPercentage() {
-        if (state == UploadState.COMPLETED || plan.fileSize() == 0) {
+        if (state == UploadState.COMPLETED) {
+            // Whole, whether by its blocks or as a concatenation of other uploads' files.
+            return 100.0;
+        }
+        if (plan.fileSize() == 0) {
             return allChunksReceived() ? 100.0 : 0.0;
         }
         return Math.round(receivedBytes() * 10000.0 / plan.fileSize()) / 100.0;

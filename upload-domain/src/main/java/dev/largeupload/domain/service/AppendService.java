@@ -2,15 +2,17 @@ package dev.largeupload.domain.service;
 
 import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
 import dev.largeupload.domain.error.UploadException.Expired;
+import dev.largeupload.domain.error.UploadException.Forbidden;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.Concatenation;
+import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
-import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.AppendState;
 import dev.largeupload.domain.port.BlobStore;
 import dev.largeupload.domain.port.BlockData;
@@ -115,12 +117,16 @@ public final class AppendService implements AppendUploadUseCase {
         UploadId id = session.id();
         Optional<AppendState> state = metadata.appendState(id);
         return new AppendStatus(session, durableOffset(session, state.flatMap(AppendState::partialBlock)),
-                state.map(AppendState::labels).orElse(""));
+                state.map(AppendState::labels).orElse(""), state.map(AppendState::concatenation).orElse(Concatenation.NONE));
     }
 
     /** The bytes at the start of {@code session}'s file held durably, given its partial block (the rule of this class). */
     public static long durableOffset(UploadSession session, Optional<PartialBlock> partial) {
         ChunkPlan plan = session.plan();
+        if (session.state() == UploadState.COMPLETED) {
+            // Whole, whether its blocks were received or it is a concatenation of other uploads' files.
+            return plan.fileSize();
+        }
         BitSet received = session.received();
         int missing = received.nextClearBit(0);
         if (missing >= plan.blockCount()) {
@@ -135,6 +141,10 @@ public final class AppendService implements AppendUploadUseCase {
     public AppendStatus append(AppendCommand command) {
         UploadId id = command.id();
         UploadSession session = owned(id, command.token());
+        if (session.state() != UploadState.ACTIVE && metadata.appendState(id)
+                .filter(s -> s.concatenation().isConcatenation()).isPresent()) {
+            throw new Forbidden("Upload " + id + " is a concatenation of other uploads; it takes no appends.");
+        }
         if (isEmptyAppendAtTheEnd(session, command)) {
             return statusOf(session);
         }

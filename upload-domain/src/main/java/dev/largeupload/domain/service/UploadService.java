@@ -4,6 +4,7 @@ import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
 import dev.largeupload.domain.error.UploadException.ChunkLengthMismatch;
 import dev.largeupload.domain.error.UploadException.Expired;
+import dev.largeupload.domain.error.UploadException.Forbidden;
 import dev.largeupload.domain.error.UploadException.Incomplete;
 import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.InvalidArgument.Field;
@@ -16,6 +17,7 @@ import dev.largeupload.domain.error.UploadException.TooManyUploads;
 import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.BlockId;
 import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.Concatenation;
 import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
@@ -23,6 +25,7 @@ import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.model.UploadToken;
+import dev.largeupload.domain.port.AppendState;
 import dev.largeupload.domain.port.BlobAttributes;
 import dev.largeupload.domain.port.BlobStore;
 import dev.largeupload.domain.port.BlockData;
@@ -129,6 +132,16 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
 
     /** Starts an upload: validates the request, plans the chunks, issues the token. */
     public Initiated initiate(InitiateRequest request) {
+        return initiate(request, UploadId.random(), UploadToken.issue());
+    }
+
+    /**
+     * {@link #initiate(InitiateRequest)} under an id and token the caller chose (a concatenation derives both from
+     * its parts, so that asking for it again finds it).
+     *
+     * @throws IllegalStateException if an upload with that id exists
+     */
+    public Initiated initiate(InitiateRequest request, UploadId id, String token) {
         FileName fileName = FileName.sanitize(request.fileName());
         if (request.fileSize() < 0) {
             throw new InvalidArgument(Field.FILE_SIZE, "The file size must be 0 or more bytes; got " + request.fileSize() + ".");
@@ -151,9 +164,8 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
             throw new InvalidArgument(Field.CONTENT_TYPE, "'" + abbreviate(contentType) + "' is not a media type such as application/zip.");
         }
         Optional<String> sha256 = request.sha256().map(s -> Sha256.fromHex(s, "sha256").hex());
-        String token = UploadToken.issue();
         Instant now = clock.instant();
-        UploadSession session = UploadSession.start(UploadId.random(), fileName, contentType, plan,
+        UploadSession session = UploadSession.start(id, fileName, contentType, plan,
                 UploadToken.hash(token), sha256, now, now.plus(policy.uploadTtl()));
         if (policy.maxActiveUploads() == 0) {
             metadata.create(session);
@@ -510,6 +522,12 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
     public UploadSession abort(UploadId id, String token) {
         UploadSession session = owned(id, token);
         Instant now = clock.instant();
+        Concatenation role = roleOf(id);
+        if (role.isPart() && role.claimedBy().flatMap(metadata::find)
+                .filter(c -> c.state() != UploadState.ABORTED && c.state() != UploadState.EXPIRED).isPresent()) {
+            throw new Forbidden("Upload " + id + " is a part of the concatenated upload " + role.claimedBy().get().value()
+                    + ", which reads its bytes; delete that upload instead.");
+        }
         if (session.state() == UploadState.COMPLETING && !isStale(session, now)) {
             throw new NotActive("Upload " + id + " is being completed and cannot be deleted now; try again shortly.");
         }
@@ -523,6 +541,13 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
             throw new NotActive("Upload " + id + " changed while being deleted; try again.");
         }
         blobs.delete(session.blobName());
+        // A concatenation owns the parts it claimed: they go with it (first, so a crash leaves no reader of a missing part).
+        for (UploadId part : role.parts()) {
+            if (roleOf(part).claimedBy().filter(id::equals).isPresent()) {
+                blobs.delete(BlobName.of(part));
+                metadata.delete(part);
+            }
+        }
         metadata.delete(id);
         verifiedFiles.forget(id);
         return session;
@@ -585,7 +610,27 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
             throw new NotActive("Upload " + id + " is " + session.state().name().toLowerCase(Locale.ROOT)
                     + "; only a completed upload can be downloaded.");
         }
+        Concatenation role = roleOf(id);
+        if (role.isPart()) {
+            throw new Forbidden("Upload " + id + " is a part of a concatenation, not a file; download the concatenated upload.");
+        }
+        if (role.isConcatenation()) {
+            List<Download.Segment> segments = new ArrayList<>();
+            for (UploadId part : role.parts()) {
+                segments.add(new Download.Segment(BlobName.of(part), find(part).plan().fileSize()));
+            }
+            return new Download(session, blobs, segments);
+        }
         return new Download(session, blobs);
+    }
+
+    /** The role of upload {@code id} in a concatenation, which its append state keeps (none without one). */
+    private Concatenation roleOf(UploadId id) {
+        try {
+            return metadata.appendState(id).map(AppendState::concatenation).orElse(Concatenation.NONE);
+        } catch (NotFound e) {
+            return Concatenation.NONE;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.largeupload.domain.usecase;
 
+import dev.largeupload.domain.model.Concatenation;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.service.InitiateRequest;
@@ -32,7 +33,15 @@ public interface AppendUploadUseCase {
      */
     AppendStatus append(AppendCommand command);
 
-    /** An upload, the bytes at the start of its file held durably, and the labels it was started with. */
-    record AppendStatus(UploadSession session, long offset, String labels) {
+    /**
+     * An upload, the bytes at the start of its file held durably (all of them once it is completed), the labels it
+     * was started with, and its role in a concatenation.
+     */
+    record AppendStatus(UploadSession session, long offset, String labels, Concatenation concatenation) {
+
+        /** The status of an upload that takes no part in a concatenation. */
+        public AppendStatus(UploadSession session, long offset, String labels) {
+            this(session, offset, labels, Concatenation.NONE);
+        }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.Concatenation;
 import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
@@ -895,6 +896,26 @@ public abstract class MetadataStoreContract {
         AppendState third = second.withPartialBlock(Optional.empty());
         assertTrue(store.replaceAppendState(id, 2, third));
         assertEquals(Optional.of(third), store.appendState(id));
+    }
+
+    @Test
+    void replaceAppendState_keepsTheRoleInAConcatenation_upToTheMostPartsBesideTheLongestLabels() {
+        UploadId part = created(ChunkPlan.of(10 * MIB, MIB));
+        AppendState unclaimed = AppendState.first("filename cGFydA==").as(Concatenation.UNCLAIMED_PART);
+        assertTrue(store.replaceAppendState(part, 0, unclaimed));
+        assertEquals(Optional.of(unclaimed), store.appendState(part));
+        UploadId claimer = UploadId.random();
+        AppendState claimed = new AppendState(2, unclaimed.labels(), Optional.of(new PartialBlock(2, 7, StagingAttempt.random())),
+                Concatenation.UNCLAIMED_PART.claimedBy(claimer));
+        assertTrue(store.replaceAppendState(part, 1, claimed));
+        assertEquals(Optional.of(claimed), secondStore().appendState(part), "as another server reads it");
+
+        UploadId whole = created(ChunkPlan.of(10 * MIB, MIB));
+        List<UploadId> parts = java.util.stream.Stream.generate(UploadId::random).limit(Concatenation.MAX_PARTS).toList();
+        AppendState concatenation = AppendState.first("k".repeat(AppendState.MAX_LABELS)).as(Concatenation.of(parts));
+        assertTrue(store.replaceAppendState(whole, 0, concatenation));
+        assertEquals(Optional.of(concatenation), store.appendState(whole));
+        assertEquals(Optional.of(concatenation), secondStore().appendState(whole), "as another server reads it");
     }
 
     @Test

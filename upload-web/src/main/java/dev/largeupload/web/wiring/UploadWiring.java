@@ -5,6 +5,7 @@ import dev.largeupload.domain.port.BlobStore;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.service.UploadPolicy;
 import dev.largeupload.domain.service.AppendService;
+import dev.largeupload.domain.service.ConcatenationService;
 import dev.largeupload.domain.service.UploadService;
 import java.util.concurrent.Executors;
 import dev.largeupload.domain.usecase.ExpireUploadsUseCase;
@@ -68,6 +69,7 @@ public class UploadWiring {
     private ServerSettings settings;
     private UploadService service;
     private AppendService appends;
+    private ConcatenationService concatenations;
     private ConfiguredStores stores;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
@@ -90,6 +92,7 @@ public class UploadWiring {
                         thread.setDaemon(true);
                         return thread;
                     }));
+            concatenations = new ConcatenationService(metadata, service, Clock.systemUTC());
             metrics.countActiveWith(() -> metadata.countActive(Instant.now()));
             scheduleSweeps(limits.sweepInterval());
             LOG.info(() -> "Upload service ready: metadata=" + settings.metadataStore().name().toLowerCase(Locale.ROOT)
@@ -149,6 +152,11 @@ public class UploadWiring {
     /** The append use case behind {@link AppendUseCases}. */
     AppendService appends() {
         return appends;
+    }
+
+    /** The concatenation use case behind {@link ConcatenationUseCases}. */
+    ConcatenationService concatenations() {
+        return concatenations;
     }
 
     @Produces

@@ -59,7 +59,8 @@ abstract class TusProtocolIT {
         assertEquals(204, options.status(), options.body());
         assertEquals("1.0.0", options.header("Tus-Version"));
         assertEquals("1.0.0", options.header("Tus-Resumable"));
-        assertEquals(Set.of("creation", "creation-with-upload", "expiration", "checksum", "checksum-trailer", "termination"),
+        assertEquals(Set.of("creation", "creation-with-upload", "expiration", "checksum", "checksum-trailer", "termination",
+                        "concatenation"),
                 Set.of(options.header("Tus-Extension").split(",")));
         assertEquals("1099511627776", options.header("Tus-Max-Size"));
         assertEquals("sha1,md5,sha256", options.header("Tus-Checksum-Algorithm"));
@@ -120,8 +121,9 @@ abstract class TusProtocolIT {
         Answer deferred = tus.send("POST", tus.creation(), BodyPublishers.noBody(), "Tus-Resumable", "1.0.0",
                 "Upload-Defer-Length", "1");
         assertEquals(400, deferred.status(), deferred.body());
-        Answer concat = tus.create(10, null, "Upload-Concat", "partial");
+        Answer concat = tus.create(10, null, "Upload-Concat", "partially");
         assertEquals(400, concat.status(), concat.body());
+        assertEquals("tus.concat-invalid", concat.json().getString("code"));
         Answer badMetadata = tus.create(10, "filename not*base64");
         assertEquals(400, badMetadata.status(), badMetadata.body());
         assertEquals("tus.metadata-invalid", badMetadata.json().getString("code"));
@@ -367,6 +369,70 @@ abstract class TusProtocolIT {
         assertEquals(404, tus.head(upload).status());
     }
 
+    // --- concatenation -------------------------------------------------------------------------
+
+    @Test
+    void concatenation_ofTwoPartialUploads_isAFinalUploadOfTheirBytes_withTheStatusCodesOfTheProtocol(ServerProcess server) {
+        TusCalls tus = new TusCalls(server.base());
+        long split = 12 * MIB + 5;
+        Answer createdA = tus.create(split, null, "Upload-Concat", "partial");
+        assertEquals(201, createdA.status(), createdA.body());
+        URI a = tus.url(createdA);
+        URI b = tus.url(tus.create(SIZE - split, null, "Upload-Concat", "partial"));
+        assertEquals("partial", tus.head(a).header("Upload-Concat"));
+        assertEquals(204, tus.patch(a, file, 0, split / 2).status());
+
+        Answer unfinished = finalOf(tus, a + " " + b.getRawPath());
+        assertEquals(400, unfinished.status(), "a final naming an unfinished partial: " + unfinished.body());
+        assertEquals("upload.not-concatenable", unfinished.json().getString("code"));
+
+        assertEquals(204, tus.patch(a, file, split / 2, split).status());
+        Answer restOfB = tus.send("PATCH", b, BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(
+                        UploadClient.slice(file, split, SIZE - split)), SIZE - split), "Tus-Resumable", "1.0.0",
+                "Upload-Offset", "0", "Content-Type", TusCalls.OCTETS);
+        assertEquals(204, restOfB.status(), restOfB.body());
+        assertEquals(403, tus.download(a, null).status(), "a partial upload is not a file of its own");
+
+        String wrongToken = b.getRawPath().substring(0, b.getRawPath().indexOf('.') + 1) + "A".repeat(43);
+        assertEquals(404, finalOf(tus, a + " " + wrongToken).status(), "a partial URL without its token");
+        assertEquals(404, finalOf(tus, a + " /api/tus/" + java.util.UUID.randomUUID()).status(), "an unknown upload");
+        URI plain = tus.url(tus.create(0, null));
+        assertEquals(400, finalOf(tus, a + " " + plain.getRawPath()).status(), "an upload that is not partial");
+        assertEquals(400, finalOf(tus, "/elsewhere/x").status(), "a URL that is not an upload URL");
+        assertEquals(400, finalOf(tus, a + " " + b.getRawPath(), "Upload-Length", Long.toString(SIZE)).status(),
+                "a final carries no Upload-Length");
+
+        Answer created = finalOf(tus, a + " " + b.getRawPath(), "Upload-Metadata", "filename " + b64("whole.bin"));
+        assertEquals(201, created.status(), created.body());
+        URI whole = tus.url(created);
+        Answer head = tus.head(whole);
+        assertEquals(200, head.status());
+        assertEquals("final;" + a.getRawPath().replaceAll("\\..*", "") + " " + b.getRawPath().replaceAll("\\..*", ""),
+                head.header("Upload-Concat"), "the parts' URLs without their tokens");
+        assertEquals(Long.toString(SIZE), head.header("Upload-Length"));
+        assertEquals(Long.toString(SIZE), head.header("Upload-Offset"));
+        assertDownloadsByteExact(tus, whole, file, server);
+        UploadClient.Download range = tus.download(whole, "bytes=" + (split - 10) + "-" + (split + 9));
+        assertEquals(206, range.status());
+        assertEquals(TestFiles.sha256(file, split - 10, 20), range.sha256(), "a range across the two parts");
+
+        Answer patch = tus.patchBytes(whole, SIZE, new byte[1]);
+        assertEquals(403, patch.status(), "PATCH on a final upload: " + patch.body());
+        Answer again = finalOf(tus, a.getRawPath() + " " + b);
+        assertEquals(201, again.status(), "the same final asked again: " + again.body());
+        assertEquals(whole, tus.url(again));
+        URI c = tus.url(tus.create(1, null, "Upload-Concat", "partial"));
+        assertEquals(204, tus.patchBytes(c, 0, new byte[1]).status());
+        assertEquals(409, finalOf(tus, b + " " + c).status(), "a partial upload in one final only");
+        assertEquals(403, tus.send("DELETE", a, BodyPublishers.noBody(), "Tus-Resumable", "1.0.0").status(),
+                "a part of a final is not deleted on its own");
+
+        assertEquals(204, tus.send("DELETE", whole, BodyPublishers.noBody(), "Tus-Resumable", "1.0.0").status());
+        assertEquals(404, tus.head(whole).status());
+        assertEquals(404, tus.head(a).status(), "the parts went with the final");
+        assertEquals(404, tus.head(b).status(), "the parts went with the final");
+    }
+
     // --- CORS ----------------------------------------------------------------------------------
 
     @Test
@@ -393,6 +459,12 @@ abstract class TusProtocolIT {
     }
 
     // --- helpers -------------------------------------------------------------------------------
+
+    private static Answer finalOf(TusCalls tus, String urls, String... more) {
+        List<String> headers = new java.util.ArrayList<>(List.of("Tus-Resumable", "1.0.0", "Upload-Concat", "final;" + urls));
+        headers.addAll(List.of(more));
+        return tus.send("POST", tus.creation(), BodyPublishers.noBody(), headers.toArray(String[]::new));
+    }
 
     private static void finishAndCheck(TusCalls tus, URI upload, long from, Path source) {
         long size = TestFiles.fileSize(source);

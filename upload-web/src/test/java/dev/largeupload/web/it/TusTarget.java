@@ -42,8 +42,7 @@ interface TusTarget {
 
             @Override
             public boolean concatenation() {
-                // Not served yet (issue 15, item 3): the client tests upload with parallelUploads: 1 until it is.
-                return false;
+                return true;
             }
 
             @Override

@@ -8,6 +8,8 @@ import dev.largeupload.domain.error.UploadException.Expired;
 import dev.largeupload.domain.error.UploadException.Incomplete;
 import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.NotActive;
+import dev.largeupload.domain.error.UploadException.Forbidden;
+import dev.largeupload.domain.error.UploadException.NotConcatenable;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.OffsetMismatch;
@@ -65,6 +67,8 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             Map.entry(ChunkOutOfRange.class, new Kind(400, "Chunk index out of range")),
             Map.entry(ChunkLengthMismatch.class, new Kind(400, "Chunk length mismatch")),
             Map.entry(TransferInterrupted.class, new Kind(400, "Transfer interrupted")),
+            Map.entry(NotConcatenable.class, new Kind(400, "Not concatenable")),
+            Map.entry(Forbidden.class, new Kind(403, "Forbidden")),
             Map.entry(NotFound.class, new Kind(404, "Upload not found")),
             Map.entry(Incomplete.class, new Kind(409, "Upload incomplete")),
             Map.entry(NotActive.class, new Kind(409, "Upload not active")),

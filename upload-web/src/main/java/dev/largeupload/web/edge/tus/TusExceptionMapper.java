@@ -3,6 +3,7 @@ package dev.largeupload.web.edge.tus;
 import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
 import dev.largeupload.domain.error.UploadException.Expired;
+import dev.largeupload.domain.error.UploadException.Forbidden;
 import dev.largeupload.domain.error.UploadException.Incomplete;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
@@ -21,7 +22,8 @@ import java.util.logging.Logger;
 
 /**
  * Maps each domain failure to the status tus gives it (409 for an offset that is not the upload's, 460 for a
- * checksum mismatch, 413 past the size, 404 for an unknown upload or a wrong token, 410 for an expired one), with
+ * checksum mismatch, 413 past the size, 404 for an unknown upload or a wrong token, 410 for an expired one, 403 for
+ * what a concatenation or its parts do not allow, 400 for a part that cannot be concatenated), with
  * the problem document of the native API (its stable code) as the body.
  */
 public class TusExceptionMapper implements ExceptionMapper<UploadException> {
@@ -50,6 +52,9 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
         if (e instanceof OffsetConflict || e instanceof NotActive || e instanceof Incomplete) {
             return 409;
         }
+        if (e instanceof Forbidden) {
+            return 403;
+        }
         if (e instanceof ChecksumMismatch) {
             return Tus.CHECKSUM_MISMATCH;
         }
@@ -76,6 +81,7 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
 
     private static String title(int status) {
         return switch (status) {
+            case 403 -> "Forbidden";
             case 404 -> "Upload not found";
             case 409 -> "Conflict";
             case 410 -> "Upload expired";

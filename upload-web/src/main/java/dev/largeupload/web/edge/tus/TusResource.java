@@ -12,6 +12,7 @@ import dev.largeupload.domain.usecase.AppendUploadUseCase.AppendStatus;
 import dev.largeupload.domain.usecase.BodyChecksum;
 import dev.largeupload.domain.usecase.CompleteUploadCommand;
 import dev.largeupload.domain.usecase.CompleteUploadUseCase;
+import dev.largeupload.domain.usecase.ConcatenateUploadsUseCase;
 import dev.largeupload.domain.usecase.DownloadUseCase;
 import dev.largeupload.web.config.ServerSettings;
 import dev.largeupload.web.http.FileDownloads;
@@ -42,7 +43,8 @@ import java.util.function.Supplier;
 
 /**
  * The tus 1.0.0 protocol over the append use case: creation (with upload), HEAD for the durable offset, PATCH to
- * append at it, termination, expiration, checksums (header and trailer), and GET to download a completed upload.
+ * append at it, termination, expiration, checksums (header and trailer), concatenation ({@link TusConcatenation}),
+ * and GET to download a completed upload.
  * The PATCH that reaches the upload's length completes it through the native complete use case, so the native
  * status, resume and download work for tus uploads. Thin: parse, call one use case, shape the answer.
  */
@@ -57,6 +59,9 @@ public class TusResource {
 
     @Inject
     CompleteUploadUseCase completions;
+
+    @Inject
+    ConcatenateUploadsUseCase concatenations;
 
     @Inject
     AbortUploadUseCase aborts;
@@ -97,9 +102,9 @@ public class TusResource {
                            @HeaderParam(Tus.UPLOAD_CHECKSUM) String checksum,
                            @HeaderParam("Content-Type") String contentType,
                            InputStream body) {
-        if (concat != null) {
-            throw new RequestException(400, "tus.extension-unsupported", "This server does not serve the concatenation"
-                    + " extension yet (it is not in Tus-Extension); create a single upload.");
+        Optional<TusConcatenation> concatenation = TusConcatenation.parse(concat);
+        if (concatenation.filter(c -> !c.partial()).isPresent()) {
+            return concatenation.get().createFinal(concatenations, lengthHeader, metadataHeader, uri);
         }
         if (deferLength != null && lengthHeader == null) {
             throw new RequestException(400, "tus.extension-unsupported", "This server does not serve"
@@ -115,7 +120,8 @@ public class TusResource {
         boolean withUpload = isOffsetOctetStream(contentType);
         Optional<BodyChecksum> bodyChecksum = withUpload ? Optional.ofNullable(checksum).map(TusHeaderValues::checksum)
                 : Optional.empty();
-        Initiated initiated = appends.start(request, labels);
+        Initiated initiated = concatenation.isPresent() ? concatenations.startPart(request, labels)
+                : appends.start(request, labels);
         String token = initiated.uploadToken();
         AppendStatus status = new AppendStatus(initiated.session(), 0, labels);
         if (withUpload && servletRequest.getContentLengthLong() != 0) {
@@ -146,6 +152,7 @@ public class TusResource {
         if (!status.labels().isEmpty()) {
             response.header(Tus.UPLOAD_METADATA, status.labels());
         }
+        TusConcatenation.reported(status, uri).ifPresent(role -> response.header(Tus.UPLOAD_CONCAT, role));
         expires(response, status);
         return response.build();
     }
