@@ -13,6 +13,7 @@ import dev.largeupload.domain.error.UploadException.TooManyUploads;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.web.http.Problem;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -22,7 +23,8 @@ import java.util.logging.Logger;
 /**
  * Maps each domain failure to the status tus gives it (409 for an offset that is not the upload's, 460 for a
  * checksum mismatch, 413 past the size, 404 for an unknown upload or a wrong token, 410 for an expired one), with
- * the problem document of the native API (its stable code) as the body.
+ * the problem document of the native API (its stable code) as the body. A request of the IETF draft is answered as
+ * the draft says instead ({@link IetfDraftProblems}).
  */
 public class TusExceptionMapper implements ExceptionMapper<UploadException> {
 
@@ -31,8 +33,15 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
     @Context
     UriInfo uri;
 
+    @Context
+    HttpHeaders headers;
+
     @Override
     public Response toResponse(UploadException e) {
+        if (headers != null && headers.getHeaderString(IetfDraft.INTEROP_VERSION) != null
+                && headers.getHeaderString(Tus.RESUMABLE) == null) {
+            return IetfDraftProblems.toResponse(e, headers, Problem.path(uri));
+        }
         int status = status(e);
         Problem problem = Problem.of(status, e.code(), title(status), e.getMessage()).instance(Problem.path(uri));
         if (e instanceof StoreUnavailable unavailable) {
@@ -74,7 +83,7 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
         return 400;
     }
 
-    private static String title(int status) {
+    static String title(int status) {
         return switch (status) {
             case 404 -> "Upload not found";
             case 409 -> "Conflict";
