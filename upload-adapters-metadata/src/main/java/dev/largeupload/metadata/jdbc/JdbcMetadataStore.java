@@ -247,7 +247,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     public boolean declareLength(UploadId id, ChunkPlan declared) {
         return inTransaction("declare the length of upload " + id, connection -> {
             if (update(connection, "UPDATE uploads SET file_size = ?, chunk_count = ?, length_deferred = NULL"
-                            + " WHERE id = ? AND state = 'ACTIVE' AND length_deferred = 1 AND block_size = ?",
+                            + " WHERE id = ? AND state = 'ACTIVE' AND length_deferred = '1' AND block_size = ?",
                     declared.fileSize(), declared.chunkCount(), id.value(), declared.blockSize()) == 1) {
                 return true;
             }
