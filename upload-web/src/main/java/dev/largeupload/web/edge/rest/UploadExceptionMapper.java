@@ -9,6 +9,7 @@ import dev.largeupload.domain.error.UploadException.Incomplete;
 import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.LengthMismatch;
 import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.OffsetMismatch;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
@@ -64,6 +65,7 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             Map.entry(InvalidArgument.class, new Kind(400, "Invalid request")),
             Map.entry(ChunkOutOfRange.class, new Kind(400, "Chunk index out of range")),
             Map.entry(ChunkLengthMismatch.class, new Kind(400, "Chunk length mismatch")),
+            Map.entry(LengthMismatch.class, new Kind(400, "Length mismatch")),
             Map.entry(TransferInterrupted.class, new Kind(400, "Transfer interrupted")),
             Map.entry(NotFound.class, new Kind(404, "Upload not found")),
             Map.entry(Incomplete.class, new Kind(409, "Upload incomplete")),
