@@ -118,11 +118,16 @@ public final class UploadSession {
      * Checks that chunk {@code index} may be sent now and returns its exact length.
      *
      * @throws Expired if the upload expired (by state, or idle past {@code expiresAt})
-     * @throws NotActive if the upload is completing, completed or aborted
+     * @throws NotActive if the upload is completing, completed or aborted, or its length is deferred (its chunks
+     *         are not planned until the length is known; it takes appends by offset meanwhile)
      * @throws dev.largeupload.domain.error.UploadException.ChunkOutOfRange if the index is outside the plan
      */
     public long requireAcceptsChunk(long index, Instant now) {
         requireActive(now);
+        if (lengthDeferred) {
+            throw new NotActive("Upload " + id + " has no length yet, so no chunks: it takes appends by offset until"
+                    + " its length is declared.");
+        }
         return plan.lengthOf(index);
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.largeupload.domain.error.UploadException.Incomplete;
 import dev.largeupload.domain.error.UploadException.LengthMismatch;
+import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.fakes.InMemoryBlobStore;
 import dev.largeupload.domain.fakes.InMemoryMetadataStore;
@@ -109,9 +110,11 @@ class AppendServiceDeferredLengthTest {
     }
 
     @Test
-    void whileTheLengthIsDeferred_theUploadCannotComplete() {
+    void whileTheLengthIsDeferred_theUploadCannotComplete_norTakeChunks() {
         append(0, 8);
         assertThrows(Incomplete.class, () -> service.complete(id, token));
+        assertThrows(NotActive.class, () -> service.acceptChunk(id, token, 1, new ByteArrayInputStream(new byte[16]),
+                16, ClientDigests.NONE));
     }
 
     private AppendStatus append(int from, int to) {
