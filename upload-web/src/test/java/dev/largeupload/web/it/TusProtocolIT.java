@@ -282,6 +282,10 @@ abstract class TusProtocolIT {
         assertEquals(204, draft.send("DELETE", cancelled).status());
         assertEquals(404, draft.head(cancelled).status());
 
+        Answer tooLarge = draft.create(file, 0, 0, false, "Upload-Length", Long.toString((1L << 40) + 1));
+        assertEquals(413, tooLarge.status(), tooLarge.body());
+        assertEquals("max-size=1099511627776", tooLarge.header("Upload-Limit"));
+
         Answer unknown = new IetfDraftCalls(server.base(), "3").create(file, 0, 10, false);
         assertEquals(400, unknown.status(), unknown.body());
         assertEquals("draft.interop-version-unsupported", unknown.json().getString("code"));

@@ -270,6 +270,13 @@ public class IetfDraftResource {
             }
             return n;
         }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
     }
 
     private static boolean isPartialUpload(String contentType) {

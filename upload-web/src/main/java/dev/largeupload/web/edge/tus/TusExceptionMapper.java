@@ -11,7 +11,9 @@ import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.error.UploadException.TooManyUploads;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
+import dev.largeupload.web.config.ServerSettings;
 import dev.largeupload.web.http.Problem;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -40,7 +42,7 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
     public Response toResponse(UploadException e) {
         if (headers != null && headers.getHeaderString(IetfDraft.INTEROP_VERSION) != null
                 && headers.getHeaderString(Tus.RESUMABLE) == null) {
-            return IetfDraftProblems.toResponse(e, headers, Problem.path(uri));
+            return IetfDraftProblems.toResponse(e, headers, Problem.path(uri), maxFileSize());
         }
         int status = status(e);
         Problem problem = Problem.of(status, e.code(), title(status), e.getMessage()).instance(Problem.path(uri));
@@ -53,6 +55,18 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
             problem.retryAfter(60);
         }
         return problem.toResponse();
+    }
+
+    /**
+     * The largest file, for the draft's {@code Upload-Limit}; looked up in CDI as a provider is built by JAX-RS, not by
+     * CDI (its {@code @Inject} fields stay empty on Liberty). -1 when there is none.
+     */
+    private static long maxFileSize() {
+        try {
+            return CDI.current().select(ServerSettings.class).get().maxFileSize();
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     static int status(UploadException e) {
