@@ -74,7 +74,8 @@ public final class SessionCodec {
                 plan(fields), received, UploadState.valueOf(fields.text(SessionField.STATE)),
                 instant(fields, SessionField.CREATED_AT), instant(fields, SessionField.UPDATED_AT),
                 instant(fields, SessionField.EXPIRES_AT), fields.text(SessionField.TOKEN_HASH),
-                Optional.ofNullable(fields.text(SessionField.EXPECTED_SHA256)));
+                Optional.ofNullable(fields.text(SessionField.EXPECTED_SHA256)),
+                "1".equals(fields.text(SessionField.LENGTH_DEFERRED)));
     }
 
     /** The session {@code id} from its fields as text by {@link SessionField#key()} (a Redis hash, a session file). */

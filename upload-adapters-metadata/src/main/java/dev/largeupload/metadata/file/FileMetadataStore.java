@@ -11,6 +11,7 @@ import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
+import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -239,6 +240,23 @@ public final class FileMetadataStore implements MetadataStore {
             }
             properties.setProperty(APPEND_REVISION, Long.toString(next.revision()));
             properties.setProperty(APPEND_STATE, next.encode());
+            write(directory, properties);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean declareLength(UploadId id, ChunkPlan declared) {
+        return locked(id, "declare the length of upload " + id, directory -> {
+            Properties properties = read(directory).orElseThrow(() -> new NotFound(id.value()));
+            if (!UploadState.ACTIVE.name().equals(properties.getProperty(SessionField.STATE.key()))
+                    || !"1".equals(properties.getProperty(SessionField.LENGTH_DEFERRED.key()))
+                    || !Long.toString(declared.blockSize()).equals(properties.getProperty(SessionField.BLOCK_SIZE.key()))) {
+                return false;
+            }
+            properties.setProperty(SessionField.FILE_SIZE.key(), Long.toString(declared.fileSize()));
+            properties.setProperty(SessionField.CHUNK_COUNT.key(), Integer.toString(declared.chunkCount()));
+            properties.remove(SessionField.LENGTH_DEFERRED.key());
             write(directory, properties);
             return true;
         });

@@ -9,6 +9,7 @@ import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
+import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -240,6 +241,21 @@ public final class JdbcMetadataStore implements MetadataStore {
         return inTransaction("change the state of upload " + id, connection ->
                 update(connection, "UPDATE uploads SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
                         next.name(), millis(at), id.value(), expected.name()) == 1);
+    }
+
+    @Override
+    public boolean declareLength(UploadId id, ChunkPlan declared) {
+        return inTransaction("declare the length of upload " + id, connection -> {
+            if (update(connection, "UPDATE uploads SET file_size = ?, chunk_count = ?, length_deferred = NULL"
+                            + " WHERE id = ? AND state = 'ACTIVE' AND length_deferred = '1' AND block_size = ?",
+                    declared.fileSize(), declared.chunkCount(), id.value(), declared.blockSize()) == 1) {
+                return true;
+            }
+            if (stateOf(connection, id).isEmpty()) {
+                throw new NotFound(id.value());
+            }
+            return false;
+        });
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
+import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -303,6 +304,19 @@ public final class RedisMetadataStore implements MetadataStore {
             throw new NotFound(id.value());
         }
         return saved == AppendStateSaved.SAVED;
+    }
+
+    @Override
+    public boolean declareLength(UploadId id, ChunkPlan declared) {
+        RedisScripts.DeclareLengthArgs args = new RedisScripts.DeclareLengthArgs(declared.fileSize(),
+                declared.chunkCount(), declared.blockSize());
+        RedisScripts.LengthDeclared answer = ReplyCode.of(RedisScripts.LengthDeclared.class, run(
+                "declare the length of upload " + id,
+                jedis -> RedisScripts.DECLARE_LENGTH.run(jedis, List.of(keys.of(id).hash()), args.argv())));
+        if (answer == RedisScripts.LengthDeclared.MISSING) {
+            throw new NotFound(id.value());
+        }
+        return answer == RedisScripts.LengthDeclared.DECLARED;
     }
 
     @Override

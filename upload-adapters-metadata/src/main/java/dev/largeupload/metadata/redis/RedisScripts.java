@@ -27,6 +27,7 @@ final class RedisScripts {
     static final LuaScript COMPARE_AND_SET_STATE = LuaScript.load(KEY_EXPIRY, "compare-and-set-state.lua");
     static final LuaScript DELETE = LuaScript.load("delete.lua");
     static final LuaScript REPLACE_APPEND_STATE = LuaScript.load("replace-append-state.lua");
+    static final LuaScript DECLARE_LENGTH = LuaScript.load("declare-length.lua");
     static final LuaScript LIST_EXPIRED = LuaScript.load("list-expired.lua");
     static final LuaScript COUNT_ACTIVE = LuaScript.load(ACTIVE_UPLOADS, "count-active.lua");
 
@@ -89,6 +90,22 @@ final class RedisScripts {
         private final long code;
 
         AppendStateSaved(long code) {
+            this.code = code;
+        }
+
+        @Override
+        public long code() {
+            return code;
+        }
+    }
+
+    /** What declare-length.lua answers. */
+    enum LengthDeclared implements ReplyCode {
+        MISSING(0), UNCHANGED(1), DECLARED(2);
+
+        private final long code;
+
+        LengthDeclared(long code) {
             this.code = code;
         }
 
@@ -210,6 +227,14 @@ final class RedisScripts {
 
         List<byte[]> argv() {
             return List.of(bytes(expectedRevision), bytes(nextRevision), bytes(state));
+        }
+    }
+
+    /** ARGV of declare-length.lua. */
+    record DeclareLengthArgs(long fileSize, int chunkCount, long blockSize) {
+
+        List<byte[]> argv() {
+            return List.of(bytes(fileSize), bytes(chunkCount), bytes(blockSize));
         }
     }
 

@@ -14,7 +14,8 @@ public abstract sealed class UploadException extends RuntimeException
                 UploadException.ChecksumMismatch, UploadException.TransferInterrupted,
                 UploadException.StoreUnavailable, UploadException.TooManyUploads,
                 UploadException.OffsetMismatch, UploadException.OffsetConflict,
-                UploadException.Forbidden, UploadException.NotConcatenable {
+                UploadException.Forbidden, UploadException.NotConcatenable,
+                UploadException.LengthMismatch {
 
     private static final long serialVersionUID = 1L;
 
@@ -362,6 +363,22 @@ public abstract sealed class UploadException extends RuntimeException
         @Override
         public String code() {
             return "upload.not-concatenable";
+        }
+    }
+
+    /** A length declared for an upload that differs from the one it has (a length, once known, never changes). */
+    public static final class LengthMismatch extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        public LengthMismatch(String uploadId, long length, long declared) {
+            super(length < 0 ? "Upload " + uploadId + " holds more than the " + declared + " bytes declared as its length."
+                    : "The length of upload " + uploadId + " is " + length + " bytes, fixed once known; " + declared
+                    + " was declared.");
+        }
+
+        @Override
+        public String code() {
+            return "upload.length-mismatch";
         }
     }
 }

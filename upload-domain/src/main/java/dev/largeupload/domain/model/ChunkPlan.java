@@ -90,6 +90,20 @@ public record ChunkPlan(long fileSize, long chunkSize, int chunkCount, long bloc
         return new ChunkPlan(fileSize, chunkSize, (int) ceilDiv(fileSize, chunkSize), blockSize);
     }
 
+    /**
+     * This plan cut to a file of {@code length} bytes, with the same chunk and block size: the plan of an upload
+     * whose length was deferred (planned for the largest file allowed) once its length is declared, and the plan
+     * by which one of its blocks is staged before (the file up to that block's end).
+     *
+     * @throws IllegalArgumentException if {@code length} is negative or over this plan's file size
+     */
+    public ChunkPlan truncatedTo(long length) {
+        if (length < 0 || length > fileSize) {
+            throw new IllegalArgumentException("a plan of " + fileSize + " bytes cannot be cut to " + length);
+        }
+        return new ChunkPlan(length, chunkSize, (int) ceilDiv(length, chunkSize), blockSize);
+    }
+
     /** The exact length of chunk {@code index}. */
     public long lengthOf(long index) {
         requireInRange(index);

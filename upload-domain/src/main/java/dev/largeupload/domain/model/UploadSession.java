@@ -1,7 +1,9 @@
 package dev.largeupload.domain.model;
 
 import dev.largeupload.domain.error.UploadException.Expired;
+import dev.largeupload.domain.error.UploadException.LengthMismatch;
 import dev.largeupload.domain.error.UploadException.NotActive;
+import dev.largeupload.domain.error.UploadException.TooLarge;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -31,10 +33,11 @@ public final class UploadSession {
     private final Instant expiresAt;
     private final String tokenHash;
     private final Optional<String> expectedSha256;
+    private final boolean lengthDeferred;
 
     private UploadSession(UploadId id, FileName fileName, String contentType, ChunkPlan plan, BitSet received,
                           UploadState state, Instant createdAt, Instant updatedAt, Instant expiresAt,
-                          String tokenHash, Optional<String> expectedSha256) {
+                          String tokenHash, Optional<String> expectedSha256, boolean lengthDeferred) {
         this.id = Objects.requireNonNull(id, "id");
         this.fileName = Objects.requireNonNull(fileName, "fileName");
         this.contentType = Objects.requireNonNull(contentType, "contentType");
@@ -49,6 +52,7 @@ public final class UploadSession {
         this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
         this.tokenHash = Objects.requireNonNull(tokenHash, "tokenHash");
         this.expectedSha256 = Objects.requireNonNull(expectedSha256, "expectedSha256");
+        this.lengthDeferred = lengthDeferred;
     }
 
     /** A new upload with no chunks received. */
@@ -56,26 +60,74 @@ public final class UploadSession {
                                       String tokenHash, Optional<String> expectedSha256,
                                       Instant now, Instant expiresAt) {
         return new UploadSession(id, fileName, contentType, plan, new BitSet(), UploadState.ACTIVE,
-                now, now, expiresAt, tokenHash, expectedSha256);
+                now, now, expiresAt, tokenHash, expectedSha256, false);
     }
 
-    /** An upload as a store kept it. */
+    /** An upload as a store kept it, its length known. */
     public static UploadSession restore(UploadId id, FileName fileName, String contentType, ChunkPlan plan,
                                         BitSet received, UploadState state, Instant createdAt, Instant updatedAt,
                                         Instant expiresAt, String tokenHash, Optional<String> expectedSha256) {
+        return restore(id, fileName, contentType, plan, received, state, createdAt, updatedAt, expiresAt, tokenHash,
+                expectedSha256, false);
+    }
+
+    /** An upload as a store kept it; {@code lengthDeferred} as {@link #lengthDeferred()} says. */
+    public static UploadSession restore(UploadId id, FileName fileName, String contentType, ChunkPlan plan,
+                                        BitSet received, UploadState state, Instant createdAt, Instant updatedAt,
+                                        Instant expiresAt, String tokenHash, Optional<String> expectedSha256,
+                                        boolean lengthDeferred) {
         return new UploadSession(id, fileName, contentType, plan, received, state, createdAt, updatedAt,
-                expiresAt, tokenHash, expectedSha256);
+                expiresAt, tokenHash, expectedSha256, lengthDeferred);
+    }
+
+    /**
+     * This new upload with its length deferred: its plan is for the largest file allowed (so its block size is
+     * fixed from the start) until {@link #withDeclaredLength} cuts it to the length declared.
+     */
+    public UploadSession withLengthDeferred() {
+        if (!received.isEmpty()) {
+            throw new IllegalStateException("the length of an upload that received blocks cannot be deferred");
+        }
+        return new UploadSession(id, fileName, contentType, plan, received, state, createdAt, updatedAt, expiresAt,
+                tokenHash, expectedSha256, true);
+    }
+
+    /**
+     * This upload with its deferred length declared as {@code length}: its plan cut to that size, same blocks.
+     *
+     * @throws TooLarge if {@code length} is over the plan's size
+     * @throws LengthMismatch if a block past {@code length} was received
+     * @throws IllegalStateException if the length is not deferred
+     */
+    public UploadSession withDeclaredLength(long length) {
+        if (!lengthDeferred) {
+            throw new IllegalStateException("the length of upload " + id + " is known already");
+        }
+        if (length > plan.fileSize()) {
+            throw new TooLarge("A file", length, plan.fileSize());
+        }
+        ChunkPlan declared = plan.truncatedTo(length);
+        if (received.length() > declared.blockCount()) {
+            throw new LengthMismatch(id.value(), -1, length);
+        }
+        return new UploadSession(id, fileName, contentType, declared, received, state, createdAt, updatedAt, expiresAt,
+                tokenHash, expectedSha256, false);
     }
 
     /**
      * Checks that chunk {@code index} may be sent now and returns its exact length.
      *
      * @throws Expired if the upload expired (by state, or idle past {@code expiresAt})
-     * @throws NotActive if the upload is completing, completed or aborted
+     * @throws NotActive if the upload is completing, completed or aborted, or its length is deferred (its chunks
+     *         are not planned until the length is known; it takes appends by offset meanwhile)
      * @throws dev.largeupload.domain.error.UploadException.ChunkOutOfRange if the index is outside the plan
      */
     public long requireAcceptsChunk(long index, Instant now) {
         requireActive(now);
+        if (lengthDeferred) {
+            throw new NotActive("Upload " + id + " has no length yet, so no chunks: it takes appends by offset until"
+                    + " its length is declared.");
+        }
         return plan.lengthOf(index);
     }
 
@@ -102,7 +154,7 @@ public final class UploadSession {
         BitSet next = (BitSet) received.clone();
         next.set(block);
         return new UploadSession(id, fileName, contentType, plan, next, state, createdAt, now, newExpiry,
-                tokenHash, expectedSha256);
+                tokenHash, expectedSha256, lengthDeferred);
     }
 
     /** This upload in state {@code next}; refuses a change the state machine does not allow. */
@@ -111,7 +163,7 @@ public final class UploadSession {
             throw new IllegalStateException("an upload cannot go from " + state + " to " + next);
         }
         return new UploadSession(id, fileName, contentType, plan, received, next, createdAt, now, expiresAt,
-                tokenHash, expectedSha256);
+                tokenHash, expectedSha256, lengthDeferred);
     }
 
     /** Whether {@code token} is this upload's token (constant-time). */
@@ -208,9 +260,9 @@ public final class UploadSession {
         return received.get(blocks - 1) ? bytes - plan.blockSize() + plan.blockLength(blocks - 1) : bytes;
     }
 
-    /** Whether every block has arrived (always true for a 0-byte file). */
+    /** Whether every block has arrived (always true for a 0-byte file; never while the length is deferred). */
     public boolean allChunksReceived() {
-        return received.cardinality() == plan.blockCount();
+        return !lengthDeferred && received.cardinality() == plan.blockCount();
     }
 
     /** Percentage of bytes received, 0 to 100, rounded to two decimals; 100 for a completed upload. */
@@ -272,6 +324,14 @@ public final class UploadSession {
 
     public Optional<String> expectedSha256() {
         return expectedSha256;
+    }
+
+    /**
+     * Whether the file's length is not known yet (tus creation-defer-length, an IETF draft upload without a
+     * length): the plan is then for the largest file allowed, and the upload cannot complete.
+     */
+    public boolean lengthDeferred() {
+        return lengthDeferred;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.largeupload.domain.port;
 
 import dev.largeupload.domain.error.UploadException;
+import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -111,6 +112,18 @@ public interface MetadataStore {
      * @return whether this call made the change
      */
     boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at);
+
+    /**
+     * Declares the length of upload {@code id}, whose length was deferred: saves {@code declared} as its plan (its
+     * plan cut to the length, {@link ChunkPlan#truncatedTo}: same chunk and block
+     * size) and marks the length known, in one atomic step, only while the upload is {@link UploadState#ACTIVE},
+     * its length still deferred and its block size {@code declared.blockSize()}. The caller checks first that no
+     * block past the declared plan's last was received ({@link UploadSession#withDeclaredLength}).
+     *
+     * @return whether this call declared it; {@code false}, with nothing changed, otherwise
+     * @throws UploadException.NotFound if there is no such upload
+     */
+    boolean declareLength(UploadId id, ChunkPlan declared);
 
     /** Removes the upload and its block records; succeeds when there is nothing. */
     void delete(UploadId id);

@@ -3,6 +3,7 @@ package dev.largeupload.domain.service;
 import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
 import dev.largeupload.domain.error.UploadException.Expired;
 import dev.largeupload.domain.error.UploadException.Forbidden;
+import dev.largeupload.domain.error.UploadException.LengthMismatch;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.TooLarge;
@@ -58,6 +59,11 @@ import java.util.logging.Logger;
  * piece's bytes, then the body's, up to the block's end): a piece that came out whole is staged as the block,
  * and the last one, ending inside its block, is the new partial block. Such a body keeps every byte that arrived,
  * at the cost of writing its bytes twice; a body of known length writes its whole blocks once.
+ *
+ * <p><b>A deferred length</b> (tus creation-defer-length, an IETF draft upload without a length): the upload is
+ * planned for the largest file allowed, so its block size is fixed from the start and an append past that size
+ * is {@code TooLarge}; {@link #declareLength} cuts the plan to the length once (a different one later is a
+ * {@code LengthMismatch}), and a piece that then holds its whole block is staged as that block.
  *
  * <p>A body with a checksum (before or after it) is kept all or nothing: its blocks are recorded, and its piece
  * named, only after the checksum matched. One append per upload at a time on this server (another one is refused
@@ -133,8 +139,44 @@ public final class AppendService implements AppendUploadUseCase {
             return plan.fileSize();
         }
         long base = plan.blockOffset(missing);
-        return partial.filter(p -> p.block() == missing && p.bytes() < plan.blockLength(missing))
+        // A piece may hold its whole block when the length declared after it was written ends there.
+        return partial.filter(p -> p.block() == missing && p.bytes() <= plan.blockLength(missing))
                 .map(p -> base + p.bytes()).orElse(base);
+    }
+
+    @Override
+    public AppendStatus declareLength(UploadId id, String token, long length) {
+        UploadSession session = owned(id, token);
+        session.requireActive(clock.instant());
+        if (!session.lengthDeferred()) {
+            if (length != session.plan().fileSize()) {
+                throw new LengthMismatch(id.value(), session.plan().fileSize(), length);
+            }
+            return statusOf(session);
+        }
+        if (!appending.add(id)) {
+            throw new OffsetConflict(id.value(), -1, -1, true);
+        }
+        try {
+            Optional<AppendState> state = metadata.appendState(id);
+            long durable = durableOffset(session, state.flatMap(AppendState::partialBlock));
+            if (durable > length) {
+                throw new LengthMismatch(id.value(), -1, length);
+            }
+            UploadSession declared = session.withDeclaredLength(length);
+            if (!metadata.declareLength(id, declared.plan())) {
+                UploadSession current = owned(id, token);
+                current.requireActive(clock.instant());
+                if (current.lengthDeferred() || current.plan().fileSize() != length) {
+                    throw new LengthMismatch(id.value(), current.plan().fileSize(), length);
+                }
+            }
+        } finally {
+            appending.remove(id);
+        }
+        // The bytes held may end inside the last block, now whole: an empty append at the offset stages it.
+        return append(new AppendCommand(id, token, appendStatus(id, token).offset(), InputStream.nullInputStream(), 0,
+                Optional.empty(), Optional.empty()));
     }
 
     @Override
@@ -231,6 +273,11 @@ public final class AppendService implements AppendUploadUseCase {
             long end = knownLength ? position + command.declaredLength() : plan.fileSize();
             boolean done = false;
             try {
+                Optional<PartialBlock> whole = partial.filter(p -> p.bytes() == plan.blockLength(p.block()));
+                if (whole.isPresent()) {
+                    stageBlock(whole.get().block(), whole.get().bytes(), 0);
+                    partialCompleted = true;
+                }
                 while (position < end) {
                     recorder.throwIfFailed();
                     int block = (int) (position / plan.blockSize());
@@ -395,7 +442,10 @@ public final class AppendService implements AppendUploadUseCase {
         }
 
         private BlockStaging stagingUnlessRecorded(int block, StagingAttempt attempt) {
-            BlockStaging staging = blobs.openBlock(session.blobName(), plan, block, attempt);
+            // While the length is deferred the plan is for the largest file: stage by the file up to this block.
+            ChunkPlan staged = session.lengthDeferred() ? plan.truncatedTo(plan.blockOffset(block) + plan.blockLength(block))
+                    : plan;
+            BlockStaging staging = blobs.openBlock(session.blobName(), staged, block, attempt);
             try {
                 if (metadata.hasBlock(session.id(), block)) {
                     staging.close();

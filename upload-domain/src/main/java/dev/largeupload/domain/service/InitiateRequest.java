@@ -12,7 +12,15 @@ import java.util.OptionalLong;
  * @param chunkSize   the chunk size the client wants, or empty for the server's default
  * @param contentType the media type to store with the blob, or empty for {@code application/octet-stream}
  * @param sha256      the hex SHA-256 of the whole file, when the client knows it
+ * @param lengthDeferred whether the size is not known yet: {@code fileSize} is then ignored, the upload is planned
+ *                    for the largest file the policy allows, and its length is declared later
  */
 public record InitiateRequest(String fileName, long fileSize, OptionalLong chunkSize,
-                              Optional<String> contentType, Optional<String> sha256) {
+                              Optional<String> contentType, Optional<String> sha256, boolean lengthDeferred) {
+
+    /** A request for a file whose size is known. */
+    public InitiateRequest(String fileName, long fileSize, OptionalLong chunkSize, Optional<String> contentType,
+                           Optional<String> sha256) {
+        this(fileName, fileSize, chunkSize, contentType, sha256, false);
+    }
 }

@@ -143,21 +143,22 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
      */
     public Initiated initiate(InitiateRequest request, UploadId id, String token) {
         FileName fileName = FileName.sanitize(request.fileName());
-        if (request.fileSize() < 0) {
-            throw new InvalidArgument(Field.FILE_SIZE, "The file size must be 0 or more bytes; got " + request.fileSize() + ".");
+        long fileSize = request.lengthDeferred() ? policy.maxFileSize() : request.fileSize();
+        if (fileSize < 0) {
+            throw new InvalidArgument(Field.FILE_SIZE, "The file size must be 0 or more bytes; got " + fileSize + ".");
         }
-        if (request.fileSize() > policy.maxFileSize()) {
-            throw new TooLarge("A file", request.fileSize(), policy.maxFileSize());
+        if (fileSize > policy.maxFileSize()) {
+            throw new TooLarge("A file", fileSize, policy.maxFileSize());
         }
         long chunkSize = request.chunkSize().orElse(policy.defaultChunkSize());
         if (chunkSize > policy.maxChunkSize()) {
             throw new InvalidArgument(Field.CHUNK_SIZE, "chunk_size may be at most " + policy.maxChunkSize()
                     + " bytes on this server; got " + chunkSize + ".");
         }
-        ChunkPlan plan = ChunkPlan.of(request.fileSize(), chunkSize, policy.minBlockSize());
+        ChunkPlan plan = ChunkPlan.of(fileSize, chunkSize, policy.minBlockSize());
         if (plan.chunkSize() > policy.maxChunkSize()) {
             // 50,000 chunks of the largest size allowed here are not enough for this file.
-            throw new TooLarge("A file", request.fileSize(), ChunkPlan.MAX_BLOCKS * policy.maxChunkSize());
+            throw new TooLarge("A file", fileSize, ChunkPlan.MAX_BLOCKS * policy.maxChunkSize());
         }
         String contentType = request.contentType().map(String::strip).filter(s -> !s.isEmpty()).orElse(DEFAULT_CONTENT_TYPE);
         if (contentType.length() > 255 || !MEDIA_TYPE.matcher(contentType).matches()) {
@@ -167,6 +168,9 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         Instant now = clock.instant();
         UploadSession session = UploadSession.start(id, fileName, contentType, plan,
                 UploadToken.hash(token), sha256, now, now.plus(policy.uploadTtl()));
+        if (request.lengthDeferred()) {
+            session = session.withLengthDeferred();
+        }
         if (policy.maxActiveUploads() == 0) {
             metadata.create(session);
         } else if (!metadata.createWithinLimit(session, policy.maxActiveUploads(), now)) {

@@ -34,6 +34,17 @@ public interface AppendUploadUseCase {
     AppendStatus append(AppendCommand command);
 
     /**
+     * Declares the length of an upload whose length was deferred (it becomes fixed: its plan is cut to it), or,
+     * when the length is known, checks that {@code length} is it.
+     *
+     * @return the upload and its durable offset, the length declared
+     * @throws dev.largeupload.domain.error.UploadException.LengthMismatch if the length is known and another one,
+     *         or if more bytes than {@code length} are held
+     * @throws dev.largeupload.domain.error.UploadException.TooLarge if {@code length} is over the largest file allowed
+     */
+    AppendStatus declareLength(UploadId id, String token, long length);
+
+    /**
      * An upload, the bytes at the start of its file held durably (all of them once it is completed), the labels it
      * was started with, and its role in a concatenation.
      */

@@ -2,6 +2,7 @@ package dev.largeupload.domain.fakes;
 
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -136,7 +137,21 @@ public final class InMemoryMetadataStore implements MetadataStore {
             return false;
         }
         sessions.put(id, UploadSession.restore(s.id(), s.fileName(), s.contentType(), s.plan(), s.received(), next,
-                s.createdAt(), at, s.expiresAt(), s.tokenHash(), s.expectedSha256()));
+                s.createdAt(), at, s.expiresAt(), s.tokenHash(), s.expectedSha256(), s.lengthDeferred()));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean declareLength(UploadId id, ChunkPlan declared) {
+        UploadSession s = sessions.get(id);
+        if (s == null) {
+            throw new NotFound(id.value());
+        }
+        if (s.state() != UploadState.ACTIVE || !s.lengthDeferred() || s.plan().blockSize() != declared.blockSize()) {
+            return false;
+        }
+        sessions.put(id, UploadSession.restore(s.id(), s.fileName(), s.contentType(), declared, s.received(),
+                s.state(), s.createdAt(), s.updatedAt(), s.expiresAt(), s.tokenHash(), s.expectedSha256(), false));
         return true;
     }
 

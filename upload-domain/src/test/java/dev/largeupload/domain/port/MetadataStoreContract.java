@@ -873,6 +873,52 @@ public abstract class MetadataStoreContract {
 
     // --- helpers -------------------------------------------------------------------------------
 
+    // --- deferred length ----------------------------------------------------------------------------
+
+    @Test
+    void create_ofAnUploadWithItsLengthDeferred_findReturnsItDeferred_andAnotherOneKnown() {
+        UploadSession deferred = session(ChunkPlan.of(100 * MIB, 10 * MIB), Optional.empty()).withLengthDeferred();
+        store.create(deferred);
+        assertSameSession(deferred, store.find(deferred.id()).orElseThrow());
+        assertTrue(store.find(deferred.id()).orElseThrow().lengthDeferred());
+        assertFalse(store.find(created(ChunkPlan.of(MIB, MIB))).orElseThrow().lengthDeferred());
+    }
+
+    @Test
+    void declareLength_cutsThePlanAndMarksTheLengthKnown_once_asEveryServerReadsIt() {
+        UploadSession deferred = session(ChunkPlan.of(100 * MIB, 10 * MIB), Optional.empty()).withLengthDeferred();
+        store.create(deferred);
+        store.recordBlock(deferred.id(), receipt(0));
+        UploadSession declared = store.find(deferred.id()).orElseThrow().withDeclaredLength(25 * MIB + 3);
+
+        assertTrue(store.declareLength(deferred.id(), declared.plan()));
+        UploadSession found = secondStore().find(deferred.id()).orElseThrow();
+        assertEquals(declared.plan(), found.plan());
+        assertFalse(found.lengthDeferred());
+        assertTrue(found.hasReceivedBlock(0), "its blocks stay");
+        assertFalse(store.declareLength(deferred.id(), deferred.plan().truncatedTo(30 * MIB)), "declared already");
+        assertEquals(declared.plan(), store.find(deferred.id()).orElseThrow().plan());
+    }
+
+    @Test
+    void declareLength_ofAnUploadWhoseLengthIsKnown_orNotActive_changesNothing() {
+        UploadId known = created(ChunkPlan.of(100 * MIB, 10 * MIB));
+        assertFalse(store.declareLength(known, ChunkPlan.of(100 * MIB, 10 * MIB).truncatedTo(MIB)));
+        assertEquals(100 * MIB, store.find(known).orElseThrow().plan().fileSize());
+
+        UploadSession deferred = session(ChunkPlan.of(100 * MIB, 10 * MIB), Optional.empty()).withLengthDeferred();
+        store.create(deferred);
+        assertTrue(store.compareAndSetState(deferred.id(), UploadState.ACTIVE, UploadState.ABORTED, now));
+        assertFalse(store.declareLength(deferred.id(), deferred.plan().truncatedTo(MIB)));
+        assertTrue(store.find(deferred.id()).orElseThrow().lengthDeferred());
+    }
+
+    @Test
+    void declareLength_ofAnUnknownUpload_throwsNotFound() {
+        assertThrows(UploadException.NotFound.class,
+                () -> store.declareLength(UploadId.random(), ChunkPlan.of(MIB, MIB)));
+    }
+
     // --- append state (labels and the partial block of uploads appended by offset) ---------------
 
     @Test
@@ -1112,5 +1158,6 @@ public abstract class MetadataStoreContract {
         assertEquals(expected.expiresAt(), actual.expiresAt(), "expiresAt");
         assertEquals(expected.tokenHash(), actual.tokenHash(), "tokenHash");
         assertEquals(expected.expectedSha256(), actual.expectedSha256(), "expectedSha256");
+        assertEquals(expected.lengthDeferred(), actual.lengthDeferred(), "lengthDeferred");
     }
 }

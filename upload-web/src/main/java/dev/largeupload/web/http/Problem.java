@@ -54,6 +54,12 @@ public final class Problem {
         return this;
     }
 
+    /** This problem with another {@code type} URI: a type a protocol registers (the IETF draft's, for one). */
+    public Problem type(String uri) {
+        body.add("type", uri);
+        return this;
+    }
+
     public Problem with(String name, long value) {
         body.add(name, value);
         return this;

@@ -45,6 +45,11 @@ public class ObservedAppends implements AppendUploadUseCase {
     }
 
     @Override
+    public AppendStatus declareLength(UploadId id, String token, long length) {
+        return delegate.declareLength(id, token, length);
+    }
+
+    @Override
     public AppendStatus append(AppendCommand command) {
         AppendStatus status;
         try {

@@ -26,6 +26,11 @@ public class AppendUseCases implements AppendUploadUseCase {
     }
 
     @Override
+    public AppendStatus declareLength(UploadId id, String token, long length) {
+        return wiring.appends().declareLength(id, token, length);
+    }
+
+    @Override
     public AppendStatus append(AppendCommand command) {
         return wiring.appends().append(command);
     }

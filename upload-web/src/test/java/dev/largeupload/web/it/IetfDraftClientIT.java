@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * ("Tus-Resumable Required"), which shows only that the client sent the draft's headers, not tus's.
  */
 @Server
-@Disabled("The IETF draft (issue 15, item 5) is not served yet: /api/tus/ answers a request with Upload-Draft-Interop-Version"
-        + " 400 tus.protocol-unsupported. Enable this class with the draft.")
 class IetfDraftClientIT {
 
     static final long DEFAULT_BYTES = 64L * 1024 * 1024;

@@ -59,9 +59,9 @@ abstract class TusProtocolIT {
         assertEquals(204, options.status(), options.body());
         assertEquals("1.0.0", options.header("Tus-Version"));
         assertEquals("1.0.0", options.header("Tus-Resumable"));
-        assertEquals(Set.of("creation", "creation-with-upload", "expiration", "checksum", "checksum-trailer", "termination",
-                        "concatenation"),
-                Set.of(options.header("Tus-Extension").split(",")));
+        assertEquals(Set.of("creation", "creation-with-upload", "creation-defer-length", "expiration", "checksum",
+                        "checksum-trailer", "termination", "concatenation"), Set.of(options.header("Tus-Extension").split(",")));
+        assertEquals("application/partial-upload", options.header("Accept-Patch"), "for clients of the IETF draft");
         assertEquals("1099511627776", options.header("Tus-Max-Size"));
         assertEquals("sha1,md5,sha256", options.header("Tus-Checksum-Algorithm"));
     }
@@ -118,9 +118,11 @@ abstract class TusProtocolIT {
         Answer tooLarge = tus.create(1L << 50, null);
         assertEquals(413, tooLarge.status(), tooLarge.body());
         assertEquals("application/problem+json", tooLarge.contentType());
-        Answer deferred = tus.send("POST", tus.creation(), BodyPublishers.noBody(), "Tus-Resumable", "1.0.0",
-                "Upload-Defer-Length", "1");
-        assertEquals(400, deferred.status(), deferred.body());
+        Answer both = tus.create(10, null, "Upload-Defer-Length", "1");
+        assertEquals(400, both.status(), both.body());
+        Answer notOne = tus.send("POST", tus.creation(), BodyPublishers.noBody(), "Tus-Resumable", "1.0.0",
+                "Upload-Defer-Length", "2");
+        assertEquals(400, notOne.status(), notOne.body());
         Answer concat = tus.create(10, null, "Upload-Concat", "partially");
         assertEquals(400, concat.status(), concat.body());
         assertEquals("tus.concat-invalid", concat.json().getString("code"));
@@ -150,6 +152,143 @@ abstract class TusProtocolIT {
         UploadClient.Download download = tus.download(upload, null);
         assertEquals(200, download.status());
         assertEquals(0, download.length());
+    }
+
+    @Test
+    void deferLength_headSaysDeferredUntilAPatchDeclaresTheLength_whichIsThenFixed_andTheFileIsByteExact(
+            ServerProcess server) {
+        TusCalls tus = new TusCalls(server.base());
+        Answer created = tus.send("POST", tus.creation(), BodyPublishers.noBody(), "Tus-Resumable", "1.0.0",
+                "Upload-Defer-Length", "1", "Upload-Metadata", "filename " + b64("deferred.bin"));
+        assertEquals(201, created.status(), created.body());
+        URI upload = tus.url(created);
+        assertEquals(204, tus.patch(upload, file, 0, BLOCK + 5).status());
+        Answer head = tus.head(upload);
+        assertEquals(Long.toString(BLOCK + 5), head.header("Upload-Offset"));
+        assertEquals("1", head.header("Upload-Defer-Length"));
+        assertNull(head.header("Upload-Length"));
+
+        Answer declared = tus.patch(upload, file, BLOCK + 5, 2 * BLOCK, "Upload-Length", Long.toString(SIZE));
+        assertEquals(204, declared.status(), declared.body());
+        head = tus.head(upload);
+        assertEquals(Long.toString(SIZE), head.header("Upload-Length"));
+        assertNull(head.header("Upload-Defer-Length"));
+        Answer other = tus.patch(upload, file, 2 * BLOCK, 2 * BLOCK + 1, "Upload-Length", Long.toString(SIZE + 1));
+        assertEquals(400, other.status(), other.body());
+        assertEquals("upload.length-mismatch", other.json().getString("code"));
+        assertEquals(2 * BLOCK, tus.offset(upload), "the refused PATCH changed nothing");
+        finishAndCheck(tus, upload, 2 * BLOCK, file);
+    }
+
+    @Test
+    void deferLength_anAppendPastTheLargestFile_is413(ServerProcess server) {
+        TusCalls tus = new TusCalls(server.base());
+        URI upload = tus.url(tus.send("POST", tus.creation(), BodyPublishers.noBody(), "Tus-Resumable", "1.0.0",
+                "Upload-Defer-Length", "1"));
+        Answer tooLong = tus.patchBytes(upload, 0, new byte[1], "Upload-Length", Long.toString((1L << 40) + 1));
+        assertEquals(413, tooLong.status(), tooLong.body());
+        assertEquals(0, tus.offset(upload));
+    }
+
+    // --- the IETF resumable-upload draft on the same URLs ---------------------------------------
+
+    @Test
+    void ietfDraft8_createsWithoutALength_appends_completesWithUploadCompleteTrue_byteExact(ServerProcess server) {
+        draftUploadInParts(server, "8");
+    }
+
+    @Test
+    void ietfDraft6_createsWithoutALength_appends_completesWithUploadCompleteTrue_byteExact(ServerProcess server) {
+        draftUploadInParts(server, "6");
+    }
+
+    /** Creation with the first MiB and {@code ?0}, a refused append or two, appends, the last one {@code ?1}. */
+    private static void draftUploadInParts(ServerProcess server, String interop) {
+        IetfDraftCalls draft = new IetfDraftCalls(server.base(), interop);
+        Answer created = draft.create(file, 0, MIB, false);
+        assertEquals(201, created.status(), created.body());
+        assertNull(created.header("Tus-Resumable"), "a draft answer is no tus answer");
+        assertEquals(Long.toString(MIB), created.header("Upload-Offset"));
+        assertEquals("?0", created.header("Upload-Complete"));
+        assertTrue(created.header("Upload-Limit").contains("max-size=1099511627776"), created.header("Upload-Limit"));
+        URI upload = draft.url(created);
+        assertTrue(upload.getPath().startsWith("/api/tus/"), upload.toString());
+
+        Answer head = draft.head(upload);
+        assertEquals(204, head.status(), head.body());
+        assertEquals(Long.toString(MIB), head.header("Upload-Offset"));
+        assertEquals("?0", head.header("Upload-Complete"));
+        assertNull(head.header("Upload-Length"), "no length was given");
+        assertEquals("no-store", head.header("Cache-Control"));
+        assertTrue(head.header("Upload-Limit").contains("max-age="), head.header("Upload-Limit"));
+
+        Answer wrongOffset = draft.append(upload, file, 2 * MIB, 3 * MIB, false);
+        assertEquals(409, wrongOffset.status(), wrongOffset.body());
+        assertEquals(Long.toString(MIB), wrongOffset.header("Upload-Offset"));
+        assertEquals("https://iana.org/assignments/http-problem-types#mismatching-upload-offset",
+                wrongOffset.json().getString("type"));
+        assertEquals(MIB, wrongOffset.json().getJsonNumber("expected-offset").longValue());
+        assertEquals(2 * MIB, wrongOffset.json().getJsonNumber("provided-offset").longValue());
+        Answer wrongType = draft.append(upload, file, MIB, 2 * MIB, false, "Content-Type", TusCalls.OCTETS);
+        assertEquals(415, wrongType.status(), wrongType.body());
+
+        Answer middle = draft.append(upload, file, MIB, BLOCK + 3, false);
+        assertEquals(204, middle.status(), middle.body());
+        assertEquals(Long.toString(BLOCK + 3), middle.header("Upload-Offset"));
+        assertEquals("?0", middle.header("Upload-Complete"));
+        Answer last = draft.append(upload, file, BLOCK + 3, SIZE, true);
+        assertEquals(200, last.status(), last.body());
+        assertEquals("?1", last.header("Upload-Complete"));
+        head = draft.head(upload);
+        assertEquals("?1", head.header("Upload-Complete"));
+        assertEquals(Long.toString(SIZE), head.header("Upload-Length"), "the length the completing append gave");
+        UploadClient.Download download = draft.download(upload);
+        assertEquals(SIZE, download.length());
+        assertEquals(TestFiles.sha256(file), download.sha256());
+    }
+
+    @Test
+    void ietfDraft_digests_aLengthThatDisagrees_cancellation_andAnUnknownInteropVersion(ServerProcess server)
+            throws Exception {
+        IetfDraftCalls draft = new IetfDraftCalls(server.base(), "8");
+        byte[] first = slice(0, (int) MIB);
+        String sha256 = java.util.HexFormat.of().formatHex(digest("SHA-256", java.nio.file.Files.readAllBytes(file)));
+        Answer created = draft.create(file, 0, MIB, false, "Upload-Length", Long.toString(SIZE),
+                "Repr-Digest", "sha-256=:" + b64(java.util.HexFormat.of().parseHex(sha256)) + ":",
+                "Content-Digest", "sha-256=:" + b64(digest("SHA-256", first)) + ":");
+        assertEquals(201, created.status(), created.body());
+        URI upload = draft.url(created);
+        assertEquals(Long.toString(SIZE), draft.head(upload).header("Upload-Length"));
+
+        Answer badDigest = draft.append(upload, file, MIB, 2 * MIB, false,
+                "Content-Digest", "sha-256=:" + b64(digest("SHA-256", first)) + ":");
+        assertEquals(400, badDigest.status(), badDigest.body());
+        assertEquals(Long.toString(MIB), draft.head(upload).header("Upload-Offset"), "nothing of it was kept");
+        Answer otherLength = draft.append(upload, file, MIB, 2 * MIB, true);
+        assertEquals(400, otherLength.status(), otherLength.body());
+        assertEquals("https://iana.org/assignments/http-problem-types#inconsistent-upload-length",
+                otherLength.json().getString("type"));
+
+        Answer last = draft.append(upload, file, MIB, SIZE, true);
+        assertEquals(200, last.status(), last.body());
+        assertEquals("?1", last.header("Upload-Complete"));
+        if (last.header("Repr-Digest") != null) {
+            assertEquals("sha-256=:" + b64(java.util.HexFormat.of().parseHex(sha256)) + ":", last.header("Repr-Digest"));
+        }
+        Answer again = draft.append(upload, file, SIZE, SIZE, true);
+        assertEquals(200, again.status(), "an empty completing append on a complete upload: " + again.body());
+
+        URI cancelled = draft.url(draft.create(file, 0, MIB, false));
+        assertEquals(204, draft.send("DELETE", cancelled).status());
+        assertEquals(404, draft.head(cancelled).status());
+
+        Answer tooLarge = draft.create(file, 0, 0, false, "Upload-Length", Long.toString((1L << 40) + 1));
+        assertEquals(413, tooLarge.status(), tooLarge.body());
+        assertEquals("max-size=1099511627776", tooLarge.header("Upload-Limit"));
+
+        Answer unknown = new IetfDraftCalls(server.base(), "3").create(file, 0, 10, false);
+        assertEquals(400, unknown.status(), unknown.body());
+        assertEquals("draft.interop-version-unsupported", unknown.json().getString("code"));
     }
 
     // --- PATCH ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.Forbidden;
 import dev.largeupload.domain.error.UploadException.NotConcatenable;
 import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.LengthMismatch;
 import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.OffsetMismatch;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
@@ -66,6 +67,7 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             Map.entry(InvalidArgument.class, new Kind(400, "Invalid request")),
             Map.entry(ChunkOutOfRange.class, new Kind(400, "Chunk index out of range")),
             Map.entry(ChunkLengthMismatch.class, new Kind(400, "Chunk length mismatch")),
+            Map.entry(LengthMismatch.class, new Kind(400, "Length mismatch")),
             Map.entry(TransferInterrupted.class, new Kind(400, "Transfer interrupted")),
             Map.entry(NotConcatenable.class, new Kind(400, "Not concatenable")),
             Map.entry(Forbidden.class, new Kind(403, "Forbidden")),

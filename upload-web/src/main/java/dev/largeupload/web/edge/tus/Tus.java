@@ -22,12 +22,10 @@ final class Tus {
     static final String UPLOAD_CHECKSUM = "Upload-Checksum";
     static final String UPLOAD_CONCAT = "Upload-Concat";
     static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
-    /** The header by which a client speaks the IETF resumable-upload draft instead (not served yet). */
-    static final String DRAFT_INTEROP_VERSION = "Upload-Draft-Interop-Version";
     static final String OFFSET_OCTET_STREAM = "application/offset+octet-stream";
-    /** The extensions served; creation-defer-length is not (yet), so it is not advertised. */
-    static final List<String> EXTENSIONS = List.of("creation", "creation-with-upload", "expiration", "checksum",
-            "checksum-trailer", "termination", "concatenation");
+    /** The extensions served. */
+    static final List<String> EXTENSIONS = List.of("creation", "creation-with-upload", "creation-defer-length",
+            "expiration", "checksum", "checksum-trailer", "termination", "concatenation");
     static final String CHECKSUM_ALGORITHMS = "sha1,md5,sha256";
     /** The status tus gives a checksum mismatch. */
     static final int CHECKSUM_MISMATCH = 460;

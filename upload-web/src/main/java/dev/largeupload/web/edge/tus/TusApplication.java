@@ -17,6 +17,7 @@ public class TusApplication extends Application {
 
     private static final Set<Class<?>> CLASSES = Set.of(
             TusResource.class,
+            IetfDraftResource.class,
             TusProtocolFilter.class,
             TusExceptionMapper.class,
             RequestException.Mapper.class,

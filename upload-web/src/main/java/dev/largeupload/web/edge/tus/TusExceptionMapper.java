@@ -12,8 +12,11 @@ import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.error.UploadException.TooManyUploads;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
+import dev.largeupload.web.config.ServerSettings;
 import dev.largeupload.web.http.Problem;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -24,7 +27,8 @@ import java.util.logging.Logger;
  * Maps each domain failure to the status tus gives it (409 for an offset that is not the upload's, 460 for a
  * checksum mismatch, 413 past the size, 404 for an unknown upload or a wrong token, 410 for an expired one, 403 for
  * what a concatenation or its parts do not allow, 400 for a part that cannot be concatenated), with
- * the problem document of the native API (its stable code) as the body.
+ * the problem document of the native API (its stable code) as the body. A request of the IETF draft is answered as
+ * the draft says instead ({@link IetfDraftProblems}).
  */
 public class TusExceptionMapper implements ExceptionMapper<UploadException> {
 
@@ -33,8 +37,15 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
     @Context
     UriInfo uri;
 
+    @Context
+    HttpHeaders headers;
+
     @Override
     public Response toResponse(UploadException e) {
+        if (headers != null && headers.getHeaderString(IetfDraft.INTEROP_VERSION) != null
+                && headers.getHeaderString(Tus.RESUMABLE) == null) {
+            return IetfDraftProblems.toResponse(e, headers, Problem.path(uri), maxFileSize());
+        }
         int status = status(e);
         Problem problem = Problem.of(status, e.code(), title(status), e.getMessage()).instance(Problem.path(uri));
         if (e instanceof StoreUnavailable unavailable) {
@@ -46,6 +57,18 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
             problem.retryAfter(60);
         }
         return problem.toResponse();
+    }
+
+    /**
+     * The largest file, for the draft's {@code Upload-Limit}; looked up in CDI as a provider is built by JAX-RS, not by
+     * CDI (its {@code @Inject} fields stay empty on Liberty). -1 when there is none.
+     */
+    private static long maxFileSize() {
+        try {
+            return CDI.current().select(ServerSettings.class).get().maxFileSize();
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     static int status(UploadException e) {
@@ -79,7 +102,7 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
         return 400;
     }
 
-    private static String title(int status) {
+    static String title(int status) {
         return switch (status) {
             case 403 -> "Forbidden";
             case 404 -> "Upload not found";

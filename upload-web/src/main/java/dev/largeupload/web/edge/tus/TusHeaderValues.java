@@ -35,6 +35,26 @@ final class TusHeaderValues {
     }
 
     /**
+     * Whether a creation defers its length: {@code Upload-Defer-Length: 1} and no {@code Upload-Length}.
+     *
+     * @throws RequestException (400) for another value, or for both headers at once
+     */
+    static boolean deferLength(String deferLength, String length) {
+        if (deferLength == null) {
+            return false;
+        }
+        if (!"1".equals(deferLength.strip())) {
+            throw new RequestException(400, "tus.header-invalid", "Upload-Defer-Length may only be 1; got '"
+                    + clip(deferLength) + "'.");
+        }
+        if (length != null) {
+            throw new RequestException(400, "tus.header-invalid", "A creation sends Upload-Length or"
+                    + " Upload-Defer-Length: 1, not both.");
+        }
+        return true;
+    }
+
+    /**
      * {@code Upload-Metadata}: comma-separated {@code key base64-value} pairs (the value may be missing), keys unique.
      *
      * @return the decoded values by key (a missing value is the empty string), in the order given

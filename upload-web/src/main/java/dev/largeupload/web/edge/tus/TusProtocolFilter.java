@@ -16,9 +16,11 @@ import java.util.Set;
  *   <li>{@code X-HTTP-Method-Override} on a {@code POST} turns it into the {@code PATCH}, {@code DELETE} or
  *       {@code HEAD} it names (for clients behind proxies that pass only GET and POST);</li>
  *   <li>which protocol the request speaks: tus 1.0.0 by {@code Tus-Resumable: 1.0.0}; the IETF resumable-upload
- *       draft by {@code Upload-Draft-Interop-Version} (the same URLs; not served yet, refused with a problem naming
- *       it); neither, on anything but {@code OPTIONS} and a download ({@code GET}), is 412 with {@code Tus-Version};</li>
- *   <li>every answer carries {@code Tus-Resumable: 1.0.0}.</li>
+ *       draft by {@code Upload-Draft-Interop-Version} (6 or 8) on the same URLs, routed to
+ *       {@link IetfDraftResource} (a download, {@code GET}, stays the tus resource's); neither, on anything but
+ *       {@code OPTIONS} and a download, is 412 with {@code Tus-Version};</li>
+ *   <li>every tus answer carries {@code Tus-Resumable: 1.0.0} (and {@code OPTIONS} the draft's
+ *       {@code Accept-Patch: application/partial-upload}); the draft's answers do not.</li>
  * </ul>
  */
 @PreMatching
@@ -39,14 +41,28 @@ public class TusProtocolFilter implements ContainerRequestFilter, ContainerRespo
             request.setMethod(method);
         }
         String method = request.getMethod();
-        if ("OPTIONS".equals(method) || "GET".equals(method)) {
+        String path = request.getUriInfo().getPath();
+        if (path.equals(IetfDraft.PATH) || path.startsWith(IetfDraft.PATH + "/")) {
+            // Only this filter routes there, by the draft's header; the path itself is no URL of the edge.
+            request.abortWith(Problem.of(404, "request.refused", "Request refused", "There is no such resource;"
+                    + " tus uploads are created by POST /api/tus/.").toResponse());
             return;
         }
         String version = request.getHeaderString(Tus.RESUMABLE);
-        if (version == null && request.getHeaderString(Tus.DRAFT_INTEROP_VERSION) != null) {
-            request.abortWith(Problem.of(400, "tus.protocol-unsupported", "Protocol not supported",
-                    "This server does not speak the IETF resumable-upload draft yet; send Tus-Resumable: 1.0.0.")
-                    .toResponse());
+        String interop = request.getHeaderString(IetfDraft.INTEROP_VERSION);
+        if (version == null && interop != null && !"GET".equals(method)) {
+            if (!IetfDraft.INTEROP_VERSIONS.contains(interop.strip())) {
+                request.abortWith(Problem.of(400, "draft.interop-version-unsupported", "Protocol not supported",
+                        "This server speaks the IETF resumable-upload draft at interop versions 6 and 8, not '"
+                                + clip(interop) + "'.").toResponse());
+                return;
+            }
+            request.setProperty(IetfDraft.PATH, Boolean.TRUE);
+            request.setRequestUri(request.getUriInfo().getBaseUriBuilder().path(IetfDraft.PATH).path(path)
+                    .replaceQuery(request.getUriInfo().getRequestUri().getRawQuery()).build());
+            return;
+        }
+        if ("OPTIONS".equals(method) || "GET".equals(method)) {
             return;
         }
         if (!Tus.VERSION.equals(version == null ? null : version.strip())) {
@@ -60,7 +76,13 @@ public class TusProtocolFilter implements ContainerRequestFilter, ContainerRespo
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        response.getHeaders().putSingle(Tus.RESUMABLE, Tus.VERSION);
+        if (request.getProperty(IetfDraft.PATH) == null) {
+            response.getHeaders().putSingle(Tus.RESUMABLE, Tus.VERSION);
+            if ("OPTIONS".equals(request.getMethod())) {
+                // A draft client may discover resumable uploads by OPTIONS without the draft's header.
+                response.getHeaders().putSingle("Accept-Patch", IetfDraft.PARTIAL_UPLOAD);
+            }
+        }
     }
 
     private static String clip(String value) {

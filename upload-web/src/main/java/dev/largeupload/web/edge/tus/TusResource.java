@@ -42,9 +42,9 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * The tus 1.0.0 protocol over the append use case: creation (with upload), HEAD for the durable offset, PATCH to
- * append at it, termination, expiration, checksums (header and trailer), concatenation ({@link TusConcatenation}),
- * and GET to download a completed upload.
+ * The tus 1.0.0 protocol over the append use case: creation (with upload, or with its length deferred), HEAD for the
+ * durable offset, PATCH to append at it (and to declare a deferred length), termination, expiration, checksums
+ * (header and trailer), concatenation ({@link TusConcatenation}), and GET to download a completed upload.
  * The PATCH that reaches the upload's length completes it through the native complete use case, so the native
  * status, resume and download work for tus uploads. Thin: parse, call one use case, shape the answer.
  */
@@ -106,17 +106,15 @@ public class TusResource {
         if (concatenation.filter(c -> !c.partial()).isPresent()) {
             return concatenation.get().createFinal(concatenations, lengthHeader, metadataHeader, uri);
         }
-        if (deferLength != null && lengthHeader == null) {
-            throw new RequestException(400, "tus.extension-unsupported", "This server does not serve"
-                    + " creation-defer-length yet (it is not in Tus-Extension); send Upload-Length.");
-        }
-        long length = TusHeaderValues.number(Tus.UPLOAD_LENGTH, lengthHeader).orElseThrow(() -> new RequestException(400,
-                "tus.header-missing", "A creation needs Upload-Length, the size of the file in bytes."));
+        boolean deferred = TusHeaderValues.deferLength(deferLength, lengthHeader);
+        long length = deferred ? -1 : TusHeaderValues.number(Tus.UPLOAD_LENGTH, lengthHeader).orElseThrow(() ->
+                new RequestException(400, "tus.header-missing", "A creation needs Upload-Length, the size of the file"
+                        + " in bytes, or Upload-Defer-Length: 1."));
         Map<String, String> metadata = TusHeaderValues.metadata(metadataHeader);
         String labels = metadataHeader == null ? "" : metadataHeader.strip();
         InitiateRequest request = new InitiateRequest(Optional.ofNullable(metadata.get("filename"))
-                .filter(s -> !s.isBlank()).orElse("upload"), length, OptionalLong.empty(),
-                Optional.ofNullable(metadata.get("filetype")).filter(s -> !s.isBlank()), Optional.empty());
+                .filter(s -> !s.isBlank()).orElse("upload"), Math.max(length, 0), OptionalLong.empty(),
+                Optional.ofNullable(metadata.get("filetype")).filter(s -> !s.isBlank()), Optional.empty(), deferred);
         boolean withUpload = isOffsetOctetStream(contentType);
         Optional<BodyChecksum> bodyChecksum = withUpload ? Optional.ofNullable(checksum).map(TusHeaderValues::checksum)
                 : Optional.empty();
@@ -147,8 +145,12 @@ public class TusResource {
         AppendStatus status = appends.appendStatus(url.id(), url.token());
         Response.ResponseBuilder response = Response.ok()
                 .header("Cache-Control", "no-store")
-                .header(Tus.UPLOAD_OFFSET, status.offset())
-                .header(Tus.UPLOAD_LENGTH, status.session().plan().fileSize());
+                .header(Tus.UPLOAD_OFFSET, status.offset());
+        if (status.session().lengthDeferred()) {
+            response.header(Tus.UPLOAD_DEFER_LENGTH, "1");
+        } else {
+            response.header(Tus.UPLOAD_LENGTH, status.session().plan().fileSize());
+        }
         if (!status.labels().isEmpty()) {
             response.header(Tus.UPLOAD_METADATA, status.labels());
         }
@@ -174,12 +176,8 @@ public class TusResource {
         Optional<BodyChecksum> bodyChecksum = Optional.ofNullable(checksum).map(TusHeaderValues::checksum);
         Optional<Long> length = TusHeaderValues.number(Tus.UPLOAD_LENGTH, lengthHeader);
         if (length.isPresent()) {
-            // Only a deferred length may be given on a PATCH; this server fixes it at creation.
-            AppendStatus current = appends.appendStatus(url.id(), url.token());
-            if (length.get() != current.session().plan().fileSize()) {
-                throw new RequestException(400, "tus.length-fixed", "The upload's length is "
-                        + current.session().plan().fileSize() + " bytes, fixed at its creation.");
-            }
+            // Declares a deferred length once; the same length again is fine, another one is refused.
+            appends.declareLength(url.id(), url.token(), length.get());
         }
         AppendStatus status = appendAndComplete(new AppendCommand(url.id(), url.token(), offset, body,
                 servletRequest.getContentLengthLong(), bodyChecksum, trailerChecksum()));
@@ -213,7 +211,8 @@ public class TusResource {
     }
 
     private void completeIfWhole(AppendStatus status, String token) {
-        if (status.offset() == status.session().plan().fileSize() && status.session().state() == UploadState.ACTIVE) {
+        if (status.offset() == status.session().plan().fileSize() && status.session().state() == UploadState.ACTIVE
+                && !status.session().lengthDeferred()) {
             completions.complete(new CompleteUploadCommand(status.session().id(), token, CompletionRequest.NONE));
         }
     }
