@@ -111,7 +111,10 @@ class OperationsIT {
                 for (Method method : type.getDeclaredMethods()) {
                     for (Annotation annotation : method.getAnnotations()) {
                         HttpMethod http = annotation.annotationType().getAnnotation(HttpMethod.class);
-                        if (http != null) {
+                        org.eclipse.microprofile.openapi.annotations.Operation documented =
+                                method.getAnnotation(org.eclipse.microprofile.openapi.annotations.Operation.class);
+                        // An internal route (the IETF draft, reached on the tus URLs by a filter) is hidden on purpose.
+                        if (http != null && (documented == null || !documented.hidden())) {
                             Path methodPath = method.getAnnotation(Path.class);
                             operations.add(http.value().toLowerCase(Locale.ROOT) + " "
                                     + join(base, classPath.value(), methodPath == null ? "" : methodPath.value()));

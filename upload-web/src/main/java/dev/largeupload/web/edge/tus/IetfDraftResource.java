@@ -32,6 +32,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,18 +81,24 @@ public class IetfDraftResource {
     HttpServletRequest servletRequest;
 
     @OPTIONS
+
+    @Operation(hidden = true) // reached only through TusProtocolFilter, on the tus URLs
     public Response options() {
         return Response.noContent().header("Accept-Patch", IetfDraft.PARTIAL_UPLOAD)
                 .header(IetfDraft.UPLOAD_LIMIT, "max-size=" + settings.maxFileSize()).build();
     }
 
     @OPTIONS
+
+    @Operation(hidden = true) // reached only through TusProtocolFilter, on the tus URLs
     @Path("{upload}")
     public Response optionsOfUpload() {
         return options();
     }
 
     @POST
+
+    @Operation(hidden = true) // reached only through TusProtocolFilter, on the tus URLs
     public Response create(@HeaderParam(IetfDraft.UPLOAD_COMPLETE) String completeHeader,
                            @HeaderParam(IetfDraft.UPLOAD_LENGTH) String lengthHeader,
                            @HeaderParam(IetfDraft.REPR_DIGEST) String reprDigest,
@@ -121,6 +128,8 @@ public class IetfDraftResource {
     }
 
     @HEAD
+
+    @Operation(hidden = true) // reached only through TusProtocolFilter, on the tus URLs
     @Path("{upload}")
     public Response head(@PathParam("upload") String segment, @HeaderParam(UPLOAD_TOKEN) String headerToken) {
         UploadUrl url = UploadUrl.parse(segment, headerToken);
@@ -135,6 +144,8 @@ public class IetfDraftResource {
     }
 
     @PATCH
+
+    @Operation(hidden = true) // reached only through TusProtocolFilter, on the tus URLs
     @Path("{upload}")
     public Response append(@PathParam("upload") String segment, @HeaderParam(UPLOAD_TOKEN) String headerToken,
                            @HeaderParam(IetfDraft.UPLOAD_OFFSET) String offsetHeader,
@@ -172,6 +183,8 @@ public class IetfDraftResource {
     }
 
     @DELETE
+
+    @Operation(hidden = true) // reached only through TusProtocolFilter, on the tus URLs
     @Path("{upload}")
     public Response cancel(@PathParam("upload") String segment, @HeaderParam(UPLOAD_TOKEN) String headerToken) {
         UploadUrl url = UploadUrl.parse(segment, headerToken);
