@@ -19,8 +19,8 @@ import java.util.Locale;
 /**
  * The pieces of {@link PieceStore} on the local disk, beside the data file of the blob they belong to:
  * {@code staging/<blob>/piece-<block>-<attempt>} under the same root as {@link FilesystemBlobStore}. Each piece is
- * written once (a new file per attempt), forced to disk with its directory entry before {@link #writePiece} returns,
- * and read back streaming. As they live in the blob's staging directory, {@link FilesystemBlobStore#delete} (and a
+ * written once (a new file per attempt), forced to disk with its directory entry before {@link #writePiece} returns
+ * (unless it came out a whole block, which the caller stages and deletes at once), and read back streaming. As they live in the blob's staging directory, {@link FilesystemBlobStore#delete} (and a
  * commit's clean-up of that directory) discards them with it. A piece is never bigger than a block, so the bytes
  * written twice are bounded by a block per append.
  */
@@ -64,8 +64,11 @@ public final class FilesystemPieceStore implements PieceStore {
                 }
                 left -= n;
             }
-            channel.force(true);
-            files.syncDirectory(file.getParent());
+            if (left > 0) {
+                // A piece that ends inside its block is named by the append state: durable before that.
+                channel.force(true);
+                files.syncDirectory(file.getParent());
+            }
             written = true;
             return maxLength - left;
         } catch (IOException e) {

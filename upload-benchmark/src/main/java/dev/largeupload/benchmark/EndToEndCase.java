@@ -17,8 +17,9 @@ import java.util.Map;
  * {@code PATCH}es), both sent the same random file ({@link SourceFile}) in requests of the same size
  * by the same HTTP/1.1 client, streamed from a mapping of the file. Ours is timed from init to
  * complete answered, at 1 and at 4 chunks in flight, with the complete call also timed alone; the
- * peer from its {@code POST} to its last {@code PATCH} answered. After one untimed warm-up round of
- * each, the rounds are paired (ours at 1, ours at 4, then the peer); the first timed upload of each
+ * peer from its {@code POST} to its last {@code PATCH} answered. After untimed warm-up rounds of the
+ * same uploads on both sides (until this server's JIT compilers are quiet, {@link Bench#warmUp}: a
+ * long-running server compiled its code long ago), the rounds are paired (ours at 1, ours at 4, then the peer); the first timed upload of each
  * side is read back and compared byte for byte (length and SHA-256) with the file sent. Then the
  * complete call alone for uploads of growing size, with no digest given, shows whether it grows
  * with the bytes. No goal: it says where this service stands.
@@ -61,23 +62,22 @@ final class EndToEndCase {
             processes.put(PEER, tus.process());
             processes.put("benchmark", ProcessHandle.current());
             CpuMeter cpu = new CpuMeter(processes);
-            for (int round = 0; round <= rounds; round++) {
-                boolean warmUp = round == 0;
+            // Untimed rounds of the same uploads on both sides, until our server's JIT is quiet ("warm server").
+            context.warmUp(server, () -> {
+                IN_FLIGHT.forEach(inFlight -> ours(ours, source, chunk, inFlight, false, cpu));
+                peer(peer, tus, source, chunk, false, cpu);
+            });
+            for (int round = 1; round <= rounds; round++) {
                 boolean verify = round == 1;
                 for (int inFlight : IN_FLIGHT) {
-                    Timing t = ours(ours, source, chunk, inFlight, verify, cpu);
-                    if (!warmUp) {
-                        oursTimes.get(inFlight).add(t);
-                    }
+                    oursTimes.get(inFlight).add(ours(ours, source, chunk, inFlight, verify, cpu));
                 }
                 Timing tusTiming = peer(peer, tus, source, chunk, verify, cpu);
-                if (!warmUp) {
-                    peerTimes.add(tusTiming);
-                }
-                Bench.log(String.format("  %s: ours %s, %s %.2f s", warmUp ? "warm-up round" : "round " + round,
+                peerTimes.add(tusTiming);
+                Bench.log(String.format("  round %d: ours %s, %s %.2f s", round,
                         String.join(", ", IN_FLIGHT.stream().map(n -> {
                             List<Timing> all = oursTimes.get(n);
-                            return warmUp ? n + " in flight" : String.format("%d in flight %.2f s (complete %.2f s)", n,
+                            return String.format("%d in flight %.2f s (complete %.2f s)", n,
                                     all.get(all.size() - 1).seconds(), all.get(all.size() - 1).completeSeconds());
                         }).toList()), PEER, tusTiming.seconds()));
             }

@@ -22,7 +22,8 @@ import java.util.Optional;
  * the figure is more the servers'.</li>
  * </ul>
  * Neither uses {@code parallelUploads}: {@code @tus/server} 2.4.5 has no concatenation (it answers 501), and
- * the comparison is of one client's same requests. After one untimed warm-up upload to each, the rounds are
+ * the comparison is of one client's same requests. After untimed warm-up uploads to each (until this server's
+ * JIT compilers are quiet, {@link Bench#warmUp}, then one more), the rounds are
  * paired (ours, then the peer); the first timed upload of each is read back ({@code GET} on our upload URL, the
  * peer's stored file) and compared by length and SHA-256; every upload is then removed with {@code DELETE}.
  * Goal (issue 15): ours ≥ {@value #GOAL} × the peer, as the median over the paired rounds of the peer's time
@@ -81,6 +82,13 @@ final class TusCase {
                 List<Double> peerSeconds = new ArrayList<>();
                 List<Map<String, Double>> oursCores = new ArrayList<>();
                 List<Map<String, Double>> peerCores = new ArrayList<>();
+                if (noEdge.isEmpty()) {
+                    // Untimed uploads to both until our server's JIT is quiet ("warm server"), then one more below.
+                    context.warmUp(server, () -> {
+                        ours.upload(client, false, cpu);
+                        peer.upload(client, false, cpu);
+                    });
+                }
                 for (int round = 0; round <= rounds; round++) {
                     boolean warmUp = round == 0;
                     boolean verify = round == 1;

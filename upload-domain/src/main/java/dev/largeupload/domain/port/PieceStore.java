@@ -12,16 +12,17 @@ import java.io.InputStream;
  * a block per append. (Azure cannot read back an uncommitted block, hence a readable object of its own.)
  *
  * <p>Every implementation guarantees: streaming (bounded memory, also for a stream of unknown length); a piece is
- * durable when {@link #writePiece} returns; pieces of different attempts never touch each other; {@link BlobStore#delete} of the blob, and
+ * durable when {@link #writePiece} returns (see there); pieces of different attempts never touch each other; {@link BlobStore#delete} of the blob, and
  * {@link #deletePieces}, discard every piece of it; thread-safe; no vendor exceptions.
  */
 public interface PieceStore {
 
     /**
      * Writes the bytes of {@code data}, up to its end or {@code maxLength} bytes, whichever comes first, as the
-     * piece of block {@code block} of {@code blob} under {@code attempt}, durably, and answers how many it holds
-     * (possibly none: the caller then deletes it). When the stream throws, its exception passes through and no
-     * piece of that attempt is readable.
+     * piece of block {@code block} of {@code blob} under {@code attempt}, and answers how many it holds (possibly
+     * none: the caller then deletes it). A piece of fewer than {@code maxLength} bytes is durable when this returns;
+     * one of {@code maxLength} bytes (a whole block, which the caller stages from and deletes at once) need not be.
+     * When the stream throws, its exception passes through and no piece of that attempt is readable.
      */
     long writePiece(BlobName blob, int block, StagingAttempt attempt, InputStream data, long maxLength);
 

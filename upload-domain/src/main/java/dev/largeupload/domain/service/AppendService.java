@@ -353,6 +353,9 @@ public final class AppendService implements AppendUploadUseCase {
             if (held == blockLength) {
                 wholePieces.add(written);
                 stage(block, pieces.openPiece(session.blobName(), block, attempt, blockLength), blockLength);
+                // Staged (read whole): never named, so it goes now rather than piling up for the rest of the body.
+                wholePieces.remove(written);
+                deleteQuietly(written);
                 partialCompleted |= inBlock > 0;
             } else if (held > inBlock) {
                 newPiece = Optional.of(written);
