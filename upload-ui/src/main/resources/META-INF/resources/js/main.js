@@ -32,8 +32,12 @@ function schedule() {
   }
 }
 
+/** Resume all is shown only while some upload waits for it (paused or failed). */
+const resumable = (u) => u.state === 'paused' || u.state === 'failed';
+
 function renderSummary() {
   els.queueEmpty.hidden = entries.length > 0;
+  els.resumeAll.hidden = !uploads().some(resumable);
   const moving = uploads().filter((u) => u.isMoving);
   if (moving.length === 0) { document.title = 'Large File Upload'; return; }
   let sent = 0, total = 0;
@@ -98,8 +102,9 @@ window.addEventListener('offline', () => {
 els.autoResume.addEventListener('change', () => { if (els.autoResume.checked) resumeAfterNetwork(); });
 
 els.resumeAll.addEventListener('click', () => {
-  for (const u of uploads()) if (u.state === 'paused' || u.state === 'failed') u.resume();
+  for (const u of uploads()) if (resumable(u)) u.resume();
   wakeSleepers();
+  els.dropZone.focus(); // the button goes away: keep the focus on the page's main control
 });
 
 window.addEventListener('beforeunload', (e) => {

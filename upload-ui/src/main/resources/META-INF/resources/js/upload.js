@@ -14,6 +14,7 @@ import * as api from './api.js';
 import { BlockDigests, hex } from './digest.js';
 import { fingerprintOf, memory } from './memory.js';
 import { Progress } from './progress.js';
+import { formatBytes, formatDuration } from './format.js';
 import { sendChunks } from './chunks.js';
 
 const MAX_COMPLETE_ROUNDS = 5;  // complete → 409 missing_chunks → send them → complete …
@@ -60,6 +61,10 @@ export class Upload extends EventTarget {
     this.controller = null;
     this.pausedForNetwork = false;
     this.announcedStart = false;
+    this.movingMs = 0;         // time spent moving bytes (uploading, retrying, completing) on this page
+    this.movingSince = null;
+    this.heldAtStart = null;   // bytes the server held when this page first asked: not sent by this page
+    this.result = null;        // the complete answer: digests, for the summary
   }
 
   // -- what listeners read --
@@ -77,7 +82,11 @@ export class Upload extends EventTarget {
   }
 
   setState(state, message) {
+    const now = Date.now();
+    const wasMoving = this.isMoving;
     this.state = state;
+    if (!wasMoving && this.isMoving) this.movingSince = now;
+    if (wasMoving && !this.isMoving && this.movingSince !== null) { this.movingMs += now - this.movingSince; this.movingSince = null; }
     if (message !== undefined) this.message = message;
     this.emit('change');
   }
@@ -253,6 +262,8 @@ export class Upload extends EventTarget {
     const missing = Array.isArray(data.missing_chunks) ? data.missing_chunks : [];
     const partials = Array.isArray(data.partial_chunks) ? data.partial_chunks : [];
     this.progress.fromServer(missing, partials, options);
+    if (this.heldAtStart === null) this.heldAtStart = this.progress.heldBytes();
+    this.emit('rebase'); // what is shown jumped to the server's word: not bytes sent now (speed starts over)
     return [...missing, ...partials.map((p) => p.chunk_index)];
   }
 
@@ -354,6 +365,7 @@ export class Upload extends EventTarget {
     }
     const all = Array.from({ length: this.totalChunks }, (_, i) => i);
     this.progress.fromServer(all, []);
+    if (this.heldAtStart === null) this.heldAtStart = 0;
     this.setToSend(all);
   }
 
@@ -363,7 +375,8 @@ export class Upload extends EventTarget {
     this.setState('completing', '');
     const composite = await this.digests.composite(this.id, Math.ceil(this.file.size / this.blockSize));
     try {
-      await withRetry(this, signal, () => api.completeUpload(this.id, this.token, composite && hex(composite), signal));
+      const { data } = await withRetry(this, signal, () => api.completeUpload(this.id, this.token, composite && hex(composite), signal));
+      this.result = data || null;
     } catch (e) {
       if (e instanceof Refused && e.status === 409 && Array.isArray(e.problem.missing_chunks)
           && e.problem.missing_chunks.length > 0) {
@@ -381,8 +394,23 @@ export class Upload extends EventTarget {
     this.stop();
     memory.remove(this.fp);
     this.emit('claimed');
-    this.setState('completed', '');
-    this.emit('announce', `${this.file.name}: upload completed.`);
+    this.setState('completed', this.summary());
+    this.emit('announce', `${this.file.name}: upload completed. ${this.summary()}`);
+  }
+
+  /**
+   * One sentence on a finished upload: how long this page spent sending it, the average speed of the bytes it
+   * sent (not those the server held before), and which digest the server verified.
+   */
+  summary() {
+    const seconds = (this.movingMs + (this.movingSince !== null ? Date.now() - this.movingSince : 0)) / 1000;
+    const sent = Math.max(0, this.file.size - (this.heldAtStart || 0));
+    const parts = [];
+    if (seconds > 0 && sent > 0) parts.push(`Sent ${formatBytes(sent)} in ${formatDuration(seconds)} (${formatBytes(sent / seconds)}/s on average).`);
+    const r = this.result || {};
+    if (r.sha256) parts.push(`SHA-256 ${String(r.sha256).slice(0, 16)}… verified by the server.`);
+    else if (r.composite_sha256) parts.push(`Composite SHA-256 of its blocks ${String(r.composite_sha256).slice(0, 16)}… verified by the server.`);
+    return parts.join(' ');
   }
 }
 

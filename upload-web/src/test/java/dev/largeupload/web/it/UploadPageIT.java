@@ -2,6 +2,7 @@ package dev.largeupload.web.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,7 +55,7 @@ class UploadPageIT {
     /** The page's own files: the HTML, its style sheet, each ES module and the icons. */
     private static final List<String> PAGE_FILES = List.of("/", "/index.html", "/app.css", "/js/main.js", "/js/upload.js",
             "/js/chunks.js", "/js/progress.js", "/js/transport.js", "/js/api.js", "/js/digest.js", "/js/memory.js",
-            "/js/view.js", "/js/remembered.js", "/favicon.svg", "/favicon.ico");
+            "/js/view.js", "/js/format.js", "/js/remembered.js", "/favicon.svg", "/favicon.ico");
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -154,12 +155,19 @@ class UploadPageIT {
         String id = page.awaitUploadId(file);
         page.await(() -> receivedChunks(id) >= 2, Duration.ofSeconds(60), "two chunks received");
 
+        WebElement resumeAll = browser.driver().findElement(By.id("resume-all"));
+        assertFalse(resumeAll.isDisplayed(), "Resume all is shown only when something waits to be resumed");
         page.item(file).findElement(By.cssSelector("button.pause")).click();
         page.awaitState(file, "paused", Duration.ofSeconds(30));
         assertTrue(receivedChunks(id) < 8, "the upload finished before it could be paused");
-        page.item(file).findElement(By.cssSelector("button.resume")).click();
+        page.await(resumeAll::isDisplayed, Duration.ofSeconds(5), "Resume all shown while an upload is paused");
+        resumeAll.click();
 
         page.awaitState(file, "completed", Duration.ofMinutes(2));
+        assertFalse(resumeAll.isDisplayed(), "Resume all is gone once nothing waits");
+        String summary = page.message(file);
+        assertTrue(summary.matches("Sent [0-9.]+ MB in [0-9]+ s \\([0-9.]+ MB/s on average\\)\\. Composite SHA-256 of its blocks [0-9a-f]{16}… verified by the server\\."),
+                "the summary of a finished upload: " + summary);
         assertDownloadedExactly(file, id);
     }
 
