@@ -68,4 +68,16 @@ export async function deleteUpload(id, token) {
   return false;
 }
 
+/**
+ * GET /api/uploads: the uploads whose [id, token] pairs are presented (Upload-Tokens), newest first, as the
+ * server lists them (one page: the page presents at most 100).
+ */
+export async function listUploads(pairs, signal) {
+  pairs = pairs.filter(([id, token]) => id && token);
+  if (pairs.length === 0) return [];
+  const headers = jsonHeaders({ 'Upload-Tokens': pairs.map(([id, token]) => `${id}:${token}`).join(', ') });
+  const { data } = await request('GET', `/api/uploads?limit=${Math.max(1, pairs.length)}`, { headers, signal });
+  return data && Array.isArray(data.items) ? data.items : [];
+}
+
 export const downloadPath = (id) => `/api/files/${encodeURIComponent(id)}`;

@@ -4,7 +4,7 @@
 import { wakeSleepers } from './transport.js';
 import { Upload } from './upload.js';
 import { UploadView, announce } from './view.js';
-import { RememberedList } from './remembered.js';
+import { Dashboard } from './dashboard.js';
 import { fingerprintOf } from './memory.js';
 
 const MAX_ACTIVE_FILES = 2; // files uploading at the same time (each with up to max_concurrent_chunks)
@@ -15,7 +15,9 @@ const els = {
   dropZone: $('drop-zone'), input: $('file-input'), autoResume: $('auto-resume'), resumeAll: $('resume-all'),
   queue: $('queue'), queueEmpty: $('queue-empty'), connection: $('connection'), queueHeading: $('queue-heading'),
 };
-const remembered = new RememberedList($('remembered'), $('remembered-list'));
+const dashboard = new Dashboard($('dashboard'), $('dashboard-list'), () => ({
+  ids: new Set(uploads().map((u) => u.id).filter(Boolean)), fps: new Set(uploads().map((u) => u.fp)),
+}));
 
 /** @type {{upload: Upload, view: UploadView}[]} in the order they were added */
 const entries = [];
@@ -53,7 +55,7 @@ function add(file) {
   upload.addEventListener('change', renderSummary);
   upload.addEventListener('announce', (e) => announce(e.detail));
   upload.addEventListener('schedule', schedule);
-  upload.addEventListener('claimed', () => remembered.remove(upload.fp));
+  upload.addEventListener('claimed', () => dashboard.refresh());
   entries.push(entry);
   els.queue.append(entry.view.el);
 }
@@ -63,6 +65,7 @@ function removeFromList(entry) {
   const i = entries.indexOf(entry);
   if (i >= 0) entries.splice(i, 1);
   renderSummary();
+  dashboard.refresh(); // a finished upload removed from the queue is still one of "my uploads"
   els.queueHeading.focus();
 }
 
@@ -76,7 +79,7 @@ function addFiles(fileList) {
       continue;
     }
     add(file);
-    remembered.remove(fp);
+    dashboard.hideFile(fp);
   }
   renderSummary();
   schedule();
@@ -148,5 +151,5 @@ setInterval(() => {
 }, RENDER_MS);
 
 if (navigator.onLine === false) window.dispatchEvent(new Event('offline'));
-remembered.show();
+dashboard.refresh();
 renderSummary();

@@ -12,7 +12,7 @@
 import { withRetry, wakeSleepers, sleep, Refused, Stopped } from './transport.js';
 import * as api from './api.js';
 import { BlockDigests, hex } from './digest.js';
-import { fingerprintOf, memory } from './memory.js';
+import { fingerprintOf, known, memory } from './memory.js';
 import { Progress } from './progress.js';
 import { formatBytes, formatDuration } from './format.js';
 import { sendChunks } from './chunks.js';
@@ -145,6 +145,7 @@ export class Upload extends EventTarget {
     const id = this.id, token = this.token;
     this.setState('cancelled', 'Cancelled.');
     memory.remove(this.fp);
+    if (id) known.remove(id);
     this.emit('announce', `${this.file.name}: upload cancelled.`);
     this.emit('schedule');
     if (id) await api.deleteUpload(id, token);
@@ -357,6 +358,7 @@ export class Upload extends EventTarget {
       upload_id: this.id, upload_token: this.token, chunk_size: this.chunkSize, block_size: this.blockSize,
       name: this.file.name, size: this.file.size, last_modified: this.file.lastModified, saved_at: Date.now(),
     });
+    known.add({ upload_id: this.id, upload_token: this.token, name: this.file.name, size: this.file.size, fp: this.fp, saved_at: Date.now() });
     this.emit('claimed');
     if (signal.aborted) {
       // Cancelled while init was under way: the upload now exists on the server, remove it there too.
@@ -393,6 +395,7 @@ export class Upload extends EventTarget {
   markCompleted() {
     this.stop();
     memory.remove(this.fp);
+    if (this.id && this.result && this.result.composite_sha256) known.update(this.id, { composite_sha256: this.result.composite_sha256 });
     this.emit('claimed');
     this.setState('completed', this.summary());
     this.emit('announce', `${this.file.name}: upload completed. ${this.summary()}`);

@@ -55,7 +55,7 @@ class UploadPageIT {
     /** The page's own files: the HTML, its style sheet, each ES module and the icons. */
     private static final List<String> PAGE_FILES = List.of("/", "/index.html", "/app.css", "/js/main.js", "/js/upload.js",
             "/js/chunks.js", "/js/progress.js", "/js/transport.js", "/js/api.js", "/js/digest.js", "/js/memory.js",
-            "/js/view.js", "/js/format.js", "/js/remembered.js", "/favicon.svg", "/favicon.ico");
+            "/js/view.js", "/js/format.js", "/js/dashboard.js", "/favicon.svg", "/favicon.ico");
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -132,13 +132,13 @@ class UploadPageIT {
         page.await(() -> receivedChunks(id) >= 4, Duration.ofSeconds(60), "four chunks received");
 
         browser.driver().navigate().refresh();
-        String remembered = "li.remembered-item[data-name='" + file.getFileName() + "'] .detail";
-        page.await(() -> browser.driver().findElements(By.cssSelector(remembered)).stream()
-                .anyMatch(detail -> detail.getText().matches(".*\\d+\\.\\d % uploaded.*")), Duration.ofSeconds(30),
-                "the unfinished upload listed with how much of it the server has");
+        String listed = "li.dashboard-item[data-name='" + file.getFileName() + "'] .detail";
+        page.await(() -> browser.driver().findElements(By.cssSelector(listed)).stream()
+                .anyMatch(detail -> detail.getText().matches(".*\\d+\\.\\d % on the server.*")), Duration.ofSeconds(30),
+                "the unfinished upload listed in My uploads with how much of it the server has");
         page.select(file);
-        page.await(() -> browser.driver().findElements(By.cssSelector(remembered)).isEmpty(), Duration.ofSeconds(10),
-                "the file leaving the list of unfinished uploads once selected again");
+        page.await(() -> browser.driver().findElements(By.cssSelector(listed)).isEmpty(), Duration.ofSeconds(10),
+                "the file leaving My uploads for the queue once selected again");
         page.awaitState(file, "completed", Duration.ofMinutes(3));
 
         assertDownloadedExactly(file, id);
@@ -169,6 +169,33 @@ class UploadPageIT {
         assertTrue(summary.matches("Sent [0-9.]+ MB in [0-9]+ s \\([0-9.]+ MB/s on average\\)\\. Composite SHA-256 of its blocks [0-9a-f]{16}… verified by the server\\."),
                 "the summary of a finished upload: " + summary);
         assertDownloadedExactly(file, id);
+    }
+
+    @Test
+    void aFinishedUpload_staysInMyUploads_withItsDownload_copyLink_timeTaken_digest_andDelete() {
+        Path file = TestFiles.random(work, "page-mine.bin", 6 * MIB + 5, 67);
+        page.select(file);
+        String id = page.awaitUploadId(file);
+        page.awaitState(file, "completed", Duration.ofMinutes(1));
+        page.click(file, "remove");
+
+        String item = "li.dashboard-item[data-upload-id='" + id + "']";
+        page.await(() -> !browser.driver().findElements(By.cssSelector(item + "[data-state='completed']")).isEmpty(),
+                Duration.ofSeconds(10), "the finished upload in My uploads");
+        browser.driver().navigate().refresh();
+        page.await(() -> !browser.driver().findElements(By.cssSelector(item + "[data-state='completed']")).isEmpty(),
+                Duration.ofSeconds(10), "the finished upload in My uploads after a reload");
+        WebElement listed = browser.driver().findElement(By.cssSelector(item));
+        String detail = listed.findElement(By.cssSelector(".detail")).getText();
+        assertTrue(detail.matches("Completed · took [0-9]+ s · [0-9.]+ [KMG]?B/s on average · composite SHA-256 [0-9a-f]{16}… verified"),
+                "time taken, average speed and the verified digest: " + detail);
+        assertTrue(listed.findElement(By.cssSelector("a.download")).getAttribute("href").endsWith("/api/files/" + id));
+        assertTrue(listed.findElement(By.cssSelector("button.copy-link")).isDisplayed());
+
+        listed.findElement(By.cssSelector("button.forget")).click();
+        page.await(() -> browser.driver().findElements(By.cssSelector(item)).isEmpty(), Duration.ofSeconds(10),
+                "the deleted upload leaving My uploads");
+        page.await(() -> client.status(id).status() == 404, Duration.ofSeconds(10), "the upload deleted on the server");
     }
 
     @Test
