@@ -87,14 +87,21 @@ public record UploadEvent(String id, Type type, Instant createdAt, UploadId uplo
     }
 
     /**
+     * Who owns {@code session}, as events and the pre-create hook tell it: the one place where the subject is taken
+     * from the session.
+     */
+    public static Optional<String> subjectOf(UploadSession session) {
+        // The upload's owner (the sign-in subject) once sessions carry one; none until then.
+        return Optional.empty();
+    }
+
+    /**
      * The event {@code type} of {@code session} (as it was before the change or after: its state is the type's), at {@code at}, under a fresh id. The
      * subject is filled from the session here, and only here.
      */
     public static UploadEvent of(Type type, UploadSession session, Instant at, Optional<String> sha256,
                                  Optional<String> compositeSha256) {
-        // The upload's owner (the sign-in subject) once sessions carry one; none until then.
-        Optional<String> subject = Optional.empty();
-        return new UploadEvent(UUID.randomUUID().toString(), type, at, session.id(), subject,
+        return new UploadEvent(UUID.randomUUID().toString(), type, at, session.id(), subjectOf(session),
                 session.fileName().value(), session.plan().fileSize(), sha256, compositeSha256,
                 session.blobName().value(), type.state());
     }

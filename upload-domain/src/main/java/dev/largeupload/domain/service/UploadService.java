@@ -109,11 +109,16 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
     private final Clock clock;
     private final VerifiedFiles verifiedFiles = new VerifiedFiles(REMEMBERED_FILES);
     private final Executor durability;
-    private final boolean recordEvents;
+    private final UploadHooks hooks;
 
     /** A service that makes blocks durable and records them on threads of its own (see {@link BlockRecorder}). */
     public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock) {
         this(metadata, blobs, policy, clock, DURABILITY);
+    }
+
+    /** A service with {@code hooks} (see the constructor below) that records blocks on threads of its own. */
+    public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, UploadHooks hooks) {
+        this(metadata, blobs, policy, clock, DURABILITY, hooks);
     }
 
     /**
@@ -121,17 +126,16 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
      *                   reads on; it must run tasks on threads other than the caller's
      */
     public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, Executor durability) {
-        this(metadata, blobs, policy, clock, durability, false);
+        this(metadata, blobs, policy, clock, durability, UploadHooks.NONE);
     }
 
     /**
-     * @param recordEvents whether each creation, completion, abort and expiry also writes its {@link UploadEvent} to
-     *                     the metadata store's outbox, in the same atomic step (for event hooks; off, nothing is
-     *                     written there)
+     * @param hooks whether each creation, completion, abort and expiry also writes its {@link UploadEvent} to the
+     *              metadata store's outbox, in the same atomic step, and what is asked before each creation
      */
     public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, Executor durability,
-                         boolean recordEvents) {
-        this.recordEvents = recordEvents;
+                         UploadHooks hooks) {
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -184,6 +188,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         if (request.lengthDeferred()) {
             session = session.withLengthDeferred();
         }
+        hooks.preCreate().check(session);
         if (!save(session, now)) {
             throw new TooManyUploads(policy.maxActiveUploads());
         }
@@ -192,7 +197,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
 
     /** Saves a new session within the policy's limit, with its {@code upload.created} event when events are recorded. */
     private boolean save(UploadSession session, Instant now) {
-        if (!recordEvents) {
+        if (!hooks.recordEvents()) {
             if (policy.maxActiveUploads() == 0) {
                 metadata.create(session);
                 return true;
@@ -214,7 +219,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
      */
     boolean changeState(UploadSession session, UploadState expected, UploadState next, Instant at,
                         Optional<String> sha256, Optional<String> compositeSha256) {
-        Optional<UploadEvent.Type> type = recordEvents ? UploadEvent.Type.ofChangeTo(next) : Optional.empty();
+        Optional<UploadEvent.Type> type = hooks.recordEvents() ? UploadEvent.Type.ofChangeTo(next) : Optional.empty();
         if (type.isEmpty()) {
             return metadata.compareAndSetState(session.id(), expected, next, at);
         }
