@@ -16,10 +16,12 @@ final class HookBodies {
     }
 
     /**
-     * An event: {@code {"id", "type", "created_at", "upload": {"upload_id", "subject", "filename", "file_size",
-     * "sha256", "composite_sha256", "blob", "state"}}}, an unknown value {@code null}.
+     * An event as sent at {@code sentAt}: {@code {"id", "type", "created_at", "sent_at", "upload": {"upload_id",
+     * "subject", "filename", "file_size", "sha256", "composite_sha256", "blob", "state"}}}, an unknown value
+     * {@code null}. {@code created_at} is when the change happened; {@code sent_at}, signed with the rest, is this
+     * attempt's, so that a receiver can refuse a replay by its age even of an event retried for hours.
      */
-    static byte[] event(UploadEvent event) {
+    static byte[] event(UploadEvent event, Instant sentAt) {
         JsonObjectBuilder upload = Json.createObjectBuilder()
                 .add("upload_id", event.uploadId().value());
         text(upload, "subject", event.subject());
@@ -33,6 +35,7 @@ final class HookBodies {
                 .add("id", event.id())
                 .add("type", event.type().wireName())
                 .add("created_at", event.createdAt().toString())
+                .add("sent_at", sentAt.toString())
                 .add("upload", upload)
                 .build().toString().getBytes(StandardCharsets.UTF_8);
     }

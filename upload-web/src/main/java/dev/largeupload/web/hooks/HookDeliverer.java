@@ -72,13 +72,14 @@ public final class HookDeliverer {
 
     private void deliver(PendingEvent pending) {
         UploadEvent event = pending.event();
-        byte[] body = HookBodies.event(event);
         Set<String> delivered = new HashSet<>(pending.deliveredTo());
         for (URI url : settings.urls()) {
             if (delivered.contains(url.toString())) {
                 continue;
             }
-            HookSender.Answer answer = sender.post(url, body, event.id(), event.createdAt(), settings.deliveryTimeout());
+            Instant sentAt = clock.instant();
+            HookSender.Answer answer = sender.post(url, HookBodies.event(event, sentAt), event.id(), sentAt,
+                    settings.deliveryTimeout());
             metrics.delivery(answer.succeeded());
             if (answer.succeeded()) {
                 delivered.add(url.toString());

@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * POSTs signed JSON to hook URLs: {@code Content-Type: application/json}, {@code Hook-Signature} over the exact bytes
  * sent ({@link HookSignature}), {@code Hook-Id} (the event's id, for de-duplication) and {@code Hook-Timestamp}
- * (the body's {@code created_at} as UTC epoch seconds). Redirects are not followed. Thread-safe.
+ * (the body's {@code sent_at}, or the pre-create question's {@code created_at}, as UTC epoch seconds). Redirects are not followed. Thread-safe.
  */
 final class HookSender {
 
