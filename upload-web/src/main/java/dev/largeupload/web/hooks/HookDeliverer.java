@@ -54,7 +54,7 @@ public final class HookDeliverer {
         this.sender = new HookSender(new HookSignature(settings.secret().orElseThrow()), settings.deliveryTimeout());
         // Long enough for a whole batch to time out on every URL, so a lease never ends while its holder still works.
         this.lease = settings.deliveryTimeout().multipliedBy((long) BATCH * settings.urls().size())
-                .plus(Duration.ofSeconds(30));
+                .plus(Duration.ofSeconds(5));
     }
 
     /** One round: claims and delivers due events until none are due (or enough claims were made). */

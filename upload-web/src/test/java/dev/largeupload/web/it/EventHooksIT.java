@@ -54,6 +54,7 @@ class EventHooksIT {
                 "HOOK_SECRET", SECRET,
                 "PRE_CREATE_HOOK_URL", receiver.preCreateUrl().toString(),
                 "PRE_CREATE_HOOK_TIMEOUT", "PT1S",
+                "HOOK_TIMEOUT", "PT1S",
                 "HOOK_RETRY_MIN", "PT0.2S",
                 "HOOK_RETRY_MAX", "PT0.5S",
                 "HOOK_POLL_INTERVAL", "PT0.2S"));
