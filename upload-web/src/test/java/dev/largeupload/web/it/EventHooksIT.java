@@ -159,6 +159,11 @@ class EventHooksIT {
         assertEquals("upload.rejected", tus.json().getString("code"));
         assertEquals("too big for you", tus.json().getString("detail"));
         assertEquals(null, tus.header("Location"));
+        Answer draft = client.send(client.request("/api/tus/").POST(BodyPublishers.ofString("12345"))
+                .header("Upload-Draft-Interop-Version", "6").header("Upload-Complete", "?1"));
+        assertEquals(403, draft.status(), draft.body());
+        assertEquals("upload.rejected", draft.json().getString("code"));
+        assertEquals(null, draft.header("Location"));
 
         assertEquals(stagedBefore, stagedUploads(), "nothing was staged");
         assertFalse(Files.exists(server.dataDir().resolve("blobs")) && Files.list(server.dataDir().resolve("blobs"))
