@@ -12,11 +12,13 @@ import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.AppendState;
 import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.EventOutbox;
 import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.metadata.common.SessionField;
@@ -63,6 +65,9 @@ import java.util.SortedMap;
  *   <li>{@link #listExpired}, {@link #listFinished}, {@link #countActive} and {@link #createWithinLimit} read every
  *       upload's session file ({@link UploadScan}): fine for the thousands of uploads one host keeps, not for
  *       millions.</li>
+ *   <li><b>Outbox</b>: the event-writing methods write the event (pending, forced) under the upload's lock, replace
+ *       the session file, which counts it and is the commit point of both, then make it an event
+ *       ({@link FileEventOutbox}, {@code <root>/.outbox/}), all before they return.</li>
  *   <li>Instants are kept as UTC epoch milliseconds, so sub-millisecond precision is dropped.</li>
  * </ul>
  * Every {@link IOException} becomes {@link StoreUnavailable}.
@@ -76,6 +81,7 @@ public final class FileMetadataStore implements MetadataStore {
     private final Path root;
     private final UploadLocks locks;
     private final UploadScan scan;
+    private final FileEventOutbox outbox;
 
     /**
      * A store in {@code root}, created if missing.
@@ -86,6 +92,7 @@ public final class FileMetadataStore implements MetadataStore {
         this.root = root.toAbsolutePath().normalize();
         try {
             this.locks = new UploadLocks(this.root);
+            this.outbox = new FileEventOutbox(this.root, locks);
         } catch (IOException e) {
             throw unavailable("create their directory", e);
         }
@@ -103,6 +110,15 @@ public final class FileMetadataStore implements MetadataStore {
 
     @Override
     public void create(UploadSession session) {
+        create(session, Optional.empty());
+    }
+
+    @Override
+    public void create(UploadSession session, UploadEvent event) {
+        create(session, Optional.of(event));
+    }
+
+    private void create(UploadSession session, Optional<UploadEvent> event) {
         locked(session.id(), "save upload " + session.id(), directory -> {
             if (Files.exists(directory.resolve(SESSION_FILE))) {
                 throw new IllegalStateException("an upload with id " + session.id() + " exists already");
@@ -114,13 +130,43 @@ public final class FileMetadataStore implements MetadataStore {
                 // Left by a delete that crashed half-way: those records belong to no block of this session.
                 forceDirectory(directory);
             }
-            write(directory, SessionFiles.toProperties(session));
+            writeWithEvent(directory, SessionFiles.toProperties(session), event);
             return null;
         });
     }
 
+    /** Writes the session file, and {@code event} with it ({@link FileEventOutbox}: pending, the session, committed). */
+    private void writeWithEvent(Path directory, Properties properties, Optional<UploadEvent> event) throws IOException {
+        if (event.isEmpty()) {
+            write(directory, properties);
+            return;
+        }
+        Path pending = outbox.prepare(properties, event.get());
+        try {
+            write(directory, properties);
+        } catch (IOException | RuntimeException e) {
+            outbox.discard(pending);
+            throw e;
+        }
+        outbox.commit(pending);
+    }
+
+    @Override
+    public EventOutbox outbox() {
+        return outbox;
+    }
+
     @Override
     public boolean createWithinLimit(UploadSession session, int limit, Instant now) {
+        return createWithinLimit(session, limit, now, Optional.empty());
+    }
+
+    @Override
+    public boolean createWithinLimit(UploadSession session, int limit, Instant now, UploadEvent event) {
+        return createWithinLimit(session, limit, now, Optional.of(event));
+    }
+
+    private boolean createWithinLimit(UploadSession session, int limit, Instant now, Optional<UploadEvent> event) {
         StoreCalls.requireRoom(limit);
         try {
             return locks.admission(() -> {
@@ -130,7 +176,7 @@ public final class FileMetadataStore implements MetadataStore {
                 if (scan.countActive(now) >= limit) {
                     return false;
                 }
-                create(session);
+                create(session, event);
                 return true;
             });
         } catch (IOException e) {
@@ -201,6 +247,16 @@ public final class FileMetadataStore implements MetadataStore {
 
     @Override
     public boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at) {
+        return compareAndSetState(id, expected, next, at, Optional.empty());
+    }
+
+    @Override
+    public boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at, UploadEvent event) {
+        return compareAndSetState(id, expected, next, at, Optional.of(event));
+    }
+
+    private boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at,
+                                       Optional<UploadEvent> event) {
         return locked(id, "change the state of upload " + id, directory -> {
             Optional<Properties> found = read(directory);
             if (found.isEmpty() || !expected.name().equals(found.get().getProperty(SessionField.STATE.key()))) {
@@ -209,7 +265,7 @@ public final class FileMetadataStore implements MetadataStore {
             Properties properties = found.get();
             properties.setProperty(SessionField.STATE.key(), next.name());
             properties.setProperty(SessionField.UPDATED_AT.key(), Long.toString(at.toEpochMilli()));
-            write(directory, properties);
+            writeWithEvent(directory, properties, event);
             return true;
         });
     }

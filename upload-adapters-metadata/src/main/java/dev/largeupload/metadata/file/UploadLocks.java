@@ -12,15 +12,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * an exclusive {@link java.nio.channels.FileLock} on a file under {@code <root>/.locks/}, which keeps out other
  * processes on the host. Changes to an upload take one of {@value #STRIPES} stripes, chosen by the id (file
  * {@code <stripe>}); creations within a limit take the admission lock (file {@code admission}) and then a stripe,
- * never the other way round.
+ * never the other way round; so does the event outbox with its lock (file {@code outbox}).
  */
 final class UploadLocks {
 
     static final int STRIPES = 64;
     static final String DIRECTORY = ".locks";
     private static final String ADMISSION = "admission";
+    private static final String OUTBOX = "outbox";
     private static final ReentrantLock[] JVM_STRIPES = new ReentrantLock[STRIPES];
     private static final ReentrantLock JVM_ADMISSION = new ReentrantLock();
+    private static final ReentrantLock JVM_OUTBOX = new ReentrantLock();
 
     static {
         for (int i = 0; i < STRIPES; i++) {
@@ -53,6 +55,14 @@ final class UploadLocks {
     /** Runs {@code work} holding the admission lock, which serialises creations within a limit. */
     <T> T admission(Work<T> work) throws IOException {
         return holding(JVM_ADMISSION, ADMISSION, work);
+    }
+
+    /**
+     * Runs {@code work} holding the outbox lock, which serialises claims, releases and removals of events; it may take a
+     * stripe inside it, never the other way round.
+     */
+    <T> T outbox(Work<T> work) throws IOException {
+        return holding(JVM_OUTBOX, OUTBOX, work);
     }
 
     private <T> T holding(ReentrantLock jvmLock, String file, Work<T> work) throws IOException {

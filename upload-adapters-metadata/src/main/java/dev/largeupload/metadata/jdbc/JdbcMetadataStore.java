@@ -10,11 +10,13 @@ import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.AppendState;
 import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.EventOutbox;
 import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.metadata.common.SessionCodec;
@@ -68,6 +70,8 @@ import javax.sql.DataSource;
  *       lock it holds until it commits, then counts the active uploads and inserts the new one: creations within a
  *       limit count one after the other on any number of servers (each count sees the inserts committed before it).
  *       Other changes take no part in that lock.</li>
+ *   <li><b>Transactional outbox</b>: the event-writing methods insert the event's row in {@code outbox}
+ *       ({@link JdbcEventOutbox}) in the transaction of the change.</li>
  *   <li>The session's columns are those of {@link SessionField}, mapped by {@link SessionCodec}.</li>
  *   <li>Instants are stored as UTC epoch milliseconds, so sub-millisecond precision is dropped.</li>
  * </ul>
@@ -83,6 +87,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             .toList()) + ", received";
 
     private final JdbcTransactions transactions;
+    private final JdbcEventOutbox outbox;
 
     /**
      * A store on {@code dataSource}, whose schema is brought up to date first.
@@ -91,6 +96,7 @@ public final class JdbcMetadataStore implements MetadataStore {
      */
     public JdbcMetadataStore(DataSource dataSource) {
         this.transactions = new JdbcTransactions(dataSource);
+        this.outbox = new JdbcEventOutbox(transactions);
         try (Connection connection = dataSource.getConnection()) {
             SchemaMigrations.apply(connection);
         } catch (SQLException e) {
@@ -111,14 +117,33 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public void create(UploadSession session) {
+        create(session, Optional.empty());
+    }
+
+    @Override
+    public void create(UploadSession session, UploadEvent event) {
+        create(session, Optional.of(event));
+    }
+
+    private void create(UploadSession session, Optional<UploadEvent> event) {
         inTransaction("save upload " + session.id(), connection -> {
             insertSession(connection, session);
+            insertEvent(connection, event);
             return null;
         });
     }
 
     @Override
     public boolean createWithinLimit(UploadSession session, int limit, Instant now) {
+        return createWithinLimit(session, limit, now, Optional.empty());
+    }
+
+    @Override
+    public boolean createWithinLimit(UploadSession session, int limit, Instant now, UploadEvent event) {
+        return createWithinLimit(session, limit, now, Optional.of(event));
+    }
+
+    private boolean createWithinLimit(UploadSession session, int limit, Instant now, Optional<UploadEvent> event) {
         StoreCalls.requireRoom(limit);
         return inTransaction("save upload " + session.id(), connection -> {
             // The admission row's lock, held until commit, makes the count and the insert one step among creators.
@@ -129,6 +154,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                 return false;
             }
             insertSession(connection, session);
+            insertEvent(connection, event);
             return true;
         });
     }
@@ -238,9 +264,35 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at) {
-        return inTransaction("change the state of upload " + id, connection ->
-                update(connection, "UPDATE uploads SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
-                        next.name(), millis(at), id.value(), expected.name()) == 1);
+        return compareAndSetState(id, expected, next, at, Optional.empty());
+    }
+
+    @Override
+    public boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at, UploadEvent event) {
+        return compareAndSetState(id, expected, next, at, Optional.of(event));
+    }
+
+    private boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at,
+                                       Optional<UploadEvent> event) {
+        return inTransaction("change the state of upload " + id, connection -> {
+            if (update(connection, "UPDATE uploads SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
+                    next.name(), millis(at), id.value(), expected.name()) != 1) {
+                return false;
+            }
+            insertEvent(connection, event);
+            return true;
+        });
+    }
+
+    @Override
+    public EventOutbox outbox() {
+        return outbox;
+    }
+
+    private static void insertEvent(Connection connection, Optional<UploadEvent> event) throws SQLException {
+        if (event.isPresent()) {
+            JdbcEventOutbox.insert(connection, event.get());
+        }
     }
 
     @Override

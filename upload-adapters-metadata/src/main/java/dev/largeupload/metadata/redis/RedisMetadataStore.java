@@ -8,10 +8,12 @@ import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.EventOutbox;
 import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.metadata.common.SessionCodec;
@@ -94,6 +96,8 @@ import redis.clients.jedis.exceptions.JedisException;
  *       the bitmap (an index near 2<sup>31</sup> would cost 256 MiB).</li>
  *   <li><b>Exact cap</b>: {@link #createWithinLimit} counts the active uploads and creates the new one in one
  *       script: below the limit one {@code ZCOUNT} of the expiry set decides; at it, the state of each member is read.</li>
+ *   <li><b>Transactional outbox</b>: the event-writing methods add the event to the outbox ({@link RedisEventOutbox},
+ *       keys under {@code <prefix>outbox:}) in the same script as the change (outbox.lua).</li>
  *   <li>The hash's fields are those of {@link SessionField}, mapped by {@link SessionCodec}; the scripts are
  *       resource files next to this class, with their keys, arguments and replies named in {@link RedisScripts}.</li>
  *   <li>Instants are kept as UTC epoch milliseconds, so sub-millisecond precision is dropped.</li>
@@ -152,24 +156,42 @@ public final class RedisMetadataStore implements MetadataStore {
 
     @Override
     public void create(UploadSession session) {
-        if (create(session, 0, Instant.EPOCH) != Created.CREATED) {
+        create(session, Optional.empty());
+    }
+
+    @Override
+    public void create(UploadSession session, UploadEvent event) {
+        create(session, Optional.of(event));
+    }
+
+    private void create(UploadSession session, Optional<UploadEvent> event) {
+        if (create(session, 0, Instant.EPOCH, event) != Created.CREATED) {
             throw new IllegalStateException("an upload with id " + session.id() + " exists already");
         }
     }
 
     @Override
     public boolean createWithinLimit(UploadSession session, int limit, Instant now) {
+        return createWithinLimit(session, limit, now, Optional.empty());
+    }
+
+    @Override
+    public boolean createWithinLimit(UploadSession session, int limit, Instant now, UploadEvent event) {
+        return createWithinLimit(session, limit, now, Optional.of(event));
+    }
+
+    private boolean createWithinLimit(UploadSession session, int limit, Instant now, Optional<UploadEvent> event) {
         StoreCalls.requireRoom(limit);
-        Created created = create(session, limit, now);
+        Created created = create(session, limit, now, event);
         if (created == Created.EXISTS) {
             throw new IllegalStateException("an upload with id " + session.id() + " exists already");
         }
         return created == Created.CREATED;
     }
 
-    private Created create(UploadSession session, int limit, Instant activeAt) {
+    private Created create(UploadSession session, int limit, Instant activeAt, Optional<UploadEvent> event) {
         CreateArgs args = new CreateArgs(keyExpiry(), session.id(), RedisBitmap.toRedisBitmap(session.received()),
-                limit, activeAt.toEpochMilli(), keys.prefix(), SessionCodec.text(session));
+                limit, activeAt.toEpochMilli(), keys.prefix(), RedisScripts.EventArgs.of(event), SessionCodec.text(session));
         return ReplyCode.of(Created.class, run("save upload " + session.id(),
                 jedis -> RedisScripts.CREATE.run(jedis, keys.of(session.id()).all(), args.argv())));
     }
@@ -268,7 +290,23 @@ public final class RedisMetadataStore implements MetadataStore {
 
     @Override
     public boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at) {
-        CompareAndSetArgs args = new CompareAndSetArgs(keyExpiry(), id, expected, next, at.toEpochMilli());
+        return compareAndSetState(id, expected, next, at, Optional.empty());
+    }
+
+    @Override
+    public boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at, UploadEvent event) {
+        return compareAndSetState(id, expected, next, at, Optional.of(event));
+    }
+
+    @Override
+    public EventOutbox outbox() {
+        return new RedisEventOutbox(keys.prefix(), this::run);
+    }
+
+    private boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at,
+                                       Optional<UploadEvent> event) {
+        CompareAndSetArgs args = new CompareAndSetArgs(keyExpiry(), id, expected, next, at.toEpochMilli(), keys.prefix(),
+                RedisScripts.EventArgs.of(event));
         return ReplyCode.of(Changed.class, run("change the state of upload " + id,
                 jedis -> RedisScripts.COMPARE_AND_SET_STATE.run(jedis, keys.of(id).all(), args.argv()))) == Changed.CHANGED;
     }

@@ -17,14 +17,18 @@ final class RedisScripts {
 
     private static final String KEY_EXPIRY = "key-expiry.lua";
     private static final String ACTIVE_UPLOADS = "active-uploads.lua";
+    private static final String OUTBOX = "outbox.lua";
 
-    static final LuaScript CREATE = LuaScript.load(KEY_EXPIRY, ACTIVE_UPLOADS, "create.lua");
+    static final LuaScript CREATE = LuaScript.load(KEY_EXPIRY, ACTIVE_UPLOADS, OUTBOX, "create.lua");
     static final LuaScript FIND = LuaScript.load("find.lua");
     static final LuaScript RECEIVED_BLOCKS = LuaScript.load("received-blocks.lua");
     static final LuaScript HAS_BLOCK = LuaScript.load("has-block.lua");
     static final LuaScript BLOCK_DIGESTS = LuaScript.load("block-digests.lua");
     static final LuaScript RECORD_BLOCK = LuaScript.load(KEY_EXPIRY, "record-block.lua");
-    static final LuaScript COMPARE_AND_SET_STATE = LuaScript.load(KEY_EXPIRY, "compare-and-set-state.lua");
+    static final LuaScript COMPARE_AND_SET_STATE = LuaScript.load(KEY_EXPIRY, OUTBOX, "compare-and-set-state.lua");
+    static final LuaScript OUTBOX_CLAIM = LuaScript.load("outbox-claim.lua");
+    static final LuaScript OUTBOX_RELEASE = LuaScript.load("outbox-release.lua");
+    static final LuaScript OUTBOX_REMOVE = LuaScript.load("outbox-remove.lua");
     static final LuaScript DELETE = LuaScript.load("delete.lua");
     static final LuaScript REPLACE_APPEND_STATE = LuaScript.load("replace-append-state.lua");
     static final LuaScript DECLARE_LENGTH = LuaScript.load("declare-length.lua");
@@ -171,7 +175,7 @@ final class RedisScripts {
      * @param fields the session's fields as text, by name
      */
     record CreateArgs(KeyExpiry expiry, UploadId id, byte[] bitmap, int limit, long activeAtMillis, String prefix,
-                      Map<String, String> fields) {
+                      EventArgs event, Map<String, String> fields) {
 
         List<byte[]> argv() {
             List<byte[]> argv = expiry.head(id);
@@ -179,11 +183,49 @@ final class RedisScripts {
             argv.add(bytes(limit));
             argv.add(bytes(activeAtMillis));
             argv.add(bytes(prefix));
+            event.addTo(argv);
             fields.forEach((name, value) -> {
                 argv.add(bytes(name));
                 argv.add(bytes(value));
             });
             return argv;
+        }
+    }
+
+    /**
+     * The event that create.lua or compare-and-set-state.lua adds to the outbox with its change (see outbox.lua).
+     *
+     * @param id   the event's id; empty for none
+     * @param body the event as {@link dev.largeupload.metadata.common.EventCodec} writes it
+     */
+    record EventArgs(String id, String body) {
+
+        static final EventArgs NONE = new EventArgs("", "");
+
+        static EventArgs of(java.util.Optional<dev.largeupload.domain.model.UploadEvent> event) {
+            return event.map(e -> new EventArgs(e.id(), dev.largeupload.metadata.common.EventCodec.encode(e)))
+                    .orElse(NONE);
+        }
+
+        private void addTo(List<byte[]> argv) {
+            argv.add(bytes(id));
+            argv.add(bytes(body));
+        }
+    }
+
+    /** What outbox-release.lua and outbox-remove.lua answer. */
+    enum Held implements ReplyCode {
+        NOT_HELD(0), DONE(1);
+
+        private final long code;
+
+        Held(long code) {
+            this.code = code;
+        }
+
+        @Override
+        public long code() {
+            return code;
         }
     }
 
@@ -202,13 +244,16 @@ final class RedisScripts {
     }
 
     /** ARGV of compare-and-set-state.lua. */
-    record CompareAndSetArgs(KeyExpiry expiry, UploadId id, UploadState expected, UploadState next, long atMillis) {
+    record CompareAndSetArgs(KeyExpiry expiry, UploadId id, UploadState expected, UploadState next, long atMillis,
+                             String prefix, EventArgs event) {
 
         List<byte[]> argv() {
             List<byte[]> argv = expiry.head(id);
             argv.add(bytes(expected.name()));
             argv.add(bytes(next.name()));
             argv.add(bytes(atMillis));
+            argv.add(bytes(prefix));
+            event.addTo(argv);
             return argv;
         }
     }

@@ -5,6 +5,9 @@
 -- ARGV[4] expected  the state it must be in
 -- ARGV[5] next      the state it changes to
 -- ARGV[6] at        UTC epoch ms, the upload's new updated_at
+-- ARGV[7] prefix    the key prefix (for the outbox)
+-- ARGV[8] event_id  the id of the event to add to the outbox with the change ('' for none; see outbox.lua)
+-- ARGV[9] event     the event's body
 -- Reply: CHANGED, or UNCHANGED (not in the expected state, or no such upload).
 local UNCHANGED, CHANGED = 0, 1
 if redis.call('HGET', KEYS[1], 'state') ~= ARGV[4] then
@@ -14,4 +17,5 @@ redis.call('HSET', KEYS[1], 'state', ARGV[5], 'updated_at', ARGV[6])
 local expires_at = redis.call('HGET', KEYS[1], 'expires_at')
 index_state(ARGV[3], ARGV[5], expires_at, ARGV[6])
 expire_keys(expires_at, ARGV[5])
+enqueue_event(ARGV[7], ARGV[3], ARGV[8], ARGV[9])
 return CHANGED

@@ -9,9 +9,11 @@ import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
+import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.PendingEvent;
 import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.MetadataStoreContract;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +73,33 @@ class FileMetadataStoreTest extends MetadataStoreContract {
     }
 
     @Test
+    void aPendingEventLeftByACrash_becomesAnEventIfTheSessionCountsIt_andIsDroppedIfNot() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        UploadSession session = UploadSession.start(UploadId.random(), new FileName("a.bin"), "application/octet-stream",
+                ChunkPlan.of(1, 1), "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Optional.empty(),
+                now, now.plus(Duration.ofHours(1)));
+        UploadEvent created = UploadEvent.of(UploadEvent.Type.CREATED, session, now, Optional.empty(), Optional.empty());
+        store.create(session, created);
+        Path outbox = root.resolve(".outbox");
+        Path event;
+        try (Stream<Path> files = Files.list(outbox)) {
+            event = files.filter(f -> f.toString().endsWith(".event")).findFirst().orElseThrow();
+        }
+        // A crash after the session file counted the event (seq 1), before the rename: the event stays.
+        String name = event.getFileName().toString();
+        Files.move(event, outbox.resolve(name.replace(".event", ".pending")));
+        // A crash before the session file counted the next one (seq 2): that change never happened.
+        String orphan = session.id().value() + ".0000000000000000002." + UUID.randomUUID() + ".pending";
+        Files.copy(outbox.resolve(name.replace(".event", ".pending")), outbox.resolve(orphan));
+
+        List<PendingEvent> claimed = store.outbox().claimDue("a", now, Duration.ofMinutes(1), 10);
+        assertEquals(List.of(created), claimed.stream().map(PendingEvent::event).toList());
+        assertTrue(Files.exists(event));
+        assertFalse(Files.exists(outbox.resolve(orphan)));
+        assertEquals(1, store.outbox().backlog());
+    }
+
+    @Test
     void aStrayTemporaryFileFromACrash_isIgnoredAndRemovedWithTheUpload() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         UploadSession session = UploadSession.start(UploadId.random(), new FileName("a.bin"), "application/octet-stream",
@@ -86,7 +116,7 @@ class FileMetadataStoreTest extends MetadataStoreContract {
 
         assertFalse(Files.exists(directory));
         try (Stream<Path> left = Files.list(root)) {
-            assertEquals(List.of(root.resolve(".locks")), left.toList());
+            assertEquals(List.of(root.resolve(".locks"), root.resolve(".outbox")), left.sorted().toList());
         }
     }
 

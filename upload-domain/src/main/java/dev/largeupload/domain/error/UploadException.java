@@ -15,7 +15,8 @@ public abstract sealed class UploadException extends RuntimeException
                 UploadException.StoreUnavailable, UploadException.TooManyUploads,
                 UploadException.OffsetMismatch, UploadException.OffsetConflict,
                 UploadException.Forbidden, UploadException.NotConcatenable,
-                UploadException.LengthMismatch {
+                UploadException.LengthMismatch,
+                UploadException.Rejected, UploadException.HookUnavailable {
 
     private static final long serialVersionUID = 1L;
 
@@ -379,6 +380,37 @@ public abstract sealed class UploadException extends RuntimeException
         @Override
         public String code() {
             return "upload.length-mismatch";
+        }
+    }
+
+    /** The pre-create hook refused the upload, with its reason (the message): nothing was created. */
+    public static final class Rejected extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        public Rejected(String reason) {
+            super(reason);
+        }
+
+        @Override
+        public String code() {
+            return "upload.rejected";
+        }
+    }
+
+    /**
+     * The pre-create hook did not answer in time, could not be reached, or answered what is not an answer: the upload
+     * is refused (fail closed) and nothing was created; the client may try again later.
+     */
+    public static final class HookUnavailable extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        public HookUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        @Override
+        public String code() {
+            return "hook.unavailable";
         }
     }
 }

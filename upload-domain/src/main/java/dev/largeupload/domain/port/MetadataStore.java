@@ -2,6 +2,7 @@ package dev.largeupload.domain.port;
 
 import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -32,6 +33,12 @@ import java.util.SortedMap;
  *       {@link UploadException.StoreUnavailable}.</li>
  * </ul>
  * The JDBC and Redis stores are safe for several server instances at once; a file store is for one host.
+ *
+ * <p><b>Events</b>: {@link #create(UploadSession, UploadEvent)}, {@link #createWithinLimit(UploadSession, int, Instant,
+ * UploadEvent)} and {@link #compareAndSetState(UploadId, UploadState, UploadState, Instant, UploadEvent)} make their
+ * change and add the event to {@link #outbox()} as one atomic step: after a crash at any moment, either both are
+ * there or neither (a transactional outbox), so an event hook never misses a change nor hears of one that did not
+ * happen.
  */
 public interface MetadataStore {
 
@@ -65,6 +72,20 @@ public interface MetadataStore {
      * @throws IllegalStateException if one with the same id exists
      */
     boolean createWithinLimit(UploadSession session, int limit, Instant now);
+
+    /**
+     * {@link #create(UploadSession)}, and {@code event} added to {@link #outbox()} in the same atomic step (one
+     * transaction, one script, one file replaced).
+     *
+     * @throws IllegalStateException if one with the same id exists (and no event is added)
+     */
+    void create(UploadSession session, UploadEvent event);
+
+    /**
+     * {@link #createWithinLimit(UploadSession, int, Instant)}, and {@code event} added to {@link #outbox()} in the
+     * same atomic step when, and only when, the session is saved.
+     */
+    boolean createWithinLimit(UploadSession session, int limit, Instant now, UploadEvent event);
 
     /** The session with its received blocks, if it exists. */
     Optional<UploadSession> find(UploadId id);
@@ -112,6 +133,15 @@ public interface MetadataStore {
      * @return whether this call made the change
      */
     boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at);
+
+    /**
+     * {@link #compareAndSetState(UploadId, UploadState, UploadState, Instant)}, and {@code event} added to
+     * {@link #outbox()} in the same atomic step when, and only when, this call makes the change.
+     */
+    boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at, UploadEvent event);
+
+    /** The outbox that the event-writing methods fill, on the same backend (shared by every server sharing it). */
+    EventOutbox outbox();
 
     /**
      * Declares the length of upload {@code id}, whose length was deferred: saves {@code declared} as its plan (its

@@ -104,7 +104,11 @@ public final class ConcatenationService implements ConcatenateUploadsUseCase {
         claim(id, ids);
         Instant now = clock.instant();
         metadata.compareAndSetState(id, UploadState.ACTIVE, UploadState.COMPLETING, now);
-        metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, now);
+        Optional<UploadSession> completing = metadata.find(id);
+        if (completing.isPresent() && completing.get().state() == UploadState.COMPLETING) {
+            uploads.changeState(completing.get(), UploadState.COMPLETING, UploadState.COMPLETED, now, Optional.empty(),
+                    Optional.empty());
+        }
         UploadSession done = metadata.find(id).orElseThrow(() -> new NotFound(id.value()));
         if (done.state() != UploadState.COMPLETED) {
             throw new NotActive("The concatenation " + id + " changed while being made; ask for it again.");

@@ -19,6 +19,7 @@ import dev.largeupload.domain.model.BlockId;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.Concatenation;
 import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
@@ -108,10 +109,16 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
     private final Clock clock;
     private final VerifiedFiles verifiedFiles = new VerifiedFiles(REMEMBERED_FILES);
     private final Executor durability;
+    private final UploadHooks hooks;
 
     /** A service that makes blocks durable and records them on threads of its own (see {@link BlockRecorder}). */
     public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock) {
         this(metadata, blobs, policy, clock, DURABILITY);
+    }
+
+    /** A service with {@code hooks} (see the constructor below) that records blocks on threads of its own. */
+    public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, UploadHooks hooks) {
+        this(metadata, blobs, policy, clock, DURABILITY, hooks);
     }
 
     /**
@@ -119,6 +126,16 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
      *                   reads on; it must run tasks on threads other than the caller's
      */
     public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, Executor durability) {
+        this(metadata, blobs, policy, clock, durability, UploadHooks.NONE);
+    }
+
+    /**
+     * @param hooks whether each creation, completion, abort and expiry also writes its {@link UploadEvent} to the
+     *              metadata store's outbox, in the same atomic step, and what is asked before each creation
+     */
+    public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, Executor durability,
+                         UploadHooks hooks) {
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -171,12 +188,43 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         if (request.lengthDeferred()) {
             session = session.withLengthDeferred();
         }
-        if (policy.maxActiveUploads() == 0) {
-            metadata.create(session);
-        } else if (!metadata.createWithinLimit(session, policy.maxActiveUploads(), now)) {
+        hooks.preCreate().check(session);
+        if (!save(session, now)) {
             throw new TooManyUploads(policy.maxActiveUploads());
         }
         return new Initiated(session, token);
+    }
+
+    /** Saves a new session within the policy's limit, with its {@code upload.created} event when events are recorded. */
+    private boolean save(UploadSession session, Instant now) {
+        if (!hooks.recordEvents()) {
+            if (policy.maxActiveUploads() == 0) {
+                metadata.create(session);
+                return true;
+            }
+            return metadata.createWithinLimit(session, policy.maxActiveUploads(), now);
+        }
+        UploadEvent created = UploadEvent.of(UploadEvent.Type.CREATED, session, now, session.expectedSha256(),
+                Optional.empty());
+        if (policy.maxActiveUploads() == 0) {
+            metadata.create(session, created);
+            return true;
+        }
+        return metadata.createWithinLimit(session, policy.maxActiveUploads(), now, created);
+    }
+
+    /**
+     * Changes the state of {@code session} from {@code expected} to {@code next} by compare-and-set, with the event of
+     * that change (completed, aborted, expired) when events are recorded and the change is one an event tells of.
+     */
+    boolean changeState(UploadSession session, UploadState expected, UploadState next, Instant at,
+                        Optional<String> sha256, Optional<String> compositeSha256) {
+        Optional<UploadEvent.Type> type = hooks.recordEvents() ? UploadEvent.Type.ofChangeTo(next) : Optional.empty();
+        if (type.isEmpty()) {
+            return metadata.compareAndSetState(session.id(), expected, next, at);
+        }
+        return metadata.compareAndSetState(session.id(), expected, next, at,
+                UploadEvent.of(type.get(), session, at, sha256, compositeSha256));
     }
 
     /** {@link #acceptChunk(UploadId, String, long, InputStream, long, ClientDigests, Optional)} of a whole chunk. */
@@ -404,7 +452,8 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
                     new BlobAttributes(completing.contentType(), completing.fileName(), id, expectedSha256));
             blob.sha256().ifPresent(actual -> verifiedFiles.remember(id, actual));
             Instant committedAt = clock.instant();
-            if (!metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.COMPLETED, committedAt)) {
+            if (!changeState(completing, UploadState.COMPLETING, UploadState.COMPLETED, committedAt,
+                    blob.sha256(), composite.map(Sha256::hex))) {
                 throw new NotActive("Upload " + id + " was taken over while completing; try again.");
             }
             return new Completed(completing.transitionTo(UploadState.COMPLETED, committedAt), blob, composite, true);
@@ -541,7 +590,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
             session = owned(id, token);
         }
         if (session.state() != UploadState.ABORTED && session.state() != UploadState.EXPIRED
-                && !metadata.compareAndSetState(id, session.state(), UploadState.ABORTED, now)) {
+                && !changeState(session, session.state(), UploadState.ABORTED, now, Optional.empty(), Optional.empty())) {
             throw new NotActive("Upload " + id + " changed while being deleted; try again.");
         }
         blobs.delete(session.blobName());
@@ -569,7 +618,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         if (found.isEmpty() || found.get().state() != UploadState.ACTIVE || now.isBefore(found.get().expiresAt())) {
             return false;
         }
-        if (!metadata.compareAndSetState(id, UploadState.ACTIVE, UploadState.EXPIRED, now)) {
+        if (!changeState(found.get(), UploadState.ACTIVE, UploadState.EXPIRED, now, Optional.empty(), Optional.empty())) {
             return false;
         }
         blobs.delete(found.get().blobName());

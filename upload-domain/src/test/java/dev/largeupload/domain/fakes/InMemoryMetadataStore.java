@@ -3,11 +3,13 @@ package dev.largeupload.domain.fakes;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.model.ChunkPlan;
+import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.port.AppendState;
 import dev.largeupload.domain.port.BlockReceipt;
+import dev.largeupload.domain.port.EventOutbox;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.RecordedBlock;
 import java.time.Instant;
@@ -35,6 +37,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<UploadId, UploadSession> sessions = new HashMap<>();
     private final Map<UploadId, SortedMap<Integer, RecordedBlock>> records = new HashMap<>();
     private final Map<UploadId, AppendState> appendStates = new HashMap<>();
+    private final InMemoryEventOutbox outbox = new InMemoryEventOutbox();
     private volatile Consumer<BlockReceipt> beforeRecord = receipt -> { };
     private volatile Runnable beforeCountingActive = () -> { };
 
@@ -63,6 +66,36 @@ public final class InMemoryMetadataStore implements MetadataStore {
         }
         create(session);
         return true;
+    }
+
+    @Override
+    public synchronized void create(UploadSession session, UploadEvent event) {
+        create(session);
+        outbox.add(event);
+    }
+
+    @Override
+    public synchronized boolean createWithinLimit(UploadSession session, int limit, Instant now, UploadEvent event) {
+        boolean created = createWithinLimit(session, limit, now);
+        if (created) {
+            outbox.add(event);
+        }
+        return created;
+    }
+
+    @Override
+    public synchronized boolean compareAndSetState(UploadId id, UploadState expected, UploadState next, Instant at,
+                                                   UploadEvent event) {
+        boolean changed = compareAndSetState(id, expected, next, at);
+        if (changed) {
+            outbox.add(event);
+        }
+        return changed;
+    }
+
+    @Override
+    public EventOutbox outbox() {
+        return outbox;
     }
 
     @Override

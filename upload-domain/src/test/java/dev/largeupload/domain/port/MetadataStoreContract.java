@@ -11,6 +11,7 @@ import dev.largeupload.domain.model.Concatenation;
 import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
+import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -27,6 +28,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -1034,6 +1036,180 @@ public abstract class MetadataStoreContract {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    // --- the outbox of events ----------------------------------------------------------------
+
+    @Test
+    void createWithEvent_addsTheEventWithEveryField_andCreateWithoutAddsNone() {
+        UploadSession session = session(ChunkPlan.of(3 * MIB, MIB), Optional.of(SHA256));
+        UploadEvent event = new UploadEvent(UUID.randomUUID().toString(), UploadEvent.Type.CREATED, now, session.id(),
+                Optional.of("user-ü@example.org"), session.fileName().value(), 3 * MIB, Optional.of(SHA256),
+                Optional.empty(), session.blobName().value(), UploadState.ACTIVE);
+        store.create(session, event);
+        UploadId silent = created(ChunkPlan.of(MIB, MIB));
+
+        List<PendingEvent> claimed = claimMine("a", now, Set.of(session.id(), silent));
+        assertEquals(1, claimed.size());
+        assertEquals(event, claimed.get(0).event());
+        assertEquals(1, claimed.get(0).attempts());
+        assertEquals(Set.of(), claimed.get(0).deliveredTo());
+        assertTrue(store.outbox().remove(event.id(), "a"));
+    }
+
+    @Test
+    void createWithinLimitWithEvent_addsTheEventOnlyWhenItCreates() {
+        store.listExpired(now, Integer.MAX_VALUE).forEach(id -> store.compareAndSetState(id, UploadState.ACTIVE,
+                UploadState.EXPIRED, now));
+        int active = store.countActive(now);
+        UploadSession first = session(ChunkPlan.of(MIB, MIB), Optional.empty());
+        UploadSession refused = session(ChunkPlan.of(MIB, MIB), Optional.empty());
+        assertTrue(store.createWithinLimit(first, active + 1, now, event(UploadEvent.Type.CREATED, first)));
+        assertFalse(store.createWithinLimit(refused, active + 1, now, event(UploadEvent.Type.CREATED, refused)));
+
+        List<PendingEvent> claimed = claimMine("a", now, Set.of(first.id(), refused.id()));
+        assertEquals(List.of(first.id()), claimed.stream().map(p -> p.event().uploadId()).toList());
+        store.outbox().remove(claimed.get(0).event().id(), "a");
+    }
+
+    @Test
+    void compareAndSetStateWithEvent_addsTheEventOfTheOneChangeMade() throws Exception {
+        UploadSession session = session(ChunkPlan.of(MIB, MIB), Optional.empty());
+        store.create(session);
+        AtomicInteger changes = new AtomicInteger();
+        runInParallel(8, () -> {
+            if (store.compareAndSetState(session.id(), UploadState.ACTIVE, UploadState.ABORTED, now,
+                    event(UploadEvent.Type.ABORTED, session))) {
+                changes.incrementAndGet();
+            }
+            return null;
+        });
+        assertEquals(1, changes.get());
+        List<PendingEvent> claimed = claimMine("a", now, Set.of(session.id()));
+        assertEquals(1, claimed.size());
+        assertEquals(UploadEvent.Type.ABORTED, claimed.get(0).event().type());
+        assertEquals(UploadState.ABORTED, claimed.get(0).event().state());
+        assertTrue(store.outbox().remove(claimed.get(0).event().id(), "a"));
+        assertTrue(claimMine("a", now.plusSeconds(3600), Set.of(session.id())).isEmpty());
+    }
+
+    @Test
+    void claimDue_givesOnlyTheOldestEventOfAnUpload_theNextOnceItIsRemoved() {
+        UploadSession session = session(ChunkPlan.of(MIB, MIB), Optional.empty());
+        UploadEvent created = event(UploadEvent.Type.CREATED, session);
+        store.create(session, created);
+        moveTo(session.id(), UploadState.COMPLETING);
+        UploadEvent completed = event(UploadEvent.Type.COMPLETED, session);
+        assertTrue(store.compareAndSetState(session.id(), UploadState.COMPLETING, UploadState.COMPLETED, now, completed));
+
+        assertEquals(List.of(created), events(claimMine("a", now, Set.of(session.id()))));
+        // The head is leased; the second waits behind it, for every claimant.
+        assertTrue(claimMine("b", now, Set.of(session.id())).isEmpty());
+        assertTrue(store.outbox().remove(created.id(), "a"));
+        assertEquals(List.of(completed), events(claimMine("b", now, Set.of(session.id()))));
+        assertTrue(store.outbox().remove(completed.id(), "b"));
+    }
+
+    @Test
+    void claimDue_leasesAnEventToOneClaimant_untilTheLeaseEnds() {
+        UploadSession session = session(ChunkPlan.of(MIB, MIB), Optional.empty());
+        UploadEvent created = event(UploadEvent.Type.CREATED, session);
+        store.create(session, created);
+        Duration lease = Duration.ofSeconds(30);
+
+        assertEquals(1, claimMine("a", now, Set.of(session.id()), lease).size());
+        assertTrue(claimMine("b", now.plus(lease).minusMillis(1), Set.of(session.id()), lease).isEmpty());
+        assertFalse(store.outbox().remove(created.id(), "b"), "only the holder removes it");
+        List<PendingEvent> again = claimMine("b", now.plus(lease), Set.of(session.id()), lease);
+        assertEquals(List.of(created), events(again));
+        assertEquals(2, again.get(0).attempts());
+        assertFalse(store.outbox().release(created.id(), "a", now, Set.of()), "a's lease was taken over");
+        assertTrue(store.outbox().remove(created.id(), "b"));
+    }
+
+    @Test
+    void release_makesTheEventDueAtItsRetryTime_rememberingWhereItWasDelivered() {
+        UploadSession session = session(ChunkPlan.of(MIB, MIB), Optional.empty());
+        UploadEvent created = event(UploadEvent.Type.CREATED, session);
+        store.create(session, created);
+        long backlog = store.outbox().backlog();
+        assertTrue(backlog >= 1);
+        claimMine("a", now, Set.of(session.id()));
+        Instant retryAt = now.plusSeconds(10);
+        assertTrue(store.outbox().release(created.id(), "a", retryAt, Set.of("https://one.example/hook")));
+
+        assertTrue(claimMine("a", retryAt.minusMillis(1), Set.of(session.id())).isEmpty());
+        List<PendingEvent> again = claimMine("b", retryAt, Set.of(session.id()));
+        assertEquals(Set.of("https://one.example/hook"), again.get(0).deliveredTo());
+        assertEquals(2, again.get(0).attempts());
+        assertEquals(backlog, store.outbox().backlog());
+        assertTrue(store.outbox().remove(created.id(), "b"));
+        assertEquals(backlog - 1, store.outbox().backlog());
+        assertFalse(store.outbox().remove(created.id(), "b"), "removed once");
+    }
+
+    @Test
+    void claimDue_byTwoServersAtOnce_leasesEachEventToExactlyOne() throws Exception {
+        MetadataStore second = secondStoreOnSameBackend();
+        Set<UploadId> ids = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            UploadSession session = session(ChunkPlan.of(MIB, MIB), Optional.empty());
+            store.create(session, event(UploadEvent.Type.CREATED, session));
+            ids.add(session.id());
+        }
+        Instant later = now.plusSeconds(1);
+        ConcurrentHashMap<String, String> holders = new ConcurrentHashMap<>();
+        AtomicInteger duplicates = new AtomicInteger();
+        Set<UploadId> claimedUploads = ConcurrentHashMap.newKeySet();
+        List<Callable<Void>> claimants = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            MetadataStore on = i % 2 == 0 ? store : second;
+            String claimant = "server-" + i;
+            claimants.add(() -> {
+                for (int round = 0; round < 5; round++) {
+                    for (PendingEvent pending : on.outbox().claimDue(claimant, later, Duration.ofMinutes(5), 7)) {
+                        if (holders.putIfAbsent(pending.event().id(), claimant) != null) {
+                            duplicates.incrementAndGet();
+                        }
+                        claimedUploads.add(pending.event().uploadId());
+                    }
+                }
+                return null;
+            });
+        }
+        runAll(claimants);
+        assertEquals(0, duplicates.get());
+        assertTrue(claimedUploads.containsAll(ids), "every event was claimed");
+        // Whatever was claimed is removed by its holder (also other tests' leftovers, claimed here too).
+        holders.forEach((event, claimant) -> (claimant.endsWith("0") || claimant.endsWith("2") ? store : second)
+                .outbox().remove(event, claimant));
+        assertTrue(claimMine("c", now.plus(Duration.ofMinutes(10)), ids).isEmpty(), "every event was claimed once");
+    }
+
+    /** Claims, as {@code claimant} at {@code at}, the due events of {@code uploads}; others' events are released at once. */
+    private List<PendingEvent> claimMine(String claimant, Instant at, Set<UploadId> uploads) {
+        return claimMine(claimant, at, uploads, Duration.ofMinutes(1));
+    }
+
+    private List<PendingEvent> claimMine(String claimant, Instant at, Set<UploadId> uploads, Duration lease) {
+        List<PendingEvent> mine = new ArrayList<>();
+        for (PendingEvent pending : store.outbox().claimDue(claimant, at, lease, 10_000)) {
+            if (uploads.contains(pending.event().uploadId())) {
+                mine.add(pending);
+            } else {
+                store.outbox().release(pending.event().id(), claimant, at, pending.deliveredTo());
+            }
+        }
+        return mine;
+    }
+
+    private static List<UploadEvent> events(List<PendingEvent> pending) {
+        return pending.stream().map(PendingEvent::event).toList();
+    }
+
+    private UploadEvent event(UploadEvent.Type type, UploadSession session) {
+        return UploadEvent.of(type, session, now, Optional.empty(), type == UploadEvent.Type.COMPLETED
+                ? Optional.of(SHA256) : Optional.empty());
     }
 
     private UploadSession session(ChunkPlan plan, Optional<String> expectedSha256) {

@@ -103,7 +103,8 @@ public final class SettingsReader {
         }
     }
 
-    private Duration duration(String key, String fallback) {
+    /** A positive ISO-8601 duration or number of seconds, {@code fallback} when unset. */
+    public Duration duration(String key, String fallback) {
         String raw = value(key).orElse(fallback);
         try {
             Duration d = raw.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(raw)) : Duration.parse(raw);

@@ -10,12 +10,14 @@ import dev.largeupload.domain.service.UploadService;
 import java.util.concurrent.Executors;
 import dev.largeupload.domain.usecase.ExpireUploadsUseCase;
 import dev.largeupload.web.config.ConfigurationException;
+import dev.largeupload.web.config.HookSettings;
 import dev.largeupload.web.config.LaunchDirectory;
 import dev.largeupload.web.config.ServerSettings;
 import dev.largeupload.web.config.SettingsReader;
 import dev.largeupload.web.config.ServerSettings.Limits;
 import dev.largeupload.web.launch.ServerLauncher;
 import dev.largeupload.web.observe.ConfiguredStores;
+import dev.largeupload.web.observe.HookMetrics;
 import dev.largeupload.web.observe.UploadMetrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -60,12 +62,16 @@ public class UploadWiring {
     @Inject
     UploadMetrics metrics;
 
+    @Inject
+    HookMetrics hookMetrics;
+
     /** The sweep as a bean, so that what each round does is observed like any other use case. */
     @Inject
     ExpireUploadsUseCase sweep;
 
     private final Resources resources = new Resources();
     private ScheduledFuture<?> sweeps;
+    private ScheduledFuture<?> hookDeliveries;
     private ServerSettings settings;
     private UploadService service;
     private AppendService appends;
@@ -77,6 +83,7 @@ public class UploadWiring {
             Config config = ConfigProvider.getConfig();
             SettingsReader reader = new SettingsReader(key -> config.getOptionalValue(key, String.class), LaunchDirectory.find());
             settings = reader.read();
+            HookSettings hooks = HookSettings.read(reader);
             MetadataStore metadata = reachable(MetadataStores.key(settings),
                     () -> MetadataStores.create(settings, reader, resources));
             BlobStore blobs = reachable(BlobStores.key(settings), () -> BlobStores.create(settings, reader));
@@ -85,7 +92,8 @@ public class UploadWiring {
             Limits limits = settings.limits();
             service = new UploadService(metadata, blobs, new UploadPolicy(settings.chunkSize(), limits.maxChunkSize(),
                     settings.maxFileSize(), settings.uploadTtl(), settings.requireUploadToken(), limits.completionLease(),
-                    limits.maxActiveUploads(), limits.expiredRetention(), limits.minBlockSize()), Clock.systemUTC());
+                    limits.maxActiveUploads(), limits.expiredRetention(), limits.minBlockSize()), Clock.systemUTC(),
+                    EventHooks.hooks(hooks, hookMetrics));
             appends = new AppendService(metadata, blobs, BlobStores.pieces(settings, blobs), service, service.policy(),
                     Clock.systemUTC(), Executors.newCachedThreadPool(task -> {
                         Thread thread = new Thread(task, "upload-append-recorder");
@@ -95,6 +103,7 @@ public class UploadWiring {
             concatenations = new ConcatenationService(metadata, service, Clock.systemUTC());
             metrics.countActiveWith(() -> metadata.countActive(Instant.now()));
             scheduleSweeps(limits.sweepInterval());
+            hookDeliveries = EventHooks.scheduleDeliveries(scheduler, metadata, hooks, hookMetrics).orElse(null);
             LOG.info(() -> "Upload service ready: metadata=" + settings.metadataStore().name().toLowerCase(Locale.ROOT)
                     + ", blobs=" + settings.blobStore().name().toLowerCase(Locale.ROOT) + ", data=" + settings.dataDir()
                     + ", chunk size=" + settings.chunkSize() + ", upload token required=" + settings.requireUploadToken());
@@ -192,6 +201,9 @@ public class UploadWiring {
     void stop() {
         if (sweeps != null) {
             sweeps.cancel(false);
+        }
+        if (hookDeliveries != null) {
+            hookDeliveries.cancel(false);
         }
         resources.close();
     }

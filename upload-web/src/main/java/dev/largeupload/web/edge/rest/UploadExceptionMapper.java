@@ -33,6 +33,8 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
     private static final Logger LOG = Logger.getLogger(UploadExceptionMapper.class.getName());
     /** When a client refused for the active-upload cap may try again: uploads end by the minute, not the second. */
     private static final int TOO_MANY_UPLOADS_RETRY_SECONDS = 60;
+    /** When a client may try again after the pre-create hook did not answer. */
+    public static final int HOOK_UNAVAILABLE_RETRY_SECONDS = 5;
 
     @Context
     UriInfo uri;
@@ -53,6 +55,9 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             problem.with("limit", tooLarge.limit());
         } else if (e instanceof TooManyUploads) {
             problem.retryAfter(TOO_MANY_UPLOADS_RETRY_SECONDS);
+        } else if (e instanceof UploadException.HookUnavailable) {
+            LOG.log(Level.WARNING, "pre-create hook unavailable: " + e.getMessage(), e.getCause());
+            problem.retryAfter(HOOK_UNAVAILABLE_RETRY_SECONDS);
         } else if (e instanceof OffsetMismatch offset) {
             problem.with("chunk_index", offset.chunkIndex()).with("received_bytes", offset.receivedBytes());
         }
@@ -71,6 +76,8 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             Map.entry(TransferInterrupted.class, new Kind(400, "Transfer interrupted")),
             Map.entry(NotConcatenable.class, new Kind(400, "Not concatenable")),
             Map.entry(Forbidden.class, new Kind(403, "Forbidden")),
+            Map.entry(UploadException.Rejected.class, new Kind(403, "Upload rejected")),
+            Map.entry(UploadException.HookUnavailable.class, new Kind(503, "Hook unavailable")),
             Map.entry(NotFound.class, new Kind(404, "Upload not found")),
             Map.entry(Incomplete.class, new Kind(409, "Upload incomplete")),
             Map.entry(NotActive.class, new Kind(409, "Upload not active")),

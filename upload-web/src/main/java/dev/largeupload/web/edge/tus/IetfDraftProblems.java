@@ -55,6 +55,8 @@ final class IetfDraftProblems {
             problem.retryAfter(unavailable.retryAfterSeconds());
         } else if (e instanceof TooManyUploads) {
             problem.retryAfter(60);
+        } else if (e instanceof dev.largeupload.domain.error.UploadException.HookUnavailable) {
+            problem.retryAfter(5);
         }
         return problem.toResponse();
     }

@@ -55,6 +55,8 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
             problem.with("upload_offset", conflict.durableOffset());
         } else if (e instanceof TooManyUploads) {
             problem.retryAfter(60);
+        } else if (e instanceof UploadException.HookUnavailable) {
+            problem.retryAfter(5);
         }
         return problem.toResponse();
     }
@@ -75,7 +77,7 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
         if (e instanceof OffsetConflict || e instanceof NotActive || e instanceof Incomplete) {
             return 409;
         }
-        if (e instanceof Forbidden) {
+        if (e instanceof Forbidden || e instanceof UploadException.Rejected) {
             return 403;
         }
         if (e instanceof ChecksumMismatch) {
@@ -96,7 +98,7 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
         if (e instanceof TooManyUploads) {
             return 429;
         }
-        if (e instanceof StoreUnavailable) {
+        if (e instanceof StoreUnavailable || e instanceof UploadException.HookUnavailable) {
             return 503;
         }
         return 400;
