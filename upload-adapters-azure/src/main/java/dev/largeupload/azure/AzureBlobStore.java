@@ -229,6 +229,11 @@ public final class AzureBlobStore implements BlobStore {
         pieces().deletePieces(blob);
     }
 
+    /** The client of the container (with retries), for the capabilities built beside this store. */
+    BlobContainerClient container() {
+        return container;
+    }
+
     /** The {@link dev.largeupload.domain.port.PieceStore} of this store's blobs, on the same clients. */
     public AzurePieceStore pieces() {
         return new AzurePieceStore(container, staging, prefix);
