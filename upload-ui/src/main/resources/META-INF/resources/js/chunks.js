@@ -48,7 +48,9 @@ async function sendChunk(upload, cfg, index, signal) {
   const hashing = BlockDigests.usable(cfg.chunk_digest_headers, upload.blockSize);
   const oneBlock = length <= upload.blockSize;
   let known = upload.progress.held(index); // where to start, when known; null: ask the server first
-  if (upload.transfer === 'direct') return sendChunkDirect(upload, index, known, hashing, heldOnServer, signal);
+  // Direct mode: Azure checks each block's MD5; the server never sees the bytes, so it has no SHA-256 of its own
+  // to check a composite against, and the page sends none (nor hashes SHA-256).
+  if (upload.transfer === 'direct') return sendChunkDirect(upload, index, known, false, heldOnServer, signal);
   for (let corrections = 0; ; corrections++) {
     let answer;
     try {

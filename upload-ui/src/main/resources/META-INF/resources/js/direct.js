@@ -98,9 +98,9 @@ function expiresSoon(target) {
   return Number.isFinite(expires) && expires - Date.now() < EXPIRY_MARGIN_MS;
 }
 
-/** A block's first byte counted from its chunk's start (the target gives it counted from the file's start). */
+/** A block's first byte counted from its chunk's start (the target gives chunk_offset, and offset in the file). */
 function blockOffsetInChunk(block, chunkStart) {
-  return Number(block.offset) - chunkStart;
+  return Number.isFinite(Number(block.chunk_offset)) ? Number(block.chunk_offset) : Number(block.offset) - chunkStart;
 }
 
 function explained(e, index) {

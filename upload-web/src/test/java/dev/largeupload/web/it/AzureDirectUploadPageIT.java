@@ -8,7 +8,6 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobCorsRule;
 import com.azure.storage.blob.models.BlobServiceProperties;
 import dev.largeupload.web.it.UploadClient.Download;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.net.URI;
@@ -53,7 +52,7 @@ class AzureDirectUploadPageIT {
         azuriteOrigin = blobs.getScheme() + "://" + blobs.getAuthority();
         allowThePageOrigin(stores.azurite().connectionString(), server.base().toString());
         JsonObject config = client.send(client.request("/api/config").GET()).json();
-        assertTrue(config.getJsonArray("transfer_modes").contains(Json.value("direct")), config.toString());
+        assertTrue(config.getJsonArray("transfer_modes").getValuesAs(jakarta.json.JsonString::getString).contains("direct"), config.toString());
     }
 
     @BeforeEach
@@ -78,7 +77,7 @@ class AzureDirectUploadPageIT {
 
         page.select(file);
         String id = page.awaitUploadId(file);
-        page.awaitState(file, "completed", Duration.ofMinutes(2));
+        awaitCompleted(file, Duration.ofMinutes(2));
 
         assertDownloadedExactly(file, id);
         double received = bytesReceived() - receivedBefore;
@@ -112,7 +111,7 @@ class AzureDirectUploadPageIT {
         assertTrue(staged < 6, "the upload finished before it could be paused");
         browser.unthrottle();
         page.click(file, "resume");
-        page.awaitState(file, "completed", Duration.ofMinutes(2));
+        awaitCompleted(file, Duration.ofMinutes(2));
 
         assertDownloadedExactly(file, id);
         long blockPuts = requests("PUT").stream().filter(r -> r.getString("url").startsWith(azuriteOrigin)).count();
@@ -128,7 +127,7 @@ class AzureDirectUploadPageIT {
 
         page.select(file);
         String id = page.awaitUploadId(file);
-        page.awaitState(file, "completed", Duration.ofMinutes(1));
+        awaitCompleted(file, Duration.ofMinutes(1));
 
         assertDownloadedExactly(file, id);
         assertEquals(Files.size(file), bytesReceived() - receivedBefore, "every byte through the server");
@@ -146,6 +145,16 @@ class AzureDirectUploadPageIT {
         BlobServiceProperties properties = service.getProperties();
         properties.setCors(List.of(rule));
         service.setProperties(properties);
+    }
+
+    /** Waits for the file's "completed"; when it does not come, fails with what the page showed and logged. */
+    private void awaitCompleted(Path file, Duration timeout) {
+        try {
+            page.awaitState(file, "completed", timeout);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(file.getFileName() + " not completed: state " + page.state(file) + ", message '"
+                    + page.message(file) + "', console " + browser.consoleErrorsSinceLastCall(), e);
+        }
     }
 
     private List<JsonObject> requests(String method) {
