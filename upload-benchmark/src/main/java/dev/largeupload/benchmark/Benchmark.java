@@ -1,5 +1,6 @@
 package dev.largeupload.benchmark;
 
+import dev.largeupload.azure.AzuriteServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -148,8 +149,16 @@ public final class Benchmark {
                 }
             }
             runCase(report, cases, "memory", () -> MemoryCase.run(bench));
-            runCase(report, cases, "azure", () -> AzureCase.run(bench));
-            runCase(report, cases, "direct", () -> DirectCase.run(bench));
+            if (cases.contains("azure") || cases.contains("direct")) {
+                // One Azurite and one server on it for cases 2 and 9 (a server start costs CI time).
+                try (AzuriteServer azurite = AzuriteServer.start();
+                     ServerProcess server = bench.startServer("azure", AzureCase.env(azurite), "256m")) {
+                    runCase(report, cases, "azure", () -> AzureCase.run(bench, azurite, server));
+                    runCase(report, cases, "direct", () -> DirectCase.run(bench, azurite, server));
+                } catch (RuntimeException e) {
+                    report.failed("azure server", e);
+                }
+            }
         } finally {
             RawDisk.deleteTree(workDir);
         }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Case 9: direct mode against proxy mode, into the same Azurite through the same server, the same file size,
- * chunk and block sizes and 4 chunks in flight, in paired rounds of one run. Proxy: every chunk is
+ * Case 9: direct mode against proxy mode, into the same Azurite through the same server (case 2's), the same file
+ * size, chunk and block sizes and 4 chunks in flight, in paired rounds of one run. Proxy: every chunk is
  * {@code PUT} to the server, which stages its blocks in Azurite. Direct: for every chunk the client asks the
  * server for its staging target and {@code PUT}s each block straight to Azurite with its SAS URL and
  * {@code Content-MD5} ({@link DirectClient}); the server only grants, reconciles and commits. Each upload is
@@ -31,49 +31,42 @@ final class DirectCase {
     private DirectCase() {
     }
 
-    static void run(Bench context) {
+    /** Runs the case on case 2's server ({@link AzureCase#env}: the Azure store on {@code azurite}, default 8 MiB blocks). */
+    static void run(Bench context, AzuriteServer azurite, ServerProcess server) {
         boolean smoke = context.mode().name().equals(Mode.SMOKE.name());
         long bytes = smoke ? 16 * Mode.MIB : 512 * Mode.MIB;
         long chunk = smoke ? 4 * Mode.MIB : 32 * Mode.MIB;
-        long block = smoke ? Mode.MIB : 8 * Mode.MIB;
+        long block = Math.min(chunk, 8 * Mode.MIB);
         int rounds = smoke ? 1 : 3;
-        try (AzuriteServer azurite = AzuriteServer.start()) {
-            Map<String, String> env = Map.of("BLOB_STORE", "azure",
-                    "AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(),
-                    "AZURE_STORAGE_CONTAINER_NAME", "bench-direct",
-                    "BLOCK_SIZE", Long.toString(block));
-            try (ServerProcess server = context.startServer("direct", env, "256m")) {
-                UploadApi[] proxyClients = Ingest.clients(server.base(), context.payload(), IN_FLIGHT);
-                DirectClient[] directClients = DirectClient.clients(server.base(), context.payload(), IN_FLIGHT);
-                UploadApi api = proxyClients[0];
-                if (!api.config().toString().contains("\"direct\"")) {
-                    throw new IllegalStateException("the server does not offer direct mode on Azurite: " + api.config());
-                }
-                Map<String, ProcessHandle> processes = new LinkedHashMap<>();
-                processes.put("server", ProcessHandle.of(server.serverPid()).orElseThrow());
-                processes.put("Azurite", azurite.process().orElseThrow());
-                processes.put("benchmark", ProcessHandle.current());
-                CpuMeter cpu = new CpuMeter(processes);
-                Bench.log("  " + Mode.size(bytes) + " in chunks of " + Mode.size(chunk) + " (blocks of " + Mode.size(block) + "), "
-                        + IN_FLIGHT + " in flight, " + rounds + " paired round(s) after a warm-up");
-                long warmUp = Math.max(chunk * IN_FLIGHT, bytes / 4);
-                context.warmUp(server, () -> {
-                    upload(api, proxyClients, null, warmUp, chunk, cpu);
-                    upload(api, proxyClients, directClients, warmUp, chunk, cpu);
-                });
-                List<Timing> proxy = new ArrayList<>();
-                List<Timing> direct = new ArrayList<>();
-                for (int round = 1; round <= rounds; round++) {
-                    proxy.add(upload(api, proxyClients, null, bytes, chunk, cpu));
-                    direct.add(upload(api, proxyClients, directClients, bytes, chunk, cpu));
-                    Bench.log(String.format("  round %d: proxy %.2f s (server %.2f CPU s), direct %.2f s (server %.2f CPU s, %.0f bytes received)",
-                            round, proxy.get(round - 1).seconds(), proxy.get(round - 1).serverCpuSeconds(),
-                            direct.get(round - 1).seconds(), direct.get(round - 1).serverCpuSeconds(),
-                            direct.get(round - 1).serverBytesReceived()));
-                }
-                report(context, bytes, chunk, proxy, direct);
-            }
+        UploadApi[] proxyClients = Ingest.clients(server.base(), context.payload(), IN_FLIGHT);
+        DirectClient[] directClients = DirectClient.clients(server.base(), context.payload(), IN_FLIGHT);
+        UploadApi api = proxyClients[0];
+        if (!api.config().toString().contains("\"direct\"")) {
+            throw new IllegalStateException("the server does not offer direct mode on Azurite: " + api.config());
         }
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        processes.put("server", ProcessHandle.of(server.serverPid()).orElseThrow());
+        processes.put("Azurite", azurite.process().orElseThrow());
+        processes.put("benchmark", ProcessHandle.current());
+        CpuMeter cpu = new CpuMeter(processes);
+        Bench.log("  " + Mode.size(bytes) + " in chunks of " + Mode.size(chunk) + " (blocks of " + Mode.size(block) + "), "
+                + IN_FLIGHT + " in flight, " + rounds + " paired round(s) after a warm-up");
+        long warmUp = Math.max(chunk * IN_FLIGHT, bytes / 4);
+        context.warmUp(server, () -> {
+            upload(api, proxyClients, null, warmUp, chunk, cpu);
+            upload(api, proxyClients, directClients, warmUp, chunk, cpu);
+        });
+        List<Timing> proxy = new ArrayList<>();
+        List<Timing> direct = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            proxy.add(upload(api, proxyClients, null, bytes, chunk, cpu));
+            direct.add(upload(api, proxyClients, directClients, bytes, chunk, cpu));
+            Bench.log(String.format("  round %d: proxy %.2f s (server %.2f CPU s), direct %.2f s (server %.2f CPU s, %.0f bytes received)",
+                    round, proxy.get(round - 1).seconds(), proxy.get(round - 1).serverCpuSeconds(),
+                    direct.get(round - 1).seconds(), direct.get(round - 1).serverCpuSeconds(),
+                    direct.get(round - 1).serverBytesReceived()));
+        }
+        report(context, bytes, chunk, proxy, direct);
     }
 
     /** One upload of {@code bytes}: proxy mode when {@code direct} is null, else direct; deleted after (not timed). */
