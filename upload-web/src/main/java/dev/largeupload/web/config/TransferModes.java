@@ -1,20 +1,16 @@
 package dev.largeupload.web.config;
 
-import dev.largeupload.domain.model.TransferMode;
 import java.util.List;
 
 /**
- * The transfer modes this server offers, as {@code GET /api/config} lists them: always {@code proxy}; {@code direct}
- * when the blob store is Azure with a credential that can sign a SAS. Decided once at start by the wiring.
+ * The transfer modes this server offers, by their names in the API, as {@code GET /api/config} lists them: always
+ * {@code proxy}; {@code direct} when the blob store is Azure with a credential that can sign a SAS. Decided once at
+ * start by the wiring. Plain strings: this package is also on the runnable jar's launcher class path, which has no
+ * domain classes.
  */
-public record TransferModes(List<TransferMode> modes) {
+public record TransferModes(List<String> wireNames) {
 
     public TransferModes {
-        modes = List.copyOf(modes);
-    }
-
-    /** The modes by their names in the API, such as {@code ["proxy", "direct"]}. */
-    public List<String> wireNames() {
-        return modes.stream().map(TransferMode::wireName).toList();
+        wireNames = List.copyOf(wireNames);
     }
 }

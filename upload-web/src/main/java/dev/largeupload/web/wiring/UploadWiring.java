@@ -2,6 +2,7 @@ package dev.largeupload.web.wiring;
 
 import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.port.BlobStore;
+import dev.largeupload.domain.model.TransferMode;
 import dev.largeupload.domain.port.DirectTransfers;
 import dev.largeupload.domain.service.DirectTransferService;
 import dev.largeupload.web.config.TransferModes;
@@ -95,7 +96,7 @@ public class UploadWiring {
                     limits.maxActiveUploads(), limits.expiredRetention(), limits.minBlockSize());
             service = new UploadService(metadata, blobs, policy, Clock.systemUTC(), direct);
             targets = new DirectTransferService(metadata, direct, policy, limits.directSasTtl(), Clock.systemUTC());
-            transferModes = new TransferModes(service.transferModes());
+            transferModes = new TransferModes(service.transferModes().stream().map(TransferMode::wireName).toList());
             appends = new AppendService(metadata, blobs, BlobStores.pieces(settings, blobs), service, service.policy(),
                     Clock.systemUTC(), Executors.newCachedThreadPool(task -> {
                         Thread thread = new Thread(task, "upload-append-recorder");
