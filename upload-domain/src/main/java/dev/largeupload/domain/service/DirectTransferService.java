@@ -15,6 +15,7 @@ import dev.largeupload.domain.usecase.StagingTargetUseCase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -66,6 +67,8 @@ public final class DirectTransferService implements StagingTargetUseCase {
         if (session.expiresAt().isBefore(expiresAt)) {
             expiresAt = session.expiresAt();
         }
+        // A SAS names its expiry in whole seconds: rounding down keeps it within both limits.
+        expiresAt = expiresAt.truncatedTo(ChronoUnit.SECONDS);
         ChunkPlan plan = session.plan();
         int first = plan.firstBlockOf(chunk);
         List<BlockTarget> blocks = new ArrayList<>();
