@@ -96,6 +96,14 @@ class AzureDirectUploadPageIT {
     }
 
     @Test
+    void thePagesPolicy_letsItConnectToItsOwnOriginAndTheStorageOnly() {
+        UploadClient.Answer answer = client.send(client.request("/"));
+        String policy = answer.headers().get("content-security-policy").get(0);
+        assertTrue(policy.contains("; connect-src 'self' " + azuriteOrigin + "; "), policy);
+        assertTrue(policy.startsWith("default-src 'self'; script-src 'self'; "), policy);
+    }
+
+    @Test
     void directMode_pausedAndResumed_goesOnFromTheBlocksAzureHolds_andCompletesByteExact() throws Exception {
         Path file = TestFiles.random(work, "direct-pause.bin", 12 * MIB, 92);
         browser.driver().get(server.base() + "/");
@@ -140,7 +148,7 @@ class AzureDirectUploadPageIT {
                 .setAllowedOrigins(pageOrigin)
                 .setAllowedMethods("PUT,OPTIONS")
                 .setAllowedHeaders("content-md5,content-type,x-ms-version,x-ms-blob-type,x-ms-client-request-id")
-                .setExposedHeaders("x-ms-request-id,etag,content-md5")
+                .setExposedHeaders("x-ms-request-id,x-ms-version,content-md5,etag")
                 .setMaxAgeInSeconds(3600);
         BlobServiceProperties properties = service.getProperties();
         properties.setCors(List.of(rule));
