@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Content-MD5 it computed, across origins (Azurite carries the CORS rule an operator sets on the storage
  * account), under the page's Content-Security-Policy; the server sees next to none of the bytes
  * ({@code upload_bytes_received_total}), and the file downloads byte-exact. A pause and resume goes on from
- * the blocks Azure holds; {@code ?transfer=proxy} keeps the page on proxy mode. Chunks are two blocks of 1 MiB.
+ * the blocks Azure holds; a 403 from Azure (an expired SAS) gets a new target; {@code ?transfer=proxy} keeps the
+ * page on proxy mode. Chunks are two blocks of 1 MiB.
  */
 @Server(stores = Stores.AZURE, env = {"CHUNK_SIZE=2097152", "BLOCK_SIZE=1048576"})
 class AzureDirectUploadPageIT {
@@ -93,6 +94,34 @@ class AzureDirectUploadPageIT {
         assertEquals(List.of(), requests("PUT").stream().filter(r -> r.getString("url").contains("/api/upload/")).toList(),
                 "no chunk through the server");
         assertEquals(List.of(), browser.consoleErrorsSinceLastCall(), "the console during a direct upload");
+    }
+
+    @Test
+    void aBlockRefusedWith403_getsANewTargetAndGoesOn_andCompletesByteExact() throws Exception {
+        Path file = TestFiles.random(work, "direct-403.bin", 4 * MIB, 94);
+        browser.driver().get(server.base() + "/");
+        page.recordRequests();
+        // The first Put Block's SAS is spoilt on its way out, as an expired one would be: Azure answers 403.
+        page.js().executeScript("""
+                const open = XMLHttpRequest.prototype.open;
+                let spoilt = false;
+                XMLHttpRequest.prototype.open = function (method, url) {
+                  const args = [...arguments];
+                  if (!spoilt && method === 'PUT' && String(url).includes('comp=block')) {
+                    spoilt = true;
+                    args[1] = String(url).replace(/sig=[^&]*/, 'sig=AAAA');
+                  }
+                  return open.apply(this, args);
+                };
+                """);
+
+        page.select(file);
+        String id = page.awaitUploadId(file);
+        awaitCompleted(file, Duration.ofMinutes(1));
+
+        assertDownloadedExactly(file, id);
+        long targets = requests("POST").stream().filter(r -> r.getString("url").endsWith("/target")).count();
+        assertEquals(3, targets, "a target per chunk (2), and one more after the 403");
     }
 
     @Test
