@@ -23,7 +23,7 @@ final class Views {
                 s.plan().chunkSize(), s.plan().chunkCount(), s.receivedCount(), s.receivedBytes(), blockIds(s),
                 s.progressPercentage(), s.state() == UploadState.COMPLETED, state(s), iso(s.updatedAt()),
                 iso(s.createdAt()), iso(s.expiresAt()), s.plan().blockSize(), s.receivedBytes(), partialChunks(s),
-                s.transfer().wireName(), verification(s.transfer(), false, false));
+                s.transfer().wireName(), verification(s.transfer(), true, false));
     }
 
     static ResumeResponse resume(UploadSession s) {
@@ -37,7 +37,7 @@ final class Views {
         return new ResumeResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(), s.plan().chunkSize(),
                 s.plan().chunkCount(), s.receivedCount(), blockIds(s), missing, s.receivedBytes(),
                 s.progressPercentage(), s.state() == UploadState.COMPLETED, state(s), message, s.plan().blockSize(),
-                s.receivedBytes(), partialChunks(s), s.transfer().wireName(), verification(s.transfer(), false, false));
+                s.receivedBytes(), partialChunks(s), s.transfer().wireName(), verification(s.transfer(), true, false));
     }
 
     /**
