@@ -50,7 +50,7 @@ async function sendChunk(upload, cfg, index, signal) {
   let known = upload.progress.held(index); // where to start, when known; null: ask the server first
   // Direct mode: Azure checks each block's MD5; the server never sees the bytes, so it has no SHA-256 of its own
   // to check a composite against, and the page sends none (nor hashes SHA-256).
-  if (upload.transfer === 'direct') return sendChunkDirect(upload, index, known, false, heldOnServer, signal);
+  if (upload.transfer === 'direct') return sendChunkDirect(upload, index, known, heldOnServer, signal);
   for (let corrections = 0; ; corrections++) {
     let answer;
     try {

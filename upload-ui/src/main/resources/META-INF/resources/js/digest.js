@@ -52,12 +52,6 @@ export class BlockDigests {
     }
   }
 
-  /** Hashes one block whose bytes the caller has read already (direct mode reads a block once for MD5 and SHA-256). */
-  async setBlock(uploadId, block, bytes) {
-    this.forUpload(uploadId);
-    this.byBlock.set(block, new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
-  }
-
   /** The digest of one block, or null when not hashed. */
   get(uploadId, block) {
     return this.uploadId === uploadId ? this.byBlock.get(block) || null : null;

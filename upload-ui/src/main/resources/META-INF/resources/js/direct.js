@@ -9,7 +9,7 @@
 // expired (or the clock is off): the page asks for a new target and goes on from the blocks already staged.
 import { withRetry, Refused } from './transport.js';
 import * as api from './api.js';
-import { md5Base64, md5OfBlob } from './md5.js';
+import { md5OfBlob } from './md5.js';
 
 const MAX_NEW_TARGETS = 3;     // 403s from Azure in a row (a new target each time) before the chunk fails
 const EXPIRY_MARGIN_MS = 30_000; // a target this close to its expiry is replaced before the next block
@@ -23,15 +23,17 @@ export function directOffered(cfg) {
 
 /**
  * Sends chunk `index` of the upload from `first` (a block boundary: what Azure holds of it already) to its end,
- * straight to Azure. heldOnServer(index) asks the server where to go on after a try failed. Resolves when every
+ * straight to Azure. heldOnServer(index) asks the server where to go on after a try failed. No SHA-256 is computed:
+ * the server sees no byte of a direct upload, so it could check no block digest or composite. Resolves when every
  * block of the chunk is staged.
  */
-export async function sendChunkDirect(upload, index, first, hashing, heldOnServer, signal) {
+export async function sendChunkDirect(upload, index, first, heldOnServer, signal) {
   const start = index * upload.chunkSize;
   const length = upload.chunkLength(index);
   let known = first;     // where to go on, when known; null: ask the server
   let target = null;
-  for (let refusals = 0; ; ) {
+  let refusals = 0;      // 403s in a row
+  for (;;) {
     try {
       await withRetry(upload, signal, async () => {
         const from = known !== null ? known : await heldOnServer(upload, index, signal);
@@ -42,8 +44,9 @@ export async function sendChunkDirect(upload, index, first, hashing, heldOnServe
           const offset = blockOffsetInChunk(block, start);
           const end = offset + Number(block.length);
           if (end <= from) continue; // staged already
-          await sendBlock(upload, index, start, offset, end, block, target, hashing, signal);
+          await sendBlock(upload, index, start, offset, end, block, target, signal);
           upload.progress.chunkHeld(index, end);
+          refusals = 0;
           known = end; // a failure of the next block goes on from here without asking
         }
         if (!upload.progress.isWhole(index)) {
@@ -63,19 +66,13 @@ export async function sendChunkDirect(upload, index, first, hashing, heldOnServe
   }
 }
 
-/** PUTs one block (file bytes [start + offset, start + end)) with its Content-MD5; SHA-256 too when hashing. */
-async function sendBlock(upload, index, start, offset, end, block, target, hashing, signal) {
+/**
+ * PUTs one block (file bytes [start + offset, start + end)) with its Content-MD5, computed first by reading the
+ * block (piece by piece); the PUT then streams the slice from the file.
+ */
+async function sendBlock(upload, index, start, offset, end, block, target, signal) {
   const blob = upload.file.slice(start + offset, start + end);
-  const blockInFile = Math.floor((start + offset) / upload.blockSize);
-  let md5;
-  if (hashing) {
-    // One read of the block for both digests (WebCrypto hashes whole buffers only); released before the PUT.
-    const bytes = await blob.arrayBuffer();
-    md5 = md5Base64(bytes);
-    await upload.digests.setBlock(upload.id, blockInFile, bytes);
-  } else {
-    md5 = await md5OfBlob(blob);
-  }
+  const md5 = await md5OfBlob(blob);
   upload.progress.sentUpTo(index, offset);
   try {
     await api.putBlock(target, block, blob, md5, signal, (loaded) => upload.progress.sentUpTo(index, offset + loaded));

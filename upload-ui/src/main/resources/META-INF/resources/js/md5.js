@@ -14,14 +14,10 @@ const spark = () => {
 
 const base64OfBinaryString = (raw) => btoa(raw);
 
-/** The Content-MD5 value (Base64 of the 16 digest bytes) of bytes already in memory. */
-export function md5Base64(bytes) {
-  const hasher = new (spark().ArrayBuffer)();
-  hasher.append(bytes instanceof ArrayBuffer ? bytes : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return base64OfBinaryString(hasher.end(true));
-}
-
-/** The Content-MD5 value of a Blob (a slice of the file), read piece by piece: memory stays at one piece. */
+/**
+ * The Content-MD5 value (Base64 of the 16 digest bytes) of a Blob (a slice of the file), read piece by piece:
+ * memory stays at one piece.
+ */
 export async function md5OfBlob(blob) {
   const hasher = new (spark().ArrayBuffer)();
   for (let offset = 0; offset < blob.size; offset += PIECE) {
