@@ -229,6 +229,20 @@ public final class AzureBlobStore implements BlobStore {
         pieces().deletePieces(blob);
     }
 
+    /** The client of the container (with retries), for the capabilities built beside this store. */
+    BlobContainerClient container() {
+        return container;
+    }
+
+    /**
+     * The origin ({@code scheme://host[:port]}) of the storage account's blob endpoint: where a client of a direct
+     * transfer sends its blocks, so the page's Content-Security-Policy lets it connect there.
+     */
+    public String endpointOrigin() {
+        java.net.URI url = java.net.URI.create(container.getBlobContainerUrl());
+        return url.getScheme() + "://" + url.getRawAuthority();
+    }
+
     /** The {@link dev.largeupload.domain.port.PieceStore} of this store's blobs, on the same clients. */
     public AzurePieceStore pieces() {
         return new AzurePieceStore(container, staging, prefix);

@@ -11,6 +11,9 @@ import com.azure.storage.common.policy.RetryPolicyType;
 import dev.largeupload.azure.AzureBlobSettings.Connection;
 import dev.largeupload.azure.AzureBlobSettings.Retries;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
+import dev.largeupload.domain.port.DirectTransfers;
+import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Builds an {@link AzureBlobStore} from {@link AzureBlobSettings}: two clients of the same container
@@ -41,6 +44,37 @@ public final class AzureBlobStoreFactory {
             createIfMissing(container);
         }
         return new AzureBlobStore(container, staging, settings.blobPrefix());
+    }
+
+    /**
+     * The {@link DirectTransfers} of {@code store} (which {@link #create} built from {@code settings}), when its
+     * credential can sign: an account key or a connection string with one (a service SAS), or an Entra credential
+     * (a user-delegation SAS). A SAS token cannot sign another SAS: then none.
+     */
+    public static Optional<DirectTransfers> directTransfers(AzureBlobSettings settings, AzureBlobStore store) {
+        return signing(settings.connection())
+                .map(signing -> new AzureDirectTransfers(store.container(), settings.blobPrefix(), signing,
+                        Clock.systemUTC()));
+    }
+
+    /** How {@code connection} can sign a SAS, if it can. */
+    static Optional<AzureDirectTransfers.Signing> signing(Connection connection) {
+        if (connection instanceof Connection.SharedKey) {
+            return Optional.of(AzureDirectTransfers.Signing.SHARED_KEY);
+        }
+        if (connection instanceof Connection.DefaultCredential) {
+            return Optional.of(AzureDirectTransfers.Signing.USER_DELEGATION);
+        }
+        if (connection instanceof Connection.ConnectionString c) {
+            for (String part : c.value().split(";")) {
+                String[] pair = part.strip().split("=", 2);
+                if (pair.length == 2 && !pair[1].isBlank() && (pair[0].equalsIgnoreCase("AccountKey")
+                        || (pair[0].equalsIgnoreCase("UseDevelopmentStorage") && pair[1].equalsIgnoreCase("true")))) {
+                    return Optional.of(AzureDirectTransfers.Signing.SHARED_KEY);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static BlobContainerClientBuilder builder(AzureBlobSettings settings, HttpClient http) {

@@ -35,53 +35,54 @@ final class AzureCase {
     private AzureCase() {
     }
 
-    static void run(Bench context) {
+    /** The server's environment for the Azure store on {@code azurite} (its account key also signs direct transfers). */
+    static Map<String, String> env(AzuriteServer azurite) {
+        return Map.of("BLOB_STORE", "azure",
+                "AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(),
+                "AZURE_STORAGE_CONTAINER_NAME", "bench-server");
+    }
+
+    /** Runs the case on {@code server}, which runs on {@link #env} of {@code azurite} (shared with case 9). */
+    static void run(Bench context, AzuriteServer azurite, ServerProcess server) {
         Mode mode = context.mode();
-        try (AzuriteServer azurite = AzuriteServer.start()) {
-            BlobContainerClient direct = directClient(azurite.connectionString());
-            Map<String, String> env = Map.of("BLOB_STORE", "azure",
-                    "AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(),
-                    "AZURE_STORAGE_CONTAINER_NAME", "bench-server");
-            try (ServerProcess server = context.startServer("azure", env, "256m")) {
-                int senders = mode.azureInFlight().stream().mapToInt(Integer::intValue).max().orElse(1);
-                UploadApi[] clients = Ingest.clients(server.base(), context.payload(), senders);
-                stageDirect(direct, context.payload(), mode.warmUpBytes(), 8 * Mode.MIB, 2);
-                context.warmUp(server, () -> Ingest.warmUp(clients, mode.warmUpBytes(), UploadApi.Digests.NONE));
-                List<Figure> figures = new ArrayList<>();
-                List<String> labels = new ArrayList<>();
-                Map<String, List<Double>> series = new LinkedHashMap<>();
-                series.put("server (PUT, Azure store)", new ArrayList<>());
-                series.put("direct (Azure SDK stageBlock)", new ArrayList<>());
-                CpuMeter cpu = new CpuMeter(processes(azurite, server));
-                for (long chunk : mode.azureChunkSizes()) {
-                    for (int inFlight : mode.azureInFlight()) {
-                        long bytes = Mode.bytesFor(mode.azureBytes(), chunk, inFlight);
-                        cpu.start();
-                        double sdk = Bench.megabytesPerSecond(bytes,
-                                stageDirect(direct, context.payload(), bytes, chunk, inFlight));
-                        Map<String, Double> sdkCores = cpu.coresBusy();
-                        cpu.start();
-                        double ingest = Bench.megabytesPerSecond(bytes,
-                                Ingest.upload(clients, bytes, chunk, inFlight, UploadApi.Digests.NONE).seconds());
-                        Map<String, Double> serverCores = cpu.coresBusy();
-                        String label = Mode.size(chunk) + " × " + inFlight;
-                        Bench.log(String.format("  [azure] %s (%s): server %.0f MB/s, direct SDK %.0f MB/s; cores busy: %s; direct: %s",
-                                label, Mode.size(bytes), ingest, sdk, CpuMeter.format(serverCores), CpuMeter.format(sdkCores)));
-                        figures.add(Figure.against(SECTION, label, "ingest vs direct SDK", ingest, "MB/s", "direct SDK", sdk)
-                                .withGoal("≥ 0.85", ingest / sdk >= GOAL));
-                        figures.addAll(CpuMeter.figures(SECTION, label, "through the server", serverCores));
-                        figures.addAll(CpuMeter.figures(SECTION, label, "direct", sdkCores));
-                        labels.add(label);
-                        series.get("server (PUT, Azure store)").add(ingest);
-                        series.get("direct (Azure SDK stageBlock)").add(sdk);
-                    }
-                }
-                context.report().add(figures);
-                context.report().chart(Charts.bars(context.chart("azure.png"),
-                        "Azure (Azurite): ingest through the server vs the SDK staging directly (chunk size × in flight)",
-                        "MB/s (10^6 bytes/s)", labels, series));
+        BlobContainerClient direct = directClient(azurite.connectionString());
+        int senders = mode.azureInFlight().stream().mapToInt(Integer::intValue).max().orElse(1);
+        UploadApi[] clients = Ingest.clients(server.base(), context.payload(), senders);
+        stageDirect(direct, context.payload(), mode.warmUpBytes(), 8 * Mode.MIB, 2);
+        context.warmUp(server, () -> Ingest.warmUp(clients, mode.warmUpBytes(), UploadApi.Digests.NONE));
+        List<Figure> figures = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        series.put("server (PUT, Azure store)", new ArrayList<>());
+        series.put("direct (Azure SDK stageBlock)", new ArrayList<>());
+        CpuMeter cpu = new CpuMeter(processes(azurite, server));
+        for (long chunk : mode.azureChunkSizes()) {
+            for (int inFlight : mode.azureInFlight()) {
+                long bytes = Mode.bytesFor(mode.azureBytes(), chunk, inFlight);
+                cpu.start();
+                double sdk = Bench.megabytesPerSecond(bytes,
+                        stageDirect(direct, context.payload(), bytes, chunk, inFlight));
+                Map<String, Double> sdkCores = cpu.coresBusy();
+                cpu.start();
+                double ingest = Bench.megabytesPerSecond(bytes,
+                        Ingest.upload(clients, bytes, chunk, inFlight, UploadApi.Digests.NONE).seconds());
+                Map<String, Double> serverCores = cpu.coresBusy();
+                String label = Mode.size(chunk) + " × " + inFlight;
+                Bench.log(String.format("  [azure] %s (%s): server %.0f MB/s, direct SDK %.0f MB/s; cores busy: %s; direct: %s",
+                        label, Mode.size(bytes), ingest, sdk, CpuMeter.format(serverCores), CpuMeter.format(sdkCores)));
+                figures.add(Figure.against(SECTION, label, "ingest vs direct SDK", ingest, "MB/s", "direct SDK", sdk)
+                        .withGoal("≥ 0.85", ingest / sdk >= GOAL));
+                figures.addAll(CpuMeter.figures(SECTION, label, "through the server", serverCores));
+                figures.addAll(CpuMeter.figures(SECTION, label, "direct", sdkCores));
+                labels.add(label);
+                series.get("server (PUT, Azure store)").add(ingest);
+                series.get("direct (Azure SDK stageBlock)").add(sdk);
             }
         }
+        context.report().add(figures);
+        context.report().chart(Charts.bars(context.chart("azure.png"),
+                "Azure (Azurite): ingest through the server vs the SDK staging directly (chunk size × in flight)",
+                "MB/s (10^6 bytes/s)", labels, series));
     }
 
     /**

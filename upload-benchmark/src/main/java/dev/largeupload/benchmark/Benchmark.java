@@ -1,5 +1,6 @@
 package dev.largeupload.benchmark;
 
+import dev.largeupload.azure.AzuriteServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,18 +23,18 @@ import java.util.Set;
  * mvn -B -DskipTests package && java -jar upload-benchmark/target/upload-benchmark.jar [options]
  *   --smoke               small sizes, one configuration per case (under two minutes; CI runs it)
  *   --out DIR             where results go (default docs/benchmark, or target/benchmark-smoke with --smoke)
- *   --cases LIST          any of startup,filesystem,azure,memory,metadata,integrity,endtoend,tus (default: all)
+ *   --cases LIST          any of startup,filesystem,azure,memory,metadata,integrity,endtoend,tus,direct (default: all)
  *   --stores LIST         metadata stores of case 4 (default: h2,postgresql,redis,file; smoke: h2)
  *   --metadata-chunks N   chunks of the case 4 session (default 20,972: 1 TB at 50 MiB; smoke 200)
  *   --server-jar PATH     the runnable server (default: upload-web/target/upload-server.jar above the working directory)
  *   --jfr DIR             record every server JVM with JFR (settings=profile), from when it is ready until it stops, into DIR/&lt;server&gt;.jfr
  * </pre>
  * PostgreSQL ({@code 127.0.0.1:5432}, user postgres) and Redis ({@code 127.0.0.1:6379}) must be running for case 4;
- * {@code node} on the PATH and {@code npm ci} (Azurite, {@code @tus/server}, tus-js-client) for cases 2, 7 and 8.
+ * {@code node} on the PATH and {@code npm ci} (Azurite, {@code @tus/server}, tus-js-client) for cases 2, 7, 8 and 9.
  */
 public final class Benchmark {
 
-    static final List<String> CASES = List.of("startup", "filesystem", "integrity", "metadata", "endtoend", "tus", "memory", "azure");
+    static final List<String> CASES = List.of("startup", "filesystem", "integrity", "metadata", "endtoend", "tus", "memory", "azure", "direct");
 
     /** The options of one run. */
     record Options(Mode mode, Path out, Set<String> cases, Optional<Path> serverJar, Optional<Path> jfrDir, String command) {
@@ -148,7 +149,16 @@ public final class Benchmark {
                 }
             }
             runCase(report, cases, "memory", () -> MemoryCase.run(bench));
-            runCase(report, cases, "azure", () -> AzureCase.run(bench));
+            if (cases.contains("azure") || cases.contains("direct")) {
+                // One Azurite and one server on it for cases 2 and 9 (a server start costs CI time).
+                try (AzuriteServer azurite = AzuriteServer.start();
+                     ServerProcess server = bench.startServer("azure", AzureCase.env(azurite), "256m")) {
+                    runCase(report, cases, "azure", () -> AzureCase.run(bench, azurite, server));
+                    runCase(report, cases, "direct", () -> DirectCase.run(bench, azurite, server));
+                } catch (RuntimeException e) {
+                    report.failed("azure server", e);
+                }
+            }
         } finally {
             RawDisk.deleteTree(workDir);
         }

@@ -52,6 +52,13 @@ final class CpuMeter {
         return busy;
     }
 
+    /** CPU seconds each process used since {@link #start()}, in the order given. */
+    Map<String, Double> cpuSeconds() {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        processes.forEach((name, process) -> seconds.put(name, cpu(process).minus(start.get(name)).toNanos() / 1e9));
+        return seconds;
+    }
+
     /** "machine 1.90, server 0.53, benchmark 0.05": cores busy, for the log. */
     static String format(Map<String, Double> coresBusy) {
         return coresBusy.entrySet().stream()

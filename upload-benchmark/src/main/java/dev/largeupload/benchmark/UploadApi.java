@@ -45,10 +45,21 @@ final class UploadApi {
     }
 
     Upload init(String filename, long fileSize, long chunkSize) {
-        String body = Json.createObjectBuilder().add("filename", filename).add("file_size", fileSize)
-                .add("chunk_size", chunkSize).add("content_type", "application/octet-stream").build().toString();
+        return init(filename, fileSize, chunkSize, "proxy");
+    }
+
+    /** Starts an upload in the given transfer mode ({@code proxy} or {@code direct}); the server must answer with that mode. */
+    Upload init(String filename, long fileSize, long chunkSize, String transfer) {
+        var builder = Json.createObjectBuilder().add("filename", filename).add("file_size", fileSize)
+                .add("chunk_size", chunkSize).add("content_type", "application/octet-stream");
+        if (!transfer.equals("proxy")) {
+            builder.add("transfer", transfer);
+        }
         JsonObject json = expect(201, "init", send(request("/api/upload/init")
-                .header("Content-Type", "application/json").POST(BodyPublishers.ofString(body))));
+                .header("Content-Type", "application/json").POST(BodyPublishers.ofString(builder.build().toString()))));
+        if (!json.getString("transfer", "proxy").equals(transfer)) {
+            throw new IllegalStateException("init asked for transfer " + transfer + " and answered " + json);
+        }
         Upload upload = new Upload(json.getString("upload_id"), json.getString("upload_token"),
                 json.getJsonNumber("chunk_size").longValue(), json.getInt("total_chunks"));
         if (upload.chunkSize() != chunkSize) {
@@ -151,6 +162,26 @@ final class UploadApi {
         if (answer.statusCode() / 100 != 2) {
             throw new IllegalStateException("delete answered " + answer.statusCode() + ": " + answer.body());
         }
+    }
+
+    /** GET /api/config. */
+    JsonObject config() {
+        return expect(200, "config", send(request("/api/config").GET()));
+    }
+
+    /** The sum of a counter's series in {@code /metrics} (Prometheus text), 0 when absent. */
+    double metric(String name) {
+        HttpResponse<String> answer = send(request("/metrics").GET());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("/metrics answered " + answer.statusCode());
+        }
+        double sum = 0;
+        for (String line : answer.body().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     private HttpRequest.Builder request(String path) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark's smoke mode, so that the command keeps working: every case runs against the real
- * server jar (filesystem and Azure on Azurite; H2 metadata; start-up; end to end and tus against @tus/server) and writes
+ * server jar (filesystem and Azure on Azurite, direct mode against proxy mode; H2 metadata; start-up; end to end and tus against @tus/server) and writes
  * its figures, CSV and charts. Nothing here depends on speed: the figures are only checked to exist and be positive.
  */
 class BenchmarkSmokeIT {
@@ -31,7 +31,7 @@ class BenchmarkSmokeIT {
         assertEquals(List.of(), report.failures(), "no case may fail");
         Set<String> sections = report.figures().stream().map(Figure::section).collect(Collectors.toSet());
         assertEquals(Set.of(FilesystemCase.SECTION, AzureCase.SECTION, MemoryCase.SECTION, MetadataCase.SECTION,
-                IntegrityCase.SECTION, StartupCase.SECTION, EndToEndCase.SECTION, TusCase.SECTION), sections);
+                IntegrityCase.SECTION, StartupCase.SECTION, EndToEndCase.SECTION, TusCase.SECTION, DirectCase.SECTION), sections);
         for (Figure figure : report.figures()) {
             // A difference such as the heap's growth may be negative; every other figure is a measured amount.
             assertTrue(Double.isFinite(figure.value()), "a measured value: " + figure);
@@ -47,6 +47,10 @@ class BenchmarkSmokeIT {
         assertEquals(TusCase.Client.values().length, report.figures().stream()
                 .filter(f -> f.section().equals(TusCase.SECTION) && f.baseline().startsWith(TusCase.PEER)).count());
 
+        // Direct mode against proxy mode, into the same Azurite: throughput and the server's CPU per GiB.
+        assertEquals(2, report.figures().stream()
+                .filter(f -> f.section().equals(DirectCase.SECTION) && f.baseline().equals("proxy")).count());
+
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
         assertEquals(report.figures().size() + 1, csv.size(), "a header and one row per figure");
         assertTrue(csv.get(0).startsWith("case,configuration,metric,value,unit,baseline"));
@@ -54,7 +58,7 @@ class BenchmarkSmokeIT {
         assertTrue(Files.readString(out.resolve("results.md")).contains("| case |"));
 
         List<String> charts = report.charts().stream().map(p -> p.getFileName().toString()).sorted().toList();
-        assertEquals(List.of("azure.png", "endtoend-complete.png", "endtoend.png", "filesystem.png", "integrity.png", "memory.png",
+        assertEquals(List.of("azure.png", "direct.png", "endtoend-complete.png", "endtoend.png", "filesystem.png", "integrity.png", "memory.png",
                 "metadata-calls.png", "metadata-chunks.png", "tus.png"), charts);
         for (Path chart : report.charts()) {
             byte[] bytes = Files.readAllBytes(chart);

@@ -21,10 +21,11 @@ export async function loadConfig(observer, signal) {
   return config;
 }
 
-/** POST /api/upload/init with {filename, file_size, content_type?}. */
-export function initUpload(file, signal) {
+/** POST /api/upload/init with {filename, file_size, content_type?, transfer?} (transfer: "direct" or "proxy"). */
+export function initUpload(file, signal, transfer = null) {
   const body = { filename: file.name, file_size: file.size };
   if (file.type) body.content_type = file.type;
+  if (transfer) body.transfer = transfer;
   return request('POST', '/api/upload/init', { headers: jsonBodyHeaders(), body: JSON.stringify(body), signal });
 }
 
@@ -38,6 +39,29 @@ export function putChunk(id, token, index, blob, { first = 0, chunkLength = blob
   if (first > 0) headers['Content-Range'] = `bytes ${first}-${first + blob.size - 1}/${chunkLength}`;
   if (contentDigest) headers['Content-Digest'] = contentDigest;
   return request('PUT', `${uploadPath(id)}/chunks/${index}`, { body: blob, headers, signal, onProgress });
+}
+
+/**
+ * POST …/chunks/{index}/target (direct mode): where Azure takes each block of the chunk,
+ * {method, url, headers, expires_at, blocks: [{block_index, block_id, offset, length, url}]}.
+ */
+export function chunkTarget(id, token, index, signal) {
+  return request('POST', `${uploadPath(id)}/chunks/${index}/target`, { headers: jsonHeaders({ [tokenHeader()]: token }), signal });
+}
+
+/**
+ * PUT one block (a slice of the file) straight to Azure Storage at the block's SAS URL, with the target's headers
+ * and the block's Content-MD5 (Azure checks it). A refusal comes back as Refused with storage set (its code
+ * `storage.<Azure's error code>` when Azure said one).
+ */
+export async function putBlock(target, block, blob, md5, signal, onProgress) {
+  const headers = { ...(target.headers || {}), 'Content-MD5': md5 };
+  try {
+    return await request(target.method || 'PUT', block.url, { body: blob, headers, signal, onProgress });
+  } catch (e) {
+    if (e instanceof Refused) e.storage = true;
+    throw e;
+  }
 }
 
 /** POST /api/upload/complete, with the composite SHA-256 (hex) when the page has it. */

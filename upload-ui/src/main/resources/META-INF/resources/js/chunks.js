@@ -5,6 +5,7 @@
 import { withRetry, Refused, Stopped } from './transport.js';
 import * as api from './api.js';
 import { BlockDigests, contentDigest, hex } from './digest.js';
+import { sendChunkDirect } from './direct.js';
 
 const MAX_CORRECTIONS = 5; // a chunk's start corrected by the server (409 upload.offset-mismatch) this often at most
 
@@ -35,7 +36,8 @@ export async function sendChunks(upload, cfg, signal) {
 }
 
 /**
- * Sends a chunk, or the rest of it from its durable prefix (Content-Range). A try that fails asks the server
+ * Sends a chunk, or the rest of it from its durable prefix (Content-Range); in direct mode straight to Azure
+ * Storage, block by block (direct.js). A try that fails asks the server
  * where to go on; a start the server corrects (409 upload.offset-mismatch) goes on from the prefix it names.
  * A chunk of one block carries its Content-Digest; a chunk of several carries none, so that the server keeps
  * each whole block that arrives (their digests go into the composite at complete).
@@ -46,6 +48,9 @@ async function sendChunk(upload, cfg, index, signal) {
   const hashing = BlockDigests.usable(cfg.chunk_digest_headers, upload.blockSize);
   const oneBlock = length <= upload.blockSize;
   let known = upload.progress.held(index); // where to start, when known; null: ask the server first
+  // Direct mode: Azure checks each block's MD5; the server never sees the bytes, so it has no SHA-256 of its own
+  // to check a composite against, and the page sends none (nor hashes SHA-256).
+  if (upload.transfer === 'direct') return sendChunkDirect(upload, index, known, heldOnServer, signal);
   for (let corrections = 0; ; corrections++) {
     let answer;
     try {

@@ -37,6 +37,17 @@ function problemSentence(status, problem) {
   return text;
 }
 
+/**
+ * Azure Storage answers errors in XML (`<Error><Code>Md5Mismatch</Code><Message>…</Message></Error>`); as a
+ * problem: code `storage.<Code>`, detail its message's first line. Null for anything else.
+ */
+function storageError(text) {
+  const code = /<Code>([^<]{1,100})<\/Code>/.exec(text || '');
+  if (!code) return null;
+  const message = /<Message>([^<]{0,500})/.exec(text);
+  return { code: `storage.${code[1]}`, detail: message ? message[1].split('\n')[0].trim() : code[1] };
+}
+
 function parseRetryAfter(value) {
   if (!value) return null;
   const trimmed = value.trim();
@@ -83,7 +94,7 @@ export function request(method, url, { body = null, headers = {}, signal, onProg
       let data = null;
       try { data = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch { data = null; }
       if (status >= 200 && status < 300) { finish(resolve, { status, data }); return; }
-      const problem = data && typeof data === 'object' ? data : null;
+      const problem = data && typeof data === 'object' ? data : storageError(xhr.responseText);
       const retryAfter = parseRetryAfter(xhr.getResponseHeader('Retry-After'));
       const code = problem && problem.code;
       // 5xx, 408, 429: the server asks us to come back. A 404 without a problem document is not ours: the

@@ -6,6 +6,8 @@
 // reload, a lost connection or a server restart the page asks the server what it holds (resume/{id}) and goes on
 // inside each partly received chunk from its durable prefix (chunks.js), so it sends again at most the block
 // that was in progress in each request; the progress never shows less than the server holds (progress.js).
+// When the server offers direct mode, the chunks go straight to Azure Storage instead (direct.js), with the
+// same pause, retry and resume behaviour: the server then tells what Azure holds.
 //
 //   queued → uploading ⇄ retrying → completing → completed
 //   any active state → paused (by hand or the network) → queued;  → failed → queued;  → cancelled
@@ -16,6 +18,7 @@ import { fingerprintOf, known, memory } from './memory.js';
 import { Progress } from './progress.js';
 import { formatBytes, formatDuration } from './format.js';
 import { sendChunks } from './chunks.js';
+import { directOffered } from './direct.js';
 
 const MAX_COMPLETE_ROUNDS = 5;  // complete → 409 missing_chunks → send them → complete …
 const SETTLE_ASKS = 6;          // after a pause: ask the server what it holds until two answers agree, this often at most
@@ -45,6 +48,7 @@ export class Upload extends EventTarget {
     this.chunkSize = 0;
     this.blockSize = 0;
     this.totalChunks = 0;
+    this.transfer = 'proxy';   // 'direct': the chunks go straight to Azure Storage (direct.js), chosen at init
     this.toSend = [];          // chunk indexes still to send (whole or the rest of them), ascending
     this.next = 0;             // position in toSend
     this.progress = new Progress();
@@ -282,6 +286,7 @@ export class Upload extends EventTarget {
         this.token = known.upload_token || null;
         this.chunkSize = known.chunk_size || 0;
         this.blockSize = known.block_size || 0;
+        this.transfer = known.transfer === 'direct' ? 'direct' : 'proxy';
       }
     }
     if (this.id) {
@@ -337,6 +342,7 @@ export class Upload extends EventTarget {
       this.markCompleted();
       return 'completed';
     }
+    if (data.transfer) this.transfer = data.transfer === 'direct' ? 'direct' : 'proxy';
     this.setPlan(Number(data.chunk_size) || this.chunkSize, Number(data.block_size) || this.blockSize);
     this.setToSend(this.takeServerView(data));
     this.serverHeld = heldBytesOf(data);
@@ -348,14 +354,17 @@ export class Upload extends EventTarget {
   }
 
   async init(cfg, signal) {
-    const { data } = await withRetry(this, signal, () => api.initUpload(this.file, signal));
+    const wanted = directOffered(cfg) ? 'direct' : null; // null: the server's default (proxy)
+    const { data } = await withRetry(this, signal, () => api.initUpload(this.file, signal, wanted));
     if (!data || !data.upload_id) throw new Error('The server did not return an upload id.');
     this.id = data.upload_id;
     this.token = data.upload_token || null;
+    this.transfer = data.transfer === 'direct' ? 'direct' : 'proxy';
     const chunkSize = Number(data.chunk_size) || Number(cfg.chunk_size);
     this.setPlan(chunkSize, Number(data.block_size) || chunkSize);
     memory.set(this.fp, {
       upload_id: this.id, upload_token: this.token, chunk_size: this.chunkSize, block_size: this.blockSize,
+      transfer: this.transfer,
       name: this.file.name, size: this.file.size, last_modified: this.file.lastModified, saved_at: Date.now(),
     });
     known.add({ upload_id: this.id, upload_token: this.token, name: this.file.name, size: this.file.size, fp: this.fp, saved_at: Date.now() });
@@ -375,7 +384,8 @@ export class Upload extends EventTarget {
   async complete(signal) {
     this.phase = 'completing';
     this.setState('completing', '');
-    const composite = await this.digests.composite(this.id, Math.ceil(this.file.size / this.blockSize));
+    const composite = this.transfer === 'direct' ? null // see chunks.js: nothing the server could check it against
+      : await this.digests.composite(this.id, Math.ceil(this.file.size / this.blockSize));
     try {
       const { data } = await withRetry(this, signal, () => api.completeUpload(this.id, this.token, composite && hex(composite), signal));
       this.result = data || null;

@@ -2,6 +2,7 @@ package dev.largeupload.metadata.common;
 
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.FileName;
+import dev.largeupload.domain.model.TransferMode;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -75,13 +76,21 @@ public final class SessionCodec {
                 instant(fields, SessionField.CREATED_AT), instant(fields, SessionField.UPDATED_AT),
                 instant(fields, SessionField.EXPIRES_AT), fields.text(SessionField.TOKEN_HASH),
                 Optional.ofNullable(fields.text(SessionField.EXPECTED_SHA256)),
-                "1".equals(fields.text(SessionField.LENGTH_DEFERRED)));
+                "1".equals(fields.text(SessionField.LENGTH_DEFERRED)), transfer(fields.text(SessionField.TRANSFER)));
     }
 
     /** The session {@code id} from its fields as text by {@link SessionField#key()} (a Redis hash, a session file). */
     public static UploadSession decode(UploadId id, Map<String, String> text, BitSet received) {
         FieldSource<RuntimeException> fields = field -> text.get(field.key());
         return decode(id, fields, received);
+    }
+
+    /** The transfer mode a store wrote; absent (every upload before transfer modes) is {@link TransferMode#PROXY}. */
+    private static TransferMode transfer(String text) {
+        if (text == null) {
+            return TransferMode.PROXY;
+        }
+        return TransferMode.ofWireName(text).orElseThrow(() -> new IllegalStateException("unknown transfer mode " + text));
     }
 
     private static <E extends Exception> Instant instant(FieldSource<E> fields, SessionField field) throws E {

@@ -1,5 +1,6 @@
 package dev.largeupload.metadata.common;
 
+import dev.largeupload.domain.model.TransferMode;
 import dev.largeupload.domain.model.UploadSession;
 import java.util.List;
 import java.util.function.Function;
@@ -33,7 +34,9 @@ public enum SessionField {
     TOKEN_HASH("token_hash", UploadSession::tokenHash),
     EXPECTED_SHA256("expected_sha256", s -> s.expectedSha256().orElse(null)),
     /** {@code 1} while the upload's length is deferred, absent once it is known (and for every upload before it). */
-    LENGTH_DEFERRED("length_deferred", s -> s.lengthDeferred() ? "1" : null);
+    LENGTH_DEFERRED("length_deferred", s -> s.lengthDeferred() ? "1" : null),
+    /** {@code direct} for a direct transfer; absent for one through this server (and for every upload before it). */
+    TRANSFER("transfer", s -> s.transfer() == TransferMode.PROXY ? null : s.transfer().wireName());
 
     /** The fields that {@link SessionCodec#plan} reads the plan from. */
     public static final List<SessionField> PLAN = List.of(FILE_SIZE, CHUNK_SIZE, CHUNK_COUNT, BLOCK_SIZE);

@@ -16,7 +16,8 @@ public abstract sealed class UploadException extends RuntimeException
                 UploadException.OffsetMismatch, UploadException.OffsetConflict,
                 UploadException.Forbidden, UploadException.NotConcatenable,
                 UploadException.LengthMismatch,
-                UploadException.Rejected, UploadException.HookUnavailable {
+                UploadException.Rejected, UploadException.HookUnavailable,
+                UploadException.TransferUnavailable, UploadException.WrongTransfer {
 
     private static final long serialVersionUID = 1L;
 
@@ -411,6 +412,44 @@ public abstract sealed class UploadException extends RuntimeException
         @Override
         public String code() {
             return "hook.unavailable";
+        }
+    }
+
+    /** The transfer mode asked for at initiation is not one this server offers (direct needs a store that can sign). */
+    public static final class TransferUnavailable extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        public TransferUnavailable(String message) {
+            super(message);
+        }
+
+        @Override
+        public String code() {
+            return "upload.transfer-unavailable";
+        }
+    }
+
+    /**
+     * A request that belongs to the other transfer mode: a staging target asked for an upload that goes through
+     * this server ({@code upload.not-direct}), or a chunk body sent to an upload whose blocks go straight to the
+     * storage ({@code upload.not-proxy}). Nothing changed.
+     */
+    public static final class WrongTransfer extends UploadException {
+        private static final long serialVersionUID = 1L;
+        private final boolean uploadIsDirect;
+
+        public WrongTransfer(String uploadId, boolean uploadIsDirect) {
+            super(uploadIsDirect
+                    ? "Upload " + uploadId + " is a direct transfer: ask for each chunk's target and send its blocks"
+                            + " to the storage, not to this server."
+                    : "Upload " + uploadId + " goes through this server (transfer \"proxy\"): send its chunks here;"
+                            + " staging targets exist only for uploads started with \"transfer\": \"direct\".");
+            this.uploadIsDirect = uploadIsDirect;
+        }
+
+        @Override
+        public String code() {
+            return uploadIsDirect ? "upload.not-proxy" : "upload.not-direct";
         }
     }
 }

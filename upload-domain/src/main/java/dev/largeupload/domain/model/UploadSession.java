@@ -34,10 +34,12 @@ public final class UploadSession {
     private final String tokenHash;
     private final Optional<String> expectedSha256;
     private final boolean lengthDeferred;
+    private final TransferMode transfer;
 
     private UploadSession(UploadId id, FileName fileName, String contentType, ChunkPlan plan, BitSet received,
                           UploadState state, Instant createdAt, Instant updatedAt, Instant expiresAt,
-                          String tokenHash, Optional<String> expectedSha256, boolean lengthDeferred) {
+                          String tokenHash, Optional<String> expectedSha256, boolean lengthDeferred,
+                          TransferMode transfer) {
         this.id = Objects.requireNonNull(id, "id");
         this.fileName = Objects.requireNonNull(fileName, "fileName");
         this.contentType = Objects.requireNonNull(contentType, "contentType");
@@ -53,6 +55,10 @@ public final class UploadSession {
         this.tokenHash = Objects.requireNonNull(tokenHash, "tokenHash");
         this.expectedSha256 = Objects.requireNonNull(expectedSha256, "expectedSha256");
         this.lengthDeferred = lengthDeferred;
+        this.transfer = Objects.requireNonNull(transfer, "transfer");
+        if (lengthDeferred && transfer == TransferMode.DIRECT) {
+            throw new IllegalArgumentException("a direct transfer needs its length from the start");
+        }
     }
 
     /** A new upload with no chunks received. */
@@ -60,7 +66,7 @@ public final class UploadSession {
                                       String tokenHash, Optional<String> expectedSha256,
                                       Instant now, Instant expiresAt) {
         return new UploadSession(id, fileName, contentType, plan, new BitSet(), UploadState.ACTIVE,
-                now, now, expiresAt, tokenHash, expectedSha256, false);
+                now, now, expiresAt, tokenHash, expectedSha256, false, TransferMode.PROXY);
     }
 
     /** An upload as a store kept it, its length known. */
@@ -76,8 +82,38 @@ public final class UploadSession {
                                         BitSet received, UploadState state, Instant createdAt, Instant updatedAt,
                                         Instant expiresAt, String tokenHash, Optional<String> expectedSha256,
                                         boolean lengthDeferred) {
+        return restore(id, fileName, contentType, plan, received, state, createdAt, updatedAt, expiresAt, tokenHash,
+                expectedSha256, lengthDeferred, TransferMode.PROXY);
+    }
+
+    /** An upload as a store kept it, with the {@link TransferMode} it was started with. */
+    public static UploadSession restore(UploadId id, FileName fileName, String contentType, ChunkPlan plan,
+                                        BitSet received, UploadState state, Instant createdAt, Instant updatedAt,
+                                        Instant expiresAt, String tokenHash, Optional<String> expectedSha256,
+                                        boolean lengthDeferred, TransferMode transfer) {
         return new UploadSession(id, fileName, contentType, plan, received, state, createdAt, updatedAt,
-                expiresAt, tokenHash, expectedSha256, lengthDeferred);
+                expiresAt, tokenHash, expectedSha256, lengthDeferred, transfer);
+    }
+
+    /** This new upload with its bytes travelling by {@code mode} (a new upload is {@link TransferMode#PROXY}). */
+    public UploadSession withTransfer(TransferMode mode) {
+        if (!received.isEmpty()) {
+            throw new IllegalStateException("the transfer mode of an upload that received blocks cannot change");
+        }
+        return new UploadSession(id, fileName, contentType, plan, received, state, createdAt, updatedAt, expiresAt,
+                tokenHash, expectedSha256, lengthDeferred, mode);
+    }
+
+    /**
+     * This upload with exactly the blocks of {@code staged} received: a direct transfer's view once the blob
+     * storage said which blocks it holds with their planned sizes (the storage, not the metadata store, is the
+     * record of a direct transfer's blocks). Nothing else changes.
+     *
+     * @throws IllegalArgumentException if a block of {@code staged} is outside the plan
+     */
+    public UploadSession withReceivedBlocks(BitSet staged) {
+        return new UploadSession(id, fileName, contentType, plan, staged, state, createdAt, updatedAt, expiresAt,
+                tokenHash, expectedSha256, lengthDeferred, transfer);
     }
 
     /**
@@ -89,7 +125,7 @@ public final class UploadSession {
             throw new IllegalStateException("the length of an upload that received blocks cannot be deferred");
         }
         return new UploadSession(id, fileName, contentType, plan, received, state, createdAt, updatedAt, expiresAt,
-                tokenHash, expectedSha256, true);
+                tokenHash, expectedSha256, true, transfer);
     }
 
     /**
@@ -111,7 +147,7 @@ public final class UploadSession {
             throw new LengthMismatch(id.value(), -1, length);
         }
         return new UploadSession(id, fileName, contentType, declared, received, state, createdAt, updatedAt, expiresAt,
-                tokenHash, expectedSha256, false);
+                tokenHash, expectedSha256, false, transfer);
     }
 
     /**
@@ -154,7 +190,7 @@ public final class UploadSession {
         BitSet next = (BitSet) received.clone();
         next.set(block);
         return new UploadSession(id, fileName, contentType, plan, next, state, createdAt, now, newExpiry,
-                tokenHash, expectedSha256, lengthDeferred);
+                tokenHash, expectedSha256, lengthDeferred, transfer);
     }
 
     /** This upload in state {@code next}; refuses a change the state machine does not allow. */
@@ -163,7 +199,7 @@ public final class UploadSession {
             throw new IllegalStateException("an upload cannot go from " + state + " to " + next);
         }
         return new UploadSession(id, fileName, contentType, plan, received, next, createdAt, now, expiresAt,
-                tokenHash, expectedSha256, lengthDeferred);
+                tokenHash, expectedSha256, lengthDeferred, transfer);
     }
 
     /** Whether {@code token} is this upload's token (constant-time). */
@@ -332,6 +368,11 @@ public final class UploadSession {
      */
     public boolean lengthDeferred() {
         return lengthDeferred;
+    }
+
+    /** How this upload's bytes travel: through this server, or straight to the blob storage. */
+    public TransferMode transfer() {
+        return transfer;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.largeupload.domain.error.UploadException.Expired;
 import dev.largeupload.domain.error.UploadException.Forbidden;
 import dev.largeupload.domain.error.UploadException.LengthMismatch;
 import dev.largeupload.domain.error.UploadException.NotFound;
+import dev.largeupload.domain.error.UploadException.WrongTransfer;
 import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
@@ -13,6 +14,7 @@ import dev.largeupload.domain.model.Concatenation;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.domain.model.StagingAttempt;
 import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.model.TransferMode;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.port.AppendState;
 import dev.largeupload.domain.port.BlobStore;
@@ -186,6 +188,10 @@ public final class AppendService implements AppendUploadUseCase {
         if (session.state() != UploadState.ACTIVE && metadata.appendState(id)
                 .filter(s -> s.concatenation().isConcatenation()).isPresent()) {
             throw new Forbidden("Upload " + id + " is a concatenation of other uploads; it takes no appends.");
+        }
+        if (session.transfer() == TransferMode.DIRECT) {
+            // Its blocks go to the storage directly, under ids an append's could not share a blob with.
+            throw new WrongTransfer(id.value(), true);
         }
         if (isEmptyAppendAtTheEnd(session, command)) {
             return statusOf(session);

@@ -1,5 +1,7 @@
 package dev.largeupload.domain.service;
 
+import dev.largeupload.domain.model.TransferMode;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -14,9 +16,21 @@ import java.util.OptionalLong;
  * @param sha256      the hex SHA-256 of the whole file, when the client knows it
  * @param lengthDeferred whether the size is not known yet: {@code fileSize} is then ignored, the upload is planned
  *                    for the largest file the policy allows, and its length is declared later
+ * @param transfer    how the bytes travel: through this server, or straight to the blob storage
  */
 public record InitiateRequest(String fileName, long fileSize, OptionalLong chunkSize,
-                              Optional<String> contentType, Optional<String> sha256, boolean lengthDeferred) {
+                              Optional<String> contentType, Optional<String> sha256, boolean lengthDeferred,
+                              TransferMode transfer) {
+
+    public InitiateRequest {
+        Objects.requireNonNull(transfer, "transfer");
+    }
+
+    /** A request whose bytes go through this server. */
+    public InitiateRequest(String fileName, long fileSize, OptionalLong chunkSize, Optional<String> contentType,
+                           Optional<String> sha256, boolean lengthDeferred) {
+        this(fileName, fileSize, chunkSize, contentType, sha256, lengthDeferred, TransferMode.PROXY);
+    }
 
     /** A request for a file whose size is known. */
     public InitiateRequest(String fileName, long fileSize, OptionalLong chunkSize, Optional<String> contentType,

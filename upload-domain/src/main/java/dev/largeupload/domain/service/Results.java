@@ -5,6 +5,8 @@ import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.port.CommittedBlob;
+import dev.largeupload.domain.port.StagingTarget;
+import java.util.List;
 import java.util.Optional;
 
 /** What the use cases of {@link UploadService} answer. */
@@ -68,5 +70,17 @@ public final class Results {
      */
     public record Completed(UploadSession session, CommittedBlob blob, Optional<Sha256> compositeSha256,
                             boolean committedNow) {
+    }
+
+    /** Where to stage chunk {@code chunk} of a direct upload: one target per block of the chunk, in block order. */
+    public record ChunkTargets(UploadSession session, int chunk, List<BlockTarget> blocks) {
+
+        public ChunkTargets {
+            blocks = List.copyOf(blocks);
+        }
+    }
+
+    /** Block {@code blockIndex} of the plan, bytes {@code offset} to {@code offset + length} of the file, and its target. */
+    public record BlockTarget(int blockIndex, BlockId blockId, long offset, long length, StagingTarget target) {
     }
 }

@@ -14,6 +14,8 @@ import dev.largeupload.domain.error.UploadException.OffsetMismatch;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.error.UploadException.TooManyUploads;
+import dev.largeupload.domain.error.UploadException.TransferUnavailable;
+import dev.largeupload.domain.error.UploadException.WrongTransfer;
 import dev.largeupload.domain.model.BlobName;
 import dev.largeupload.domain.model.BlockId;
 import dev.largeupload.domain.model.ChunkPlan;
@@ -22,6 +24,7 @@ import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
+import dev.largeupload.domain.model.TransferMode;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
@@ -33,6 +36,7 @@ import dev.largeupload.domain.port.BlockData;
 import dev.largeupload.domain.port.BlockStaging;
 import dev.largeupload.domain.port.BlockReceipt;
 import dev.largeupload.domain.port.CommittedBlob;
+import dev.largeupload.domain.port.DirectTransfers;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.RecordedBlock;
 import dev.largeupload.domain.service.Results.ChunkAccepted;
@@ -57,8 +61,10 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -110,10 +116,43 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
     private final VerifiedFiles verifiedFiles = new VerifiedFiles(REMEMBERED_FILES);
     private final Executor durability;
     private final UploadHooks hooks;
+    private final Optional<DirectTransfers> direct;
 
     /** A service that makes blocks durable and records them on threads of its own (see {@link BlockRecorder}). */
     public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock) {
-        this(metadata, blobs, policy, clock, DURABILITY);
+        this(metadata, blobs, policy, clock, DURABILITY, Optional.empty());
+    }
+
+    /**
+     * A service that also offers direct transfers when {@code direct} is given: the blob store's capability to let
+     * clients stage blocks themselves, whose staged-block list is the record of a direct upload's blocks.
+     */
+    public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock,
+                         Optional<DirectTransfers> direct) {
+        this(metadata, blobs, policy, clock, DURABILITY, direct);
+    }
+
+    /** A service with direct transfers when {@code direct} is given, and {@code hooks}, recording blocks on threads of its own. */
+    public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock,
+                         Optional<DirectTransfers> direct, UploadHooks hooks) {
+        this(metadata, blobs, policy, clock, DURABILITY, direct, hooks);
+    }
+
+    /** As {@link #UploadService(MetadataStore, BlobStore, UploadPolicy, Clock, Executor, Optional, UploadHooks)} with proxy transfers only and no hooks. */
+    public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, Executor durability) {
+        this(metadata, blobs, policy, clock, durability, Optional.empty(), UploadHooks.NONE);
+    }
+
+    /** With proxy transfers only. */
+    public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, Executor durability,
+                         UploadHooks hooks) {
+        this(metadata, blobs, policy, clock, durability, Optional.empty(), hooks);
+    }
+
+    /** Without hooks. */
+    public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, Executor durability,
+                         Optional<DirectTransfers> direct) {
+        this(metadata, blobs, policy, clock, durability, direct, UploadHooks.NONE);
     }
 
     /** A service with {@code hooks} (see the constructor below) that records blocks on threads of its own. */
@@ -124,27 +163,28 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
     /**
      * @param durability where each request's blocks are made durable and recorded, in order, while the request
      *                   reads on; it must run tasks on threads other than the caller's
-     */
-    public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, Executor durability) {
-        this(metadata, blobs, policy, clock, durability, UploadHooks.NONE);
-    }
-
-    /**
-     * @param hooks whether each creation, completion, abort and expiry also writes its {@link UploadEvent} to the
-     *              metadata store's outbox, in the same atomic step, and what is asked before each creation
+     * @param direct     the blob store's {@link DirectTransfers}, when it offers them
+     * @param hooks      whether each creation, completion, abort and expiry also writes its {@link UploadEvent} to the
+     *                   metadata store's outbox, in the same atomic step, and what is asked before each creation
      */
     public UploadService(MetadataStore metadata, BlobStore blobs, UploadPolicy policy, Clock clock, Executor durability,
-                         UploadHooks hooks) {
+                         Optional<DirectTransfers> direct, UploadHooks hooks) {
         this.hooks = Objects.requireNonNull(hooks, "hooks");
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.durability = Objects.requireNonNull(durability, "durability");
+        this.direct = Objects.requireNonNull(direct, "direct");
     }
 
     public UploadPolicy policy() {
         return policy;
+    }
+
+    /** The transfer modes this server offers: always proxy; direct when the blob store can grant staging. */
+    public List<TransferMode> transferModes() {
+        return direct.isPresent() ? List.of(TransferMode.PROXY, TransferMode.DIRECT) : List.of(TransferMode.PROXY);
     }
 
     /** Starts an upload: validates the request, plans the chunks, issues the token. */
@@ -187,6 +227,16 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
                 UploadToken.hash(token), sha256, now, now.plus(policy.uploadTtl()));
         if (request.lengthDeferred()) {
             session = session.withLengthDeferred();
+        }
+        if (request.transfer() == TransferMode.DIRECT) {
+            if (direct.isEmpty()) {
+                throw new TransferUnavailable("This server offers no direct transfer: its blob store cannot grant"
+                        + " clients the staging of blocks (GET /api/config lists transfer_modes); use \"proxy\".");
+            }
+            if (request.lengthDeferred()) {
+                throw new TransferUnavailable("A direct transfer needs the file's length from the start.");
+            }
+            session = session.withTransfer(TransferMode.DIRECT);
         }
         hooks.preCreate().check(session);
         if (!save(session, now)) {
@@ -249,6 +299,9 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
     public ChunkAccepted acceptChunk(UploadId id, String token, long index, InputStream body, long declaredLength,
                                      ClientDigests digests, Optional<ChunkRange> range) {
         UploadSession session = owned(id, token);
+        if (session.transfer() == TransferMode.DIRECT) {
+            throw new WrongTransfer(id.value(), true);
+        }
         Instant now = clock.instant();
         long chunkLength = session.requireAcceptsChunk(index, now);
         int chunk = (int) index;
@@ -432,6 +485,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
             session = owned(id, token);
         }
         session.requireActive(now);
+        session = reconciled(session);
         if (!session.allChunksReceived()) {
             throw new Incomplete(session.missingChunks());
         }
@@ -450,6 +504,9 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
             UploadSession completing = session.transitionTo(UploadState.COMPLETING, now);
             CommittedBlob blob = blobs.commit(completing.blobName(), completing.plan(), attempts(records, completing.plan()),
                     new BlobAttributes(completing.contentType(), completing.fileName(), id, expectedSha256));
+            if (completing.transfer() == TransferMode.DIRECT && expectedSha256.isPresent() && blob.sha256().isEmpty()) {
+                blob = readBack(completing, blob, expectedSha256.get());
+            }
             blob.sha256().ifPresent(actual -> verifiedFiles.remember(id, actual));
             Instant committedAt = clock.instant();
             if (!changeState(completing, UploadState.COMPLETING, UploadState.COMPLETED, committedAt,
@@ -462,6 +519,43 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
             metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.ACTIVE, clock.instant());
             throw e;
         }
+    }
+
+    /**
+     * The SHA-256 of a direct upload's committed blob, read back once (the server never saw its bytes), checked
+     * against the one expected. A file that differs is deleted again, so nothing wrong stays committed; its blocks
+     * went with it (a commit discards what it does not name), and the client uploads it again.
+     */
+    private CommittedBlob readBack(UploadSession session, CommittedBlob blob, String expected) {
+        String actual = committedSha256(session);
+        if (!actual.equals(expected)) {
+            verifiedFiles.forget(session.id());
+            blobs.delete(session.blobName());
+            throw new ChecksumMismatch("The committed file's SHA-256 is " + actual + ", not the expected " + expected
+                    + "; the file was deleted again: upload its blocks anew.");
+        }
+        return new CommittedBlob(blob.size(), Optional.of(actual));
+    }
+
+    /**
+     * A direct upload as the blob storage holds it: a block counts as received when the storage holds it staged
+     * under its id with the planned size (Azure verified its Content-MD5 before it kept it). The staged-block
+     * list, not the metadata store, is the record of a direct upload's blocks: the server holds no digest of
+     * bytes it never saw. Any other upload, or one not active, is returned as it is.
+     */
+    private UploadSession reconciled(UploadSession session) {
+        if (session.transfer() != TransferMode.DIRECT || session.state() != UploadState.ACTIVE || direct.isEmpty()) {
+            return session;
+        }
+        Map<Integer, Long> staged = direct.get().stagedBlocks(session.blobName());
+        ChunkPlan plan = session.plan();
+        BitSet received = new BitSet(plan.blockCount());
+        staged.forEach((block, size) -> {
+            if (block < plan.blockCount() && size == plan.blockLength(block)) {
+                received.set(block);
+            }
+        });
+        return session.withReceivedBlocks(received);
     }
 
     /** {@link #complete(UploadId, String, CompletionRequest)} with no digest to check. */
@@ -560,7 +654,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         if (session.isExpiredAt(clock.instant())) {
             throw new Expired(id.value());
         }
-        return session;
+        return reconciled(session);
     }
 
     /** The upload as it stands, for a client that wants to send what is missing. */

@@ -209,6 +209,23 @@ public final class InMemoryBlobStore implements BlobStore {
     }
 
     /** The committed blob's bytes, if it is committed. */
+    /** Stages {@code bytes} as block {@code index} of {@code blob} under {@code attempt} as given, of any length: what a client with a grant can do. */
+    public synchronized void stageAsIs(BlobName blob, int index, StagingAttempt attempt, byte[] bytes) {
+        staged.computeIfAbsent(blob, b -> new HashMap<>()).computeIfAbsent(index, i -> new HashMap<>()).put(attempt, bytes.clone());
+    }
+
+    /** The sizes of the blocks of {@code blob} staged under {@code attempt} and not committed, by index. */
+    public synchronized Map<Integer, Long> stagedSizes(BlobName blob, StagingAttempt attempt) {
+        Map<Integer, Long> sizes = new HashMap<>();
+        staged.getOrDefault(blob, Map.of()).forEach((index, attempts) -> {
+            byte[] bytes = attempts.get(attempt);
+            if (bytes != null) {
+                sizes.put(index, (long) bytes.length);
+            }
+        });
+        return sizes;
+    }
+
     public synchronized Optional<byte[]> committedBytes(BlobName blob) {
         return Optional.ofNullable(committed.get(blob)).map(b -> Arrays.copyOf(b, b.length));
     }

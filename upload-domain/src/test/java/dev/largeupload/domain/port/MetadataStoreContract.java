@@ -11,6 +11,7 @@ import dev.largeupload.domain.model.Concatenation;
 import dev.largeupload.domain.model.FileName;
 import dev.largeupload.domain.model.Sha256;
 import dev.largeupload.domain.model.StagingAttempt;
+import dev.largeupload.domain.model.TransferMode;
 import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
@@ -124,6 +125,18 @@ public abstract class MetadataStoreContract {
         UploadSession found = store.find(session.id()).orElseThrow();
         assertSameSession(session, found);
         assertTrue(found.allChunksReceived());
+    }
+
+    @Test
+    void create_ofADirectTransfer_keepsItsMode_throughStateChanges() {
+        UploadSession session = session(ChunkPlan.of(10 * MIB, MIB), Optional.empty()).withTransfer(TransferMode.DIRECT);
+        store.create(session);
+        assertSameSession(session, store.find(session.id()).orElseThrow());
+        assertTrue(store.compareAndSetState(session.id(), UploadState.ACTIVE, UploadState.COMPLETING, now.plusMillis(5)));
+        assertEquals(TransferMode.DIRECT, store.find(session.id()).orElseThrow().transfer());
+        UploadSession proxy = session(ChunkPlan.of(MIB, MIB), Optional.empty());
+        store.create(proxy);
+        assertEquals(TransferMode.PROXY, store.find(proxy.id()).orElseThrow().transfer());
     }
 
     @Test
@@ -1335,5 +1348,6 @@ public abstract class MetadataStoreContract {
         assertEquals(expected.tokenHash(), actual.tokenHash(), "tokenHash");
         assertEquals(expected.expectedSha256(), actual.expectedSha256(), "expectedSha256");
         assertEquals(expected.lengthDeferred(), actual.lengthDeferred(), "lengthDeferred");
+        assertEquals(expected.transfer(), actual.transfer(), "transfer");
     }
 }

@@ -2,9 +2,11 @@ package dev.largeupload.domain.service;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.error.UploadException.ChecksumMismatch;
 import dev.largeupload.domain.error.UploadException.NotActive;
 import dev.largeupload.domain.error.UploadException.NotFound;
@@ -180,6 +182,24 @@ class AppendServiceTest {
         assertThrows(TooLarge.class, () -> appends.append(command(0, new ByteArrayInputStream(new byte[41]), 41,
                 Optional.empty())));
         assertThrows(TooLarge.class, () -> unknownLength(0, new byte[41]));
+    }
+
+    @Test
+    void aDirectUpload_takesNoAppend_andNothingIsStaged() {
+        Initiated direct = metadataBackedDirect();
+        UploadException.WrongTransfer refused = assertThrows(UploadException.WrongTransfer.class,
+                () -> appends.append(new AppendCommand(direct.session().id(), direct.uploadToken(), 0,
+                        new ByteArrayInputStream(slice(0, 3)), 3, Optional.empty(), Optional.empty())));
+        assertEquals("upload.not-proxy", refused.code());
+        assertFalse(blobs.holdsAnything(direct.session().blobName()));
+    }
+
+    /** A direct upload, as a server with direct transfers creates it, in this test's stores. */
+    private Initiated metadataBackedDirect() {
+        UploadService withDirect = new UploadService(metadata, blobs, policy, clock,
+                Optional.of(new dev.largeupload.domain.fakes.InMemoryDirectTransfers(blobs)));
+        return withDirect.initiate(new InitiateRequest("d.bin", FILE.length, OptionalLong.empty(), Optional.empty(),
+                Optional.empty(), false, dev.largeupload.domain.model.TransferMode.DIRECT));
     }
 
     @Test

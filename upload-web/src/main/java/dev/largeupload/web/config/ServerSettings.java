@@ -28,9 +28,10 @@ public record ServerSettings(
      * @param expiredRetention  how long an expired upload's record answers "expired" before it is removed
      * @param sweepInterval     how often the expiry job runs
      * @param minBlockSize      the smallest block a plan has: the unit made durable while a chunk streams in
+     * @param directSasTtl      how long a direct transfer's staging target (its SAS) is valid at most
      */
     public record Limits(long maxChunkSize, int maxActiveUploads, Duration completionLease, Duration expiredRetention,
-                         Duration sweepInterval, long minBlockSize) {
+                         Duration sweepInterval, long minBlockSize, Duration directSasTtl) {
     }
 
     /** Which {@code MetadataStore} runs. */

@@ -56,7 +56,8 @@ public final class SettingsReader {
         Limits limits = new Limits(maxChunkSize, (int) number("MAX_ACTIVE_UPLOADS", "10000", 0, Integer.MAX_VALUE),
                 duration("COMPLETION_LEASE", "PT15M"), duration("EXPIRED_RETENTION", "P7D"),
                 duration("EXPIRY_SWEEP_INTERVAL", "PT1M"),
-                number("BLOCK_SIZE", Long.toString(ChunkPlan.DEFAULT_MIN_BLOCK_SIZE), 1, ChunkPlan.MAX_CHUNK_SIZE));
+                number("BLOCK_SIZE", Long.toString(ChunkPlan.DEFAULT_MIN_BLOCK_SIZE), 1, ChunkPlan.MAX_CHUNK_SIZE),
+                duration("DIRECT_SAS_TTL", "PT10M"));
         return new ServerSettings(port, dataDir, chunkSize, maxFileSize, maxConcurrentChunks, ttl, requireToken,
                 metadata, blob, limits);
     }

@@ -4,6 +4,7 @@ import dev.largeupload.azure.AzureBlobSettings;
 import dev.largeupload.azure.AzureBlobSettings.Connection;
 import dev.largeupload.azure.AzureBlobStoreFactory;
 import dev.largeupload.domain.port.BlobStore;
+import dev.largeupload.domain.port.DirectTransfers;
 import dev.largeupload.domain.port.PieceStore;
 import dev.largeupload.filesystem.FilesystemPieceStore;
 import dev.largeupload.azure.AzureBlobStore;
@@ -38,6 +39,17 @@ final class BlobStores {
         return switch (settings.blobStore()) {
             case FILESYSTEM -> new FilesystemPieceStore(MetadataStores.directory(settings.dataDir(), "blobs"));
             case AZURE -> ((AzureBlobStore) blobs).pieces();
+        };
+    }
+
+    /**
+     * The {@link DirectTransfers} of {@code blobs}, the store {@link #create} built: Azure's when its credential can
+     * sign a SAS; none for the filesystem store, or for Azure reached with a SAS token.
+     */
+    static Optional<DirectTransfers> directTransfers(ServerSettings settings, SettingsReader config, BlobStore blobs) {
+        return switch (settings.blobStore()) {
+            case FILESYSTEM -> Optional.empty();
+            case AZURE -> AzureBlobStoreFactory.directTransfers(azure(config), (AzureBlobStore) blobs);
         };
     }
 

@@ -19,6 +19,9 @@ import dev.largeupload.domain.usecase.DownloadUseCase;
 import dev.largeupload.domain.usecase.ExpireUploadsUseCase;
 import dev.largeupload.domain.usecase.InitiateUploadUseCase;
 import dev.largeupload.domain.usecase.ResumeUploadUseCase;
+import dev.largeupload.domain.usecase.StagingTargetCommand;
+import dev.largeupload.domain.usecase.StagingTargetUseCase;
+import dev.largeupload.domain.service.Results.ChunkTargets;
 import dev.largeupload.domain.usecase.UploadStatusUseCase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,7 +35,8 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class UploadUseCases implements InitiateUploadUseCase, AcceptChunkUseCase, CompleteUploadUseCase,
-        UploadStatusUseCase, ResumeUploadUseCase, AbortUploadUseCase, DownloadUseCase, ExpireUploadsUseCase {
+        UploadStatusUseCase, ResumeUploadUseCase, AbortUploadUseCase, DownloadUseCase, ExpireUploadsUseCase,
+        StagingTargetUseCase {
 
     @Inject
     UploadWiring wiring;
@@ -70,6 +74,11 @@ public class UploadUseCases implements InitiateUploadUseCase, AcceptChunkUseCase
     @Override
     public Download download(UploadId id) {
         return wiring.service().download(id);
+    }
+
+    @Override
+    public ChunkTargets target(StagingTargetCommand command) {
+        return wiring.targets().target(command);
     }
 
     @Override

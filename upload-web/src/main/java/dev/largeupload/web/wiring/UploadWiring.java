@@ -2,6 +2,11 @@ package dev.largeupload.web.wiring;
 
 import dev.largeupload.domain.error.UploadException;
 import dev.largeupload.domain.port.BlobStore;
+import dev.largeupload.domain.model.TransferMode;
+import dev.largeupload.domain.port.DirectTransfers;
+import dev.largeupload.domain.service.DirectTransferService;
+import dev.largeupload.web.config.TransferModes;
+import java.util.Optional;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.service.UploadPolicy;
 import dev.largeupload.domain.service.AppendService;
@@ -74,6 +79,8 @@ public class UploadWiring {
     private ScheduledFuture<?> hookDeliveries;
     private ServerSettings settings;
     private UploadService service;
+    private DirectTransferService targets;
+    private TransferModes transferModes;
     private AppendService appends;
     private ConcatenationService concatenations;
     private ConfiguredStores stores;
@@ -90,10 +97,13 @@ public class UploadWiring {
             stores = new ConfiguredStores(settings.metadataStore().name().toLowerCase(Locale.ROOT), metadata,
                     settings.blobStore().name().toLowerCase(Locale.ROOT), blobs);
             Limits limits = settings.limits();
-            service = new UploadService(metadata, blobs, new UploadPolicy(settings.chunkSize(), limits.maxChunkSize(),
+            Optional<DirectTransfers> direct = BlobStores.directTransfers(settings, reader, blobs);
+            UploadPolicy policy = new UploadPolicy(settings.chunkSize(), limits.maxChunkSize(),
                     settings.maxFileSize(), settings.uploadTtl(), settings.requireUploadToken(), limits.completionLease(),
-                    limits.maxActiveUploads(), limits.expiredRetention(), limits.minBlockSize()), Clock.systemUTC(),
-                    EventHooks.hooks(hooks, hookMetrics));
+                    limits.maxActiveUploads(), limits.expiredRetention(), limits.minBlockSize());
+            service = new UploadService(metadata, blobs, policy, Clock.systemUTC(), direct, EventHooks.hooks(hooks, hookMetrics));
+            targets = new DirectTransferService(metadata, direct, policy, limits.directSasTtl(), Clock.systemUTC());
+            transferModes = new TransferModes(service.transferModes().stream().map(TransferMode::wireName).toList());
             appends = new AppendService(metadata, blobs, BlobStores.pieces(settings, blobs), service, service.policy(),
                     Clock.systemUTC(), Executors.newCachedThreadPool(task -> {
                         Thread thread = new Thread(task, "upload-append-recorder");
@@ -106,7 +116,8 @@ public class UploadWiring {
             hookDeliveries = EventHooks.scheduleDeliveries(scheduler, metadata, hooks, hookMetrics).orElse(null);
             LOG.info(() -> "Upload service ready: metadata=" + settings.metadataStore().name().toLowerCase(Locale.ROOT)
                     + ", blobs=" + settings.blobStore().name().toLowerCase(Locale.ROOT) + ", data=" + settings.dataDir()
-                    + ", chunk size=" + settings.chunkSize() + ", upload token required=" + settings.requireUploadToken());
+                    + ", chunk size=" + settings.chunkSize() + ", upload token required=" + settings.requireUploadToken()
+                    + ", transfers=" + String.join("+", transferModes.wireNames()));
         } catch (ConfigurationException e) {
             resources.close();
             stopAtStart(e);
@@ -156,6 +167,17 @@ public class UploadWiring {
     /** The service {@link UploadUseCases} hands every use case to; not a bean, so nothing bypasses the decorators. */
     UploadService service() {
         return service;
+    }
+
+    /** The staging targets of direct uploads, behind {@link UploadUseCases}. */
+    DirectTransferService targets() {
+        return targets;
+    }
+
+    /** The transfer modes this server offers, for {@code GET /api/config}. */
+    @Produces
+    public TransferModes transferModes() {
+        return transferModes;
     }
 
     /** The append use case behind {@link AppendUseCases}. */

@@ -68,6 +68,22 @@ class ErrorContractIT {
     record Case(String name, int status, String code, Supplier<Answer> request) {
     }
 
+    private static Answer target(String id, String token, String index) {
+        HttpRequest.Builder request = client.request("/api/upload/" + id + "/chunks/" + index + "/target")
+                .POST(BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Upload-Token", token);
+        }
+        return client.send(request);
+    }
+
+    @Test
+    void config_onTheFilesystemStore_offersTheProxyTransferOnly() {
+        Answer config = client.send(client.request("/api/config").GET());
+        assertEquals(200, config.status());
+        assertEquals(List.of("proxy"), config.json().getJsonArray("transfer_modes").getValuesAs(jakarta.json.JsonString::getString));
+    }
+
     @TestFactory
     Stream<DynamicTest> everyBadRequest_answersItsProblem_andChangesNothing() {
         List<Case> cases = new ArrayList<>();
@@ -90,6 +106,14 @@ class ErrorContractIT {
         cases.add(new Case("init with a bad content type", 400, "upload.invalid-content-type", () -> init("{\"filename\":\"a\",\"file_size\":5,\"content_type\":\"not a type\"}")));
         cases.add(new Case("init with malformed JSON", 400, "request.malformed-json", () -> init("{\"filename\":")));
         cases.add(new Case("init with a JSON array", 400, "request.malformed-json", () -> init("[1,2]")));
+        cases.add(new Case("init with an unknown transfer", 400, "request.invalid-field", () -> init("{\"filename\":\"a\",\"file_size\":5,\"transfer\":\"pigeon\"}")));
+        cases.add(new Case("init with a transfer that is not a string", 400, "request.invalid-field", () -> init("{\"filename\":\"a\",\"file_size\":5,\"transfer\":1}")));
+        cases.add(new Case("init direct on the filesystem store", 400, "upload.transfer-unavailable", () -> init("{\"filename\":\"a\",\"file_size\":5,\"transfer\":\"direct\"}")));
+        // direct staging targets
+        cases.add(new Case("target of a proxy upload", 409, "upload.not-direct", () -> target(id, token, "0")));
+        cases.add(new Case("target without a token", 404, "upload.not-found", () -> target(id, null, "0")));
+        cases.add(new Case("target of an unknown upload", 404, "upload.not-found", () -> target(UNKNOWN, token, "0")));
+        cases.add(new Case("target with a malformed index", 400, "upload.invalid-chunk-index", () -> target(id, token, "x")));
         cases.add(new Case("init with an empty body", 400, "request.malformed-json", () -> init("")));
         cases.add(new Case("init as text/plain", 415, "request.unsupported-media-type", () -> client.send(client.request("/api/upload/init")
                 .header("Content-Type", "text/plain").POST(BodyPublishers.ofString("{}")))));

@@ -54,8 +54,9 @@ class UploadPageIT {
     private static final long MIB = 1024 * 1024;
     /** The page's own files: the HTML, its style sheet, each ES module and the icons. */
     private static final List<String> PAGE_FILES = List.of("/", "/index.html", "/app.css", "/js/main.js", "/js/upload.js",
-            "/js/chunks.js", "/js/progress.js", "/js/transport.js", "/js/api.js", "/js/digest.js", "/js/memory.js",
-            "/js/view.js", "/js/format.js", "/js/dashboard.js", "/favicon.svg", "/favicon.ico");
+            "/js/chunks.js", "/js/progress.js", "/js/transport.js", "/js/api.js", "/js/digest.js", "/js/direct.js", "/js/md5.js",
+            "/js/vendor/spark-md5.min.js", "/js/memory.js", "/js/view.js", "/js/format.js", "/js/dashboard.js", "/favicon.svg",
+            "/favicon.ico");
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

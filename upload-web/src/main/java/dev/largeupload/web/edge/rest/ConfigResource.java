@@ -3,6 +3,7 @@ package dev.largeupload.web.edge.rest;
 import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.web.edge.rest.Dtos.ConfigResponse;
 import dev.largeupload.web.config.ServerSettings;
+import dev.largeupload.web.config.TransferModes;
 import dev.largeupload.web.http.RequestValues;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -20,12 +21,16 @@ public class ConfigResource {
     @Inject
     ServerSettings settings;
 
+    @Inject
+    TransferModes transfers;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public ConfigResponse config() {
         return new ConfigResponse(settings.chunkSize(), settings.maxFileSize(), settings.maxConcurrentChunks(),
                 settings.limits().maxChunkSize(), ChunkPlan.MAX_BLOCKS, settings.requireUploadToken(),
                 RequestValues.TOKEN_HEADER, settings.uploadTtl().toSeconds(), List.of("Content-MD5", "Content-Digest"),
-                settings.limits().maxActiveUploads(), settings.limits().minBlockSize());
+                settings.limits().maxActiveUploads(), settings.limits().minBlockSize(), transfers.wireNames(),
+                settings.limits().directSasTtl().toSeconds());
     }
 }

@@ -1,6 +1,7 @@
 package dev.largeupload.web.edge.rest;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON answers of the API, as records. Field names are written in snake_case by
@@ -11,8 +12,34 @@ public final class Dtos {
     private Dtos() {
     }
 
+    /** {@code transfer}: {@code proxy} or {@code direct}, as the upload was started. */
     public record InitResponse(String uploadId, String filename, long fileSize, long chunkSize, int totalChunks,
-                        String uploadToken, String expiresAt, long blockSize, String message) {
+                        String uploadToken, String expiresAt, long blockSize, String transfer, String message) {
+    }
+
+    /**
+     * Where to stage chunk {@code chunkIndex} of a direct upload: {@code blocks}, one per block of the chunk (the
+     * client PUTs each block's bytes to its {@code url} with its own {@code Content-MD5} and the {@code headers}).
+     * {@code method}, {@code url} and {@code headers} at the top are those of the chunk's first block; every
+     * block's URL expires at {@code expiresAt}.
+     */
+    public record TargetResponse(String uploadId, int chunkIndex, String method, String url, Map<String, String> headers,
+                          String expiresAt, long blockSize, List<BlockTarget> blocks) {
+    }
+
+    /**
+     * One block of a chunk: block {@code blockIndex} of the file's plan, with Azure block id {@code blockId}, bytes
+     * {@code offset} to {@code offset + length} of the file ({@code chunkOffset} from the chunk's start).
+     */
+    public record BlockTarget(int blockIndex, String blockId, long offset, long chunkOffset, long length, String url) {
+    }
+
+    /**
+     * Who verified which digest of an upload: {@code server} (this server computed it from the bytes),
+     * {@code azure} (Azure checked the client's Content-MD5 of each block before keeping it), {@code none}
+     * (nobody: not asked for, or not available in this mode).
+     */
+    public record Verification(String blockMd5, String blockSha256, String compositeSha256, String sha256) {
     }
 
     /** {@code receivedBytes}: how many bytes at the start of this chunk the server holds; {@code sha256}: null when unknown. */
@@ -26,20 +53,22 @@ public final class Dtos {
     }
 
     public record CompleteResponse(String uploadId, String filename, long fileSize, int blocksCount, String sha256,
-                            String compositeSha256, String downloadUrl, String message) {
+                            String compositeSha256, String downloadUrl, String transfer, Verification verification,
+                            String message) {
     }
 
     public record StatusResponse(String uploadId, String filename, String contentType, long fileSize, long chunkSize,
                           int totalChunks, int receivedChunks, long uploadedBytes, List<String> blockIds,
                           double progressPercentage, boolean completed, String state, String timestamp,
                           String createdAt, String expiresAt, long blockSize, long receivedBytes,
-                          List<PartialChunk> partialChunks) {
+                          List<PartialChunk> partialChunks, String transfer, Verification verification) {
     }
 
     public record ResumeResponse(String uploadId, String filename, long fileSize, long chunkSize, int totalChunks,
                           int completedChunks, List<String> blockIds, List<Integer> missingChunks,
                           long uploadedBytes, double progressPercentage, boolean completed, String state,
-                          String message, long blockSize, long receivedBytes, List<PartialChunk> partialChunks) {
+                          String message, long blockSize, long receivedBytes, List<PartialChunk> partialChunks,
+                          String transfer, Verification verification) {
     }
 
     public record DeleteResponse(String uploadId, String message) {
@@ -47,6 +76,7 @@ public final class Dtos {
 
     public record ConfigResponse(long chunkSize, long maxFileSize, int maxConcurrentChunks, long maxChunkSize, int maxBlocks,
                           boolean uploadTokenRequired, String uploadTokenHeader, long uploadTtlSeconds,
-                          List<String> chunkDigestHeaders, int maxActiveUploads, long minBlockSize) {
+                          List<String> chunkDigestHeaders, int maxActiveUploads, long minBlockSize,
+                          List<String> transferModes, long directSasTtlSeconds) {
     }
 }

@@ -18,6 +18,7 @@ public class UploadApplication extends Application {
     private static final Set<Class<?>> CLASSES = Set.of(
             UploadResource.class,
             ChunkResource.class,
+            TargetResource.class,
             DownloadResource.class,
             ConfigResource.class,
             JsonbConfiguration.class,

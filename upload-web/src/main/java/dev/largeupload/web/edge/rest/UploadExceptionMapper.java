@@ -18,6 +18,8 @@ import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.error.UploadException.TooManyUploads;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
+import dev.largeupload.domain.error.UploadException.TransferUnavailable;
+import dev.largeupload.domain.error.UploadException.WrongTransfer;
 import dev.largeupload.web.http.Problem;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -75,6 +77,7 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             Map.entry(LengthMismatch.class, new Kind(400, "Length mismatch")),
             Map.entry(TransferInterrupted.class, new Kind(400, "Transfer interrupted")),
             Map.entry(NotConcatenable.class, new Kind(400, "Not concatenable")),
+            Map.entry(TransferUnavailable.class, new Kind(400, "Transfer mode unavailable")),
             Map.entry(Forbidden.class, new Kind(403, "Forbidden")),
             Map.entry(UploadException.Rejected.class, new Kind(403, "Upload rejected")),
             Map.entry(UploadException.HookUnavailable.class, new Kind(503, "Hook unavailable")),
@@ -83,6 +86,7 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             Map.entry(NotActive.class, new Kind(409, "Upload not active")),
             Map.entry(OffsetMismatch.class, new Kind(409, "Offset mismatch")),
             Map.entry(OffsetConflict.class, new Kind(409, "Offset conflict")),
+            Map.entry(WrongTransfer.class, new Kind(409, "Wrong transfer mode")),
             Map.entry(Expired.class, new Kind(410, "Upload expired")),
             Map.entry(TooLarge.class, new Kind(413, "Too large")),
             Map.entry(ChecksumMismatch.class, new Kind(422, "Checksum mismatch")),

@@ -3,6 +3,9 @@ package dev.largeupload.web.edge.rest;
 import static dev.largeupload.web.http.RequestValues.TOKEN_HEADER;
 
 import dev.largeupload.domain.model.Sha256;
+import dev.largeupload.domain.model.TransferMode;
+import dev.largeupload.web.http.RequestException;
+import java.util.Optional;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.service.CompletionRequest;
 import dev.largeupload.domain.service.InitiateRequest;
@@ -71,11 +74,11 @@ public class UploadResource {
         JsonFields json = JsonFields.of(body);
         Initiated started = initiation.initiate(new InitiateRequest(json.requiredString("filename"),
                 json.requiredLong("file_size"), json.optionalLong("chunk_size"), json.optionalString("content_type"),
-                json.optionalString("sha256")));
+                json.optionalString("sha256"), false, transfer(json.optionalString("transfer"))));
         UploadSession s = started.session();
         InitResponse answer = new InitResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(),
                 s.plan().chunkSize(), s.plan().chunkCount(), started.uploadToken(), Views.iso(s.expiresAt()),
-                s.plan().blockSize(), "Upload initialized");
+                s.plan().blockSize(), s.transfer().wireName(), "Upload initialized");
         return Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, api + "/upload/status/" + s.id().value())
                 .entity(answer).build();
     }
@@ -94,8 +97,18 @@ public class UploadResource {
         UploadSession s = done.session();
         return new CompleteResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(), s.plan().chunkCount(),
                 done.blob().sha256().orElse(null), done.compositeSha256().map(Sha256::hex).orElse(null),
-                api + "/files/" + s.id().value(),
+                api + "/files/" + s.id().value(), s.transfer().wireName(),
+                Views.verification(s.transfer(), done.compositeSha256().isPresent(), done.blob().sha256().isPresent()),
                 "Upload completed successfully");
+    }
+
+    /** The {@code transfer} field of init: {@code proxy} when absent; anything but the two names is refused. */
+    private static TransferMode transfer(Optional<String> field) {
+        if (field.isEmpty()) {
+            return TransferMode.PROXY;
+        }
+        return TransferMode.ofWireName(field.get()).orElseThrow(() -> new RequestException(400, "request.invalid-field",
+                "Field 'transfer' must be \"proxy\" or \"direct\"."));
     }
 
     /**

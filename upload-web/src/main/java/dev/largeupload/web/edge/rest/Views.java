@@ -1,6 +1,8 @@
 package dev.largeupload.web.edge.rest;
 
 import dev.largeupload.domain.model.BlockId;
+import dev.largeupload.domain.model.TransferMode;
+import dev.largeupload.web.edge.rest.Dtos.Verification;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.web.edge.rest.Dtos.PartialChunk;
@@ -20,7 +22,8 @@ final class Views {
         return new StatusResponse(s.id().value(), s.fileName().value(), s.contentType(), s.plan().fileSize(),
                 s.plan().chunkSize(), s.plan().chunkCount(), s.receivedCount(), s.receivedBytes(), blockIds(s),
                 s.progressPercentage(), s.state() == UploadState.COMPLETED, state(s), iso(s.updatedAt()),
-                iso(s.createdAt()), iso(s.expiresAt()), s.plan().blockSize(), s.receivedBytes(), partialChunks(s));
+                iso(s.createdAt()), iso(s.expiresAt()), s.plan().blockSize(), s.receivedBytes(), partialChunks(s),
+                s.transfer().wireName(), verification(s.transfer(), true, false));
     }
 
     static ResumeResponse resume(UploadSession s) {
@@ -34,7 +37,19 @@ final class Views {
         return new ResumeResponse(s.id().value(), s.fileName().value(), s.plan().fileSize(), s.plan().chunkSize(),
                 s.plan().chunkCount(), s.receivedCount(), blockIds(s), missing, s.receivedBytes(),
                 s.progressPercentage(), s.state() == UploadState.COMPLETED, state(s), message, s.plan().blockSize(),
-                s.receivedBytes(), partialChunks(s));
+                s.receivedBytes(), partialChunks(s), s.transfer().wireName(), verification(s.transfer(), true, false));
+    }
+
+    /**
+     * Who verifies what: in proxy mode this server hashes every block (SHA-256, and checks a Content-MD5 sent),
+     * so the composite digest is its own; in direct mode Azure checks each block's Content-MD5 and this server
+     * sees no byte, so it has no block digest and no composite, and a whole-file SHA-256 is this server's only
+     * when it read the committed file back ({@code sha256Verified}).
+     */
+    static Verification verification(TransferMode transfer, boolean compositeKnown, boolean sha256Verified) {
+        String sha256 = sha256Verified ? "server" : "none";
+        return transfer == TransferMode.DIRECT ? new Verification("azure", "none", "none", sha256)
+                : new Verification("server", "server", compositeKnown ? "server" : "none", sha256);
     }
 
     static String iso(Instant instant) {

@@ -11,6 +11,7 @@ import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
 import dev.largeupload.domain.error.UploadException.TooManyUploads;
+import dev.largeupload.domain.error.UploadException.WrongTransfer;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.web.config.ServerSettings;
 import dev.largeupload.web.http.Problem;
@@ -74,7 +75,7 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
     }
 
     static int status(UploadException e) {
-        if (e instanceof OffsetConflict || e instanceof NotActive || e instanceof Incomplete) {
+        if (e instanceof OffsetConflict || e instanceof NotActive || e instanceof Incomplete || e instanceof WrongTransfer) {
             return 409;
         }
         if (e instanceof Forbidden || e instanceof UploadException.Rejected) {
