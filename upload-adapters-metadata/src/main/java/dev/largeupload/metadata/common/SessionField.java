@@ -33,7 +33,9 @@ public enum SessionField {
     TOKEN_HASH("token_hash", UploadSession::tokenHash),
     EXPECTED_SHA256("expected_sha256", s -> s.expectedSha256().orElse(null)),
     /** {@code 1} while the upload's length is deferred, absent once it is known (and for every upload before it). */
-    LENGTH_DEFERRED("length_deferred", s -> s.lengthDeferred() ? "1" : null);
+    LENGTH_DEFERRED("length_deferred", s -> s.lengthDeferred() ? "1" : null),
+    /** The signed-in subject who started the upload; absent when no one was signed in (and for every upload before it). */
+    OWNER("owner", s -> s.owner().orElse(null));
 
     /** The fields that {@link SessionCodec#plan} reads the plan from. */
     public static final List<SessionField> PLAN = List.of(FILE_SIZE, CHUNK_SIZE, CHUNK_COUNT, BLOCK_SIZE);

@@ -6,7 +6,11 @@ import dev.largeupload.domain.model.ChunkPlan;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.port.Admission;
 import dev.largeupload.domain.port.AppendState;
+import dev.largeupload.domain.port.ListPosition;
+import dev.largeupload.domain.port.OwnerQuota;
+import dev.largeupload.domain.port.OwnerUsage;
 import dev.largeupload.domain.port.BlockReceipt;
 import dev.largeupload.domain.port.MetadataStore;
 import dev.largeupload.domain.port.RecordedBlock;
@@ -63,6 +67,56 @@ public final class InMemoryMetadataStore implements MetadataStore {
         }
         create(session);
         return true;
+    }
+
+    @Override
+    public Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now) {
+        String owner = session.owner().orElseThrow(() -> new IllegalArgumentException("the session has no owner"));
+        if (maxActive < 0) {
+            throw new IllegalArgumentException("maxActive " + maxActive + " is negative");
+        }
+        beforeCountingActive.run();
+        synchronized (this) {
+            if (sessions.containsKey(session.id())) {
+                throw new IllegalStateException("an upload with id " + session.id() + " exists");
+            }
+            Admission admission = Admission.decide(usageAt(owner, now), session.plan().fileSize(), quota,
+                    maxActive > 0 ? activeAt(now) : 0, maxActive);
+            if (admission.created()) {
+                create(session);
+            }
+            return admission;
+        }
+    }
+
+    @Override
+    public synchronized OwnerUsage usageOf(String owner, Instant now) {
+        return usageAt(owner, now);
+    }
+
+    private OwnerUsage usageAt(String owner, Instant now) {
+        OwnerUsage usage = OwnerUsage.NONE;
+        for (UploadSession s : sessions.values()) {
+            if (s.owner().filter(owner::equals).isPresent() && s.state() == UploadState.ACTIVE
+                    && s.expiresAt().isAfter(now)) {
+                usage = usage.plus(s.plan().fileSize());
+            }
+        }
+        return usage;
+    }
+
+    @Override
+    public synchronized List<UploadSession> listNewestFirst(Optional<String> owner, Optional<ListPosition> after,
+                                                            int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit " + limit + " is less than 1");
+        }
+        return sessions.values().stream()
+                .filter(s -> owner.isEmpty() || s.owner().equals(owner))
+                .filter(s -> after.isEmpty() || after.get().isBefore(s))
+                .sorted(ListPosition.NEWEST_FIRST)
+                .limit(limit)
+                .toList();
     }
 
     @Override

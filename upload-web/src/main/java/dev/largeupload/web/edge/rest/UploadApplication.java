@@ -20,6 +20,7 @@ public class UploadApplication extends Application {
             ChunkResource.class,
             DownloadResource.class,
             ConfigResource.class,
+            UploadsResource.class,
             JsonbConfiguration.class,
             JsonLineEnding.class,
             StrictJsonReader.class,
