@@ -191,7 +191,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
             return false;
         }
         sessions.put(id, UploadSession.restore(s.id(), s.fileName(), s.contentType(), s.plan(), s.received(), next,
-                s.createdAt(), at, s.expiresAt(), s.tokenHash(), s.expectedSha256(), s.lengthDeferred()));
+                s.createdAt(), at, s.expiresAt(), s.tokenHash(), s.expectedSha256(), s.lengthDeferred(), s.owner()));
         return true;
     }
 
@@ -205,7 +205,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
             return false;
         }
         sessions.put(id, UploadSession.restore(s.id(), s.fileName(), s.contentType(), declared, s.received(),
-                s.state(), s.createdAt(), s.updatedAt(), s.expiresAt(), s.tokenHash(), s.expectedSha256(), false));
+                s.state(), s.createdAt(), s.updatedAt(), s.expiresAt(), s.tokenHash(), s.expectedSha256(), false, s.owner()));
         return true;
     }
 
