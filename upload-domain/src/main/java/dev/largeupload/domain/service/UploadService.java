@@ -381,7 +381,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         if (session.state() == UploadState.COMPLETING && isStale(session, now)) {
             // The server that began this completion stopped before finishing; committing is idempotent.
             metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.ACTIVE, now);
-            session = byAdministrator ? find(id) : owned(id, token);
+            session = owned(id, token);
         }
         session.requireActive(now);
         if (!session.allChunksReceived()) {

@@ -65,6 +65,11 @@ public final class Problem {
         return this;
     }
 
+    public Problem with(String name, String value) {
+        body.add(name, value);
+        return this;
+    }
+
     public Problem with(String name, List<Integer> values) {
         JsonArrayBuilder array = Json.createArrayBuilder();
         values.forEach(array::add);

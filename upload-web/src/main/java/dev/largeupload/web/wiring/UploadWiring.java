@@ -9,6 +9,7 @@ import dev.largeupload.domain.service.ConcatenationService;
 import dev.largeupload.domain.service.UploadService;
 import java.util.concurrent.Executors;
 import dev.largeupload.domain.usecase.ExpireUploadsUseCase;
+import dev.largeupload.web.auth.SignIn;
 import dev.largeupload.web.config.ConfigurationException;
 import dev.largeupload.web.config.LaunchDirectory;
 import dev.largeupload.web.config.ServerSettings;
@@ -60,6 +61,10 @@ public class UploadWiring {
     @Inject
     UploadMetrics metrics;
 
+    /** Optional sign-in: when on, every use case sees the metadata as the request's caller may ({@link SignIn#scope}). */
+    @Inject
+    SignIn signIn;
+
     /** The sweep as a bean, so that what each round does is observed like any other use case. */
     @Inject
     ExpireUploadsUseCase sweep;
@@ -83,16 +88,17 @@ public class UploadWiring {
             stores = new ConfiguredStores(settings.metadataStore().name().toLowerCase(Locale.ROOT), metadata,
                     settings.blobStore().name().toLowerCase(Locale.ROOT), blobs);
             Limits limits = settings.limits();
-            service = new UploadService(metadata, blobs, new UploadPolicy(settings.chunkSize(), limits.maxChunkSize(),
+            MetadataStore scoped = signIn.scope(metadata);
+            service = new UploadService(scoped, blobs, new UploadPolicy(settings.chunkSize(), limits.maxChunkSize(),
                     settings.maxFileSize(), settings.uploadTtl(), settings.requireUploadToken(), limits.completionLease(),
                     limits.maxActiveUploads(), limits.expiredRetention(), limits.minBlockSize()), Clock.systemUTC());
-            appends = new AppendService(metadata, blobs, BlobStores.pieces(settings, blobs), service, service.policy(),
+            appends = new AppendService(scoped, blobs, BlobStores.pieces(settings, blobs), service, service.policy(),
                     Clock.systemUTC(), Executors.newCachedThreadPool(task -> {
                         Thread thread = new Thread(task, "upload-append-recorder");
                         thread.setDaemon(true);
                         return thread;
                     }));
-            concatenations = new ConcatenationService(metadata, service, Clock.systemUTC());
+            concatenations = new ConcatenationService(scoped, service, Clock.systemUTC());
             metrics.countActiveWith(() -> metadata.countActive(Instant.now()));
             scheduleSweeps(limits.sweepInterval());
             LOG.info(() -> "Upload service ready: metadata=" + settings.metadataStore().name().toLowerCase(Locale.ROOT)

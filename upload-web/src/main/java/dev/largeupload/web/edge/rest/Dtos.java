@@ -47,7 +47,19 @@ public final class Dtos {
 
     public record ConfigResponse(long chunkSize, long maxFileSize, int maxConcurrentChunks, long maxChunkSize, int maxBlocks,
                           boolean uploadTokenRequired, String uploadTokenHeader, long uploadTtlSeconds,
-                          List<String> chunkDigestHeaders, int maxActiveUploads, long minBlockSize) {
+                          List<String> chunkDigestHeaders, int maxActiveUploads, long minBlockSize,
+                          SignInView signIn, QuotaView quota) {
+    }
+
+    /** Whether writes need a bearer token, and who the caller is when signed in. */
+    public record SignInView(boolean required, String subject, Boolean admin) {
+    }
+
+    /**
+     * The quota of each signed-in subject (0: none) and, for a signed-in caller, its use now: active uploads and
+     * the bytes they declare.
+     */
+    public record QuotaView(int activeUploads, long activeBytes, Integer usedUploads, Long usedBytes) {
     }
 
     /**

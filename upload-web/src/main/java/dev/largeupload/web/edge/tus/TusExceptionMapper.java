@@ -10,6 +10,7 @@ import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
+import dev.largeupload.domain.error.UploadException.QuotaExceeded;
 import dev.largeupload.domain.error.UploadException.TooManyUploads;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.web.config.ServerSettings;
@@ -55,6 +56,8 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
             problem.with("upload_offset", conflict.durableOffset());
         } else if (e instanceof TooManyUploads) {
             problem.retryAfter(60);
+        } else if (e instanceof QuotaExceeded quota) {
+            problem.with("quota", quota.limit().key()).with("limit", quota.value()).with("used", quota.used());
         }
         return problem.toResponse();
     }
@@ -95,6 +98,9 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
         }
         if (e instanceof TooManyUploads) {
             return 429;
+        }
+        if (e instanceof QuotaExceeded quota) {
+            return quota.limit() == QuotaExceeded.Limit.BYTES ? 413 : 429;
         }
         if (e instanceof StoreUnavailable) {
             return 503;
