@@ -6,6 +6,7 @@ import dev.largeupload.domain.model.UploadSession;
 
 import dev.largeupload.domain.port.ListPosition;
 import dev.largeupload.domain.port.MetadataStore;
+import dev.largeupload.domain.usecase.ListUploadsUseCase;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Optional;
  * administrator's are every upload; a caller who is not signed in lists exactly the uploads whose tokens it
  * presents, and nothing else. Reads only; thread-safe.
  */
-public final class UploadListing {
+public final class UploadListing implements ListUploadsUseCase {
 
     /** The most items on one page, and the most tokens one caller may present. */
     public static final int MAX_PAGE = 200;
@@ -82,6 +83,7 @@ public final class UploadListing {
      *
      * @throws IllegalArgumentException if the caller is not signed in, or {@code limit} is not 1..{@value #MAX_PAGE}
      */
+    @Override
     public Page mine(Caller caller, Optional<Listed> state, Optional<ListPosition> after, int limit) {
         requireLimit(limit);
         if (!caller.isSignedIn()) {
@@ -120,6 +122,7 @@ public final class UploadListing {
      * @throws IllegalArgumentException if more than {@value #MAX_PAGE} are presented, or {@code limit} is not
      *         1..{@value #MAX_PAGE}
      */
+    @Override
     public Page presented(Map<UploadId, String> presented, Optional<Listed> state, Optional<ListPosition> after,
                           int limit) {
         requireLimit(limit);

@@ -8,11 +8,11 @@ import dev.largeupload.domain.port.ListPosition;
 import dev.largeupload.domain.service.UploadListing;
 import dev.largeupload.domain.service.UploadListing.Listed;
 import dev.largeupload.domain.service.UploadListing.Page;
+import dev.largeupload.domain.usecase.ListUploadsUseCase;
 import dev.largeupload.web.auth.CurrentCaller;
 import dev.largeupload.web.edge.rest.Dtos.UploadItem;
 import dev.largeupload.web.edge.rest.Dtos.UploadList;
 import dev.largeupload.web.http.RequestException;
-import dev.largeupload.web.observe.ConfiguredStores;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -22,7 +22,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -46,7 +45,7 @@ public class UploadsResource {
     private static final String CURSOR_VERSION = "1";
 
     @Inject
-    ConfiguredStores stores;
+    ListUploadsUseCase listing;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -55,7 +54,6 @@ public class UploadsResource {
         Optional<Listed> listed = state(state);
         int pageSize = limit(limit);
         Optional<ListPosition> after = Optional.ofNullable(cursor).filter(c -> !c.isBlank()).map(UploadsResource::decode);
-        UploadListing listing = new UploadListing(stores.metadata(), Clock.systemUTC());
         Caller caller = CurrentCaller.orAnonymous();
         Page page = caller.isSignedIn()
                 ? listing.mine(caller, listed, after, pageSize)
