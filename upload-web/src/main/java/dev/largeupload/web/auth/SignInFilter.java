@@ -76,6 +76,6 @@ public class SignInFilter extends HttpFilter {
                                String detail) throws IOException {
         Problem problem = Problem.of(401, CODE, "Sign-in required", detail).instance(request.getRequestURI());
         response.setHeader("WWW-Authenticate", challenge);
-        problem.write(response);
+        problem.writeAsApi(response);
     }
 }

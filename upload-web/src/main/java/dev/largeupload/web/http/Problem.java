@@ -103,6 +103,19 @@ public final class Problem {
         response.getWriter().write(body.build().toString() + "\n");
     }
 
+    /**
+     * Writes this problem as the whole answer of a servlet filter with exactly the media type
+     * {@code application/problem+json} (no charset parameter, as the JAX-RS answers send it; the body is UTF-8).
+     */
+    public void writeAsApi(HttpServletResponse response) throws IOException {
+        byte[] bytes = (body.build().toString() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        response.resetBuffer();
+        response.setStatus(status);
+        response.setContentType(MEDIA_TYPE);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
     public Response toResponse() {
         Response.ResponseBuilder response = Response.status(status).type(MEDIA_TYPE).entity(body.build());
         if (retryAfterSeconds != null) {
