@@ -50,12 +50,12 @@ public class SignIn {
         if (!configured) {
             Config config = ConfigProvider.getConfig();
             configure(key -> config.getOptionalValue(key, String.class).map(String::strip).filter(v -> !v.isEmpty()));
-            configured = true;
         }
     }
 
     /** Reads the configuration from {@code lookup} (a test's map, or MicroProfile Config). */
     void configure(java.util.function.Function<String, Optional<String>> lookup) {
+        configured = true;
         quota = new OwnerQuota((int) number(lookup, QUOTA_UPLOADS, Integer.MAX_VALUE), number(lookup, QUOTA_BYTES, Long.MAX_VALUE));
         Optional<String> key = lookup.apply(PUBLIC_KEY);
         Optional<String> location = lookup.apply(PUBLIC_KEY_LOCATION);
