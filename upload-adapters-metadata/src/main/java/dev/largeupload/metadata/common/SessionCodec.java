@@ -76,7 +76,8 @@ public final class SessionCodec {
                 instant(fields, SessionField.CREATED_AT), instant(fields, SessionField.UPDATED_AT),
                 instant(fields, SessionField.EXPIRES_AT), fields.text(SessionField.TOKEN_HASH),
                 Optional.ofNullable(fields.text(SessionField.EXPECTED_SHA256)),
-                "1".equals(fields.text(SessionField.LENGTH_DEFERRED)), transfer(fields.text(SessionField.TRANSFER)));
+                "1".equals(fields.text(SessionField.LENGTH_DEFERRED)), transfer(fields.text(SessionField.TRANSFER)),
+                Optional.ofNullable(fields.text(SessionField.OWNER)));
     }
 
     /** The session {@code id} from its fields as text by {@link SessionField#key()} (a Redis hash, a session file). */

@@ -36,7 +36,9 @@ public enum SessionField {
     /** {@code 1} while the upload's length is deferred, absent once it is known (and for every upload before it). */
     LENGTH_DEFERRED("length_deferred", s -> s.lengthDeferred() ? "1" : null),
     /** {@code direct} for a direct transfer; absent for one through this server (and for every upload before it). */
-    TRANSFER("transfer", s -> s.transfer() == TransferMode.PROXY ? null : s.transfer().wireName());
+    TRANSFER("transfer", s -> s.transfer() == TransferMode.PROXY ? null : s.transfer().wireName()),
+    /** The signed-in subject who started the upload; absent when no one was signed in (and for every upload before it). */
+    OWNER("owner", s -> s.owner().orElse(null));
 
     /** The fields that {@link SessionCodec#plan} reads the plan from. */
     public static final List<SessionField> PLAN = List.of(FILE_SIZE, CHUNK_SIZE, CHUNK_COUNT, BLOCK_SIZE);

@@ -1,6 +1,7 @@
 package dev.largeupload.metadata.common;
 
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
+import dev.largeupload.domain.model.UploadSession;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
@@ -32,6 +33,26 @@ public final class StoreCalls {
     public static void requireRoom(int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit " + limit + " is less than 1");
+        }
+    }
+
+    /**
+     * Checks the arguments of {@code createWithinQuota}.
+     *
+     * @return the session's owner
+     * @throws IllegalArgumentException if the session has no owner or {@code maxActive} is negative
+     */
+    public static String requireOwner(UploadSession session, int maxActive) {
+        if (maxActive < 0) {
+            throw new IllegalArgumentException("negative cap on active uploads " + maxActive);
+        }
+        return session.owner().orElseThrow(() -> new IllegalArgumentException("upload " + session.id() + " has no owner"));
+    }
+
+    /** Checks the limit of {@code listNewestFirst}. @throws IllegalArgumentException if it is less than 1 */
+    public static void requirePage(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a page of " + limit + " uploads");
         }
     }
 

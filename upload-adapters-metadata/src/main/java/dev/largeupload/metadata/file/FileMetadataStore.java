@@ -16,7 +16,11 @@ import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.port.Admission;
 import dev.largeupload.domain.port.AppendState;
+import dev.largeupload.domain.port.ListPosition;
+import dev.largeupload.domain.port.OwnerQuota;
+import dev.largeupload.domain.port.OwnerUsage;
 import dev.largeupload.domain.port.BlockReceipt;
 import dev.largeupload.domain.port.EventOutbox;
 import dev.largeupload.domain.port.RecordedBlock;
@@ -28,6 +32,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.List;
@@ -64,7 +69,10 @@ import java.util.SortedMap;
  *       the JVM and on the host) while it counts the active uploads and creates the new one.</li>
  *   <li>{@link #listExpired}, {@link #listFinished}, {@link #countActive} and {@link #createWithinLimit} read every
  *       upload's session file ({@link UploadScan}): fine for the thousands of uploads one host keeps, not for
- *       millions.</li>
+ *       millions. So does {@link #listNewestFirst} of every upload (an administrator's list).</li>
+ *   <li><b>By owner</b>: an owner's uploads are listed from {@link OwnerIndex} ({@code <root>/.owners/…}), which
+ *       {@link #listNewestFirst} and {@link #createWithinQuota} (under the admission lock) read without touching
+ *       other owners' uploads.</li>
  *   <li><b>Outbox</b>: the event-writing methods write the event (pending, forced) under the upload's lock, replace
  *       the session file, which counts it and is the commit point of both, then make it an event
  *       ({@link FileEventOutbox}, {@code <root>/.outbox/}), all before they return.</li>
@@ -82,6 +90,7 @@ public final class FileMetadataStore implements MetadataStore {
     private final UploadLocks locks;
     private final UploadScan scan;
     private final FileEventOutbox outbox;
+    private final OwnerIndex owners;
 
     /**
      * A store in {@code root}, created if missing.
@@ -97,6 +106,7 @@ public final class FileMetadataStore implements MetadataStore {
             throw unavailable("create their directory", e);
         }
         this.scan = new UploadScan(this.root);
+        this.owners = new OwnerIndex(this.root);
     }
 
     @Override
@@ -130,6 +140,10 @@ public final class FileMetadataStore implements MetadataStore {
                 // Left by a delete that crashed half-way: those records belong to no block of this session.
                 forceDirectory(directory);
             }
+            if (session.owner().isPresent()) {
+                // The marker first: a crash before the session file leaves a marker that readers skip.
+                owners.add(session.owner().get(), session.createdAt(), session.id());
+            }
             writeWithEvent(directory, SessionFiles.toProperties(session), event);
             return null;
         });
@@ -154,6 +168,80 @@ public final class FileMetadataStore implements MetadataStore {
     @Override
     public EventOutbox outbox() {
         return outbox;
+    }
+
+    @Override
+    public Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now) {
+        return createWithinQuota(session, quota, maxActive, now, Optional.empty());
+    }
+
+    @Override
+    public Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now, UploadEvent event) {
+        return createWithinQuota(session, quota, maxActive, now, Optional.of(event));
+    }
+
+    private Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now,
+                                        Optional<UploadEvent> event) {
+        String owner = StoreCalls.requireOwner(session, maxActive);
+        try {
+            return locks.admission(() -> {
+                if (Files.exists(directory(session.id()).resolve(SESSION_FILE))) {
+                    throw new IllegalStateException("an upload with id " + session.id() + " exists already");
+                }
+                Admission admission = Admission.decide(usage(owner, now), session.plan().fileSize(), quota,
+                        maxActive > 0 ? scan.countActive(now) : 0, maxActive);
+                if (admission.created()) {
+                    create(session, event);
+                }
+                return admission;
+            });
+        } catch (IOException e) {
+            throw unavailable("save upload " + session.id(), e);
+        }
+    }
+
+    @Override
+    public OwnerUsage usageOf(String owner, Instant now) {
+        try {
+            return usage(owner, now);
+        } catch (IOException e) {
+            throw unavailable("count the uploads of an owner", e);
+        }
+    }
+
+    private OwnerUsage usage(String owner, Instant now) throws IOException {
+        OwnerUsage usage = OwnerUsage.NONE;
+        for (OwnerIndex.Entry entry : owners.newestFirst(owner, Optional.empty())) {
+            Optional<UploadSession> session = read(directory(entry.id())).map(p -> SessionFiles.toSession(entry.id(), p));
+            if (session.isPresent() && session.get().state() == UploadState.ACTIVE
+                    && session.get().expiresAt().isAfter(now) && session.get().owner().filter(owner::equals).isPresent()) {
+                usage = usage.plus(session.get().plan().fileSize());
+            }
+        }
+        return usage;
+    }
+
+    @Override
+    public List<UploadSession> listNewestFirst(Optional<String> owner, Optional<ListPosition> after, int limit) {
+        StoreCalls.requirePage(limit);
+        try {
+            if (owner.isEmpty()) {
+                return scan.sessions().stream().filter(s -> after.isEmpty() || after.get().isBefore(s))
+                        .sorted(ListPosition.NEWEST_FIRST).limit(limit).toList();
+            }
+            List<UploadSession> sessions = new ArrayList<>();
+            for (OwnerIndex.Entry entry : owners.newestFirst(owner.get(), after)) {
+                read(directory(entry.id())).map(p -> SessionFiles.toSession(entry.id(), p))
+                        .filter(s -> s.owner().equals(owner))
+                        .ifPresent(sessions::add);
+                if (sessions.size() == limit) {
+                    break;
+                }
+            }
+            return sessions;
+        } catch (IOException e) {
+            throw unavailable("list uploads", e);
+        }
     }
 
     @Override
@@ -324,9 +412,13 @@ public final class FileMetadataStore implements MetadataStore {
             if (!Files.isDirectory(directory)) {
                 return null;
             }
+            Optional<UploadSession> session = read(directory).map(p -> SessionFiles.toSession(id, p));
             // The session file first: once it is gone, so is the upload, whatever a crash leaves behind.
             if (Files.deleteIfExists(directory.resolve(SESSION_FILE))) {
                 forceDirectory(directory);
+            }
+            if (session.isPresent() && session.get().owner().isPresent()) {
+                owners.remove(session.get().owner().get(), session.get().createdAt(), id);
             }
             try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory)) {
                 for (Path leftover : leftovers) {

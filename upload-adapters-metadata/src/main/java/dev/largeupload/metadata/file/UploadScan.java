@@ -2,6 +2,7 @@ package dev.largeupload.metadata.file;
 
 import dev.largeupload.domain.error.UploadException.InvalidArgument;
 import dev.largeupload.domain.model.UploadId;
+import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
 import dev.largeupload.metadata.common.SessionField;
 import java.io.IOException;
@@ -55,6 +56,11 @@ final class UploadScan {
     }
 
     /** How many uploads are active and not yet expired at {@code now}. */
+    /** Every upload's session, for a list of all uploads (an administrator's). */
+    List<UploadSession> sessions() throws IOException {
+        return uploads().stream().map(upload -> SessionFiles.toSession(upload.id(), upload.properties())).toList();
+    }
+
     int countActive(Instant now) throws IOException {
         return (int) uploads().stream().filter(upload -> upload.isActiveAt(now)).count();
     }

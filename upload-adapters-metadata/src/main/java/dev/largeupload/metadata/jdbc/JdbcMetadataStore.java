@@ -14,7 +14,11 @@ import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.port.Admission;
 import dev.largeupload.domain.port.AppendState;
+import dev.largeupload.domain.port.ListPosition;
+import dev.largeupload.domain.port.OwnerQuota;
+import dev.largeupload.domain.port.OwnerUsage;
 import dev.largeupload.domain.port.BlockReceipt;
 import dev.largeupload.domain.port.EventOutbox;
 import dev.largeupload.domain.port.RecordedBlock;
@@ -69,7 +73,10 @@ import javax.sql.DataSource;
  *   <li><b>Exact cap</b>: {@link #createWithinLimit} first updates the one row of {@code upload_admission}, whose
  *       lock it holds until it commits, then counts the active uploads and inserts the new one: creations within a
  *       limit count one after the other on any number of servers (each count sees the inserts committed before it).
- *       Other changes take no part in that lock.</li>
+ *       Other changes take no part in that lock. {@link #createWithinQuota} takes the same lock, then counts the
+ *       owner's active uploads and their bytes (through the index on {@code (owner, created_at, id)}) and inserts.</li>
+ *   <li><b>Indexed lists</b>: {@link #listNewestFirst} reads the index on {@code (owner, created_at, id)} for an
+ *       owner, the one on {@code (created_at, id)} for every upload (V10).</li>
  *   <li><b>Transactional outbox</b>: the event-writing methods insert the event's row in {@code outbox}
  *       ({@link JdbcEventOutbox}) in the transaction of the change.</li>
  *   <li>The session's columns are those of {@link SessionField}, mapped by {@link SessionCodec}.</li>
@@ -156,6 +163,82 @@ public final class JdbcMetadataStore implements MetadataStore {
             insertSession(connection, session);
             insertEvent(connection, event);
             return true;
+        });
+    }
+
+    @Override
+    public Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now) {
+        return createWithinQuota(session, quota, maxActive, now, Optional.empty());
+    }
+
+    @Override
+    public Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now, UploadEvent event) {
+        return createWithinQuota(session, quota, maxActive, now, Optional.of(event));
+    }
+
+    private Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now,
+                                        Optional<UploadEvent> event) {
+        String owner = StoreCalls.requireOwner(session, maxActive);
+        return inTransaction("save upload " + session.id(), connection -> {
+            if (update(connection, "UPDATE upload_admission SET admitted_at = ? WHERE id = 1", millis(now)) != 1) {
+                throw new SQLException("the admission row of upload_admission is missing", "55000");
+            }
+            Admission admission = Admission.decide(usageOf(connection, owner, now), session.plan().fileSize(), quota,
+                    maxActive > 0 ? countActive(connection, now) : 0, maxActive);
+            if (admission.created()) {
+                insertSession(connection, session);
+                insertEvent(connection, event);
+            }
+            return admission;
+        });
+    }
+
+    @Override
+    public OwnerUsage usageOf(String owner, Instant now) {
+        return inTransaction("count the uploads of an owner", connection -> usageOf(connection, owner, now));
+    }
+
+    private static OwnerUsage usageOf(Connection connection, String owner, Instant now) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*), COALESCE(SUM(file_size), 0)"
+                + " FROM uploads WHERE owner = ? AND state = 'ACTIVE' AND expires_at > ?")) {
+            bind(select, owner, millis(now));
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return new OwnerUsage(row.getInt(1), row.getLong(2));
+            }
+        }
+    }
+
+    @Override
+    public List<UploadSession> listNewestFirst(Optional<String> owner, Optional<ListPosition> after, int limit) {
+        StoreCalls.requirePage(limit);
+        StringBuilder sql = new StringBuilder("SELECT id, " + COLUMNS + " FROM uploads WHERE 1 = 1");
+        List<Object> parameters = new ArrayList<>();
+        owner.ifPresent(o -> {
+            sql.append(" AND owner = ?");
+            parameters.add(o);
+        });
+        after.ifPresent(position -> {
+            sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            parameters.add(millis(position.createdAt()));
+            parameters.add(millis(position.createdAt()));
+            parameters.add(position.id().value());
+        });
+        sql.append(owner.isPresent() ? " ORDER BY owner DESC, created_at DESC, id DESC" : " ORDER BY created_at DESC, id DESC")
+                .append(" FETCH FIRST ? ROWS ONLY");
+        parameters.add(limit);
+        return inTransaction("list uploads", connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+                bind(select, parameters.toArray());
+                List<UploadSession> sessions = new ArrayList<>();
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        sessions.add(SessionCodec.decode(new UploadId(row.getString("id")),
+                                field -> row.getString(field.key()), receivedIn(row)));
+                    }
+                }
+                return sessions;
+            }
         });
     }
 

@@ -31,7 +31,7 @@ final class SchemaMigrations {
     static final List<String> SCRIPTS = List.of(
             "V1__uploads.sql", "V2__chunk_digests.sql", "V3__upload_admission.sql", "V4__chunk_attempts.sql",
             "V5__block_size.sql", "V6__append_states.sql", "V7__concatenation_states.sql",
-            "V8__length_deferred.sql", "V9__transfer_mode.sql", "V11__outbox.sql");
+            "V8__length_deferred.sql", "V9__transfer_mode.sql", "V10__owner.sql", "V11__outbox.sql");
 
     /**
      * A collision means that another server has just done a step (created the version table or applied a

@@ -40,6 +40,16 @@ record RedisKeys(String prefix) {
         return bytes(prefix + "finished");
     }
 
+    /** {@code <prefix>created}: every upload, scored by its creation time. */
+    byte[] created() {
+        return bytes(prefix + "created");
+    }
+
+    /** {@code <prefix>owner:<owner>:created}: the owner's uploads, scored by creation time (see owner-uploads.lua). */
+    byte[] ownerCreated(String owner) {
+        return bytes(prefix + "owner:" + owner + ":created");
+    }
+
     static byte[] bytes(String value) {
         return value.getBytes(StandardCharsets.UTF_8);
     }

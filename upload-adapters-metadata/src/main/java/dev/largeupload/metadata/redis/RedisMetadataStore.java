@@ -30,12 +30,18 @@ import dev.largeupload.metadata.redis.RedisScripts.Found;
 import dev.largeupload.metadata.redis.RedisScripts.HasBlockArgs;
 import dev.largeupload.metadata.redis.RedisScripts.KeyExpiry;
 import dev.largeupload.metadata.redis.RedisScripts.ListExpiredArgs;
+import dev.largeupload.metadata.redis.RedisScripts.ListNewestArgs;
+import dev.largeupload.metadata.redis.RedisScripts.OwnerUsageArgs;
 import dev.largeupload.metadata.redis.RedisScripts.RecordBlockArgs;
 import dev.largeupload.metadata.redis.RedisScripts.RecordBlockRefusal;
 import dev.largeupload.metadata.redis.RedisScripts.ReplyCode;
 import dev.largeupload.metadata.redis.RedisScripts.AppendStateSaved;
 import dev.largeupload.metadata.redis.RedisScripts.ReplaceAppendStateArgs;
+import dev.largeupload.domain.port.Admission;
 import dev.largeupload.domain.port.AppendState;
+import dev.largeupload.domain.port.ListPosition;
+import dev.largeupload.domain.port.OwnerQuota;
+import dev.largeupload.domain.port.OwnerUsage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -74,6 +80,11 @@ import redis.clients.jedis.exceptions.JedisException;
  *   <li>{@code <prefix>expiry}: a sorted set of the ids of <em>active</em> uploads scored by their expiry,
  *       which {@link #listExpired} reads with {@code ZRANGEBYSCORE … LIMIT} and {@link #countActive} from
  *       the given instant on;</li>
+ *   <li>{@code <prefix>created}, {@code <prefix>owner:<owner>:created} and {@code <prefix>owner:<owner>:active}:
+ *       sorted sets of ids scored by creation time, of every upload, of an owner's, and of an owner's that may still
+ *       be active ({@code owner-uploads.lua}): {@link #listNewestFirst} reads the first two with
+ *       {@code ZREVRANGEBYSCORE … LIMIT}, {@link #createWithinQuota} and {@link #usageOf} the third. Their members
+ *       outlive the upload's keys; the scripts that read them drop those whose hash is gone.</li>
  *   <li>{@code <prefix>finished}: a sorted set of the ids of {@code EXPIRED} and {@code ABORTED} uploads scored
  *       by the time of that change, which {@link #listFinished} reads. Its members outlive the upload's keys
  *       (they expire, the member stays until {@link #delete}), so that a job still finds them.</li>
@@ -165,7 +176,7 @@ public final class RedisMetadataStore implements MetadataStore {
     }
 
     private void create(UploadSession session, Optional<UploadEvent> event) {
-        if (create(session, 0, Instant.EPOCH, event) != Created.CREATED) {
+        if (create(session, 0, Instant.EPOCH, OwnerQuota.NONE, event).outcome() != Created.CREATED) {
             throw new IllegalStateException("an upload with id " + session.id() + " exists already");
         }
     }
@@ -182,18 +193,72 @@ public final class RedisMetadataStore implements MetadataStore {
 
     private boolean createWithinLimit(UploadSession session, int limit, Instant now, Optional<UploadEvent> event) {
         StoreCalls.requireRoom(limit);
-        Created created = create(session, limit, now, event);
-        if (created == Created.EXISTS) {
-            throw new IllegalStateException("an upload with id " + session.id() + " exists already");
-        }
-        return created == Created.CREATED;
+        return created(session, create(session, limit, now, OwnerQuota.NONE, event)).created();
     }
 
-    private Created create(UploadSession session, int limit, Instant activeAt, Optional<UploadEvent> event) {
+    @Override
+    public Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now) {
+        StoreCalls.requireOwner(session, maxActive);
+        return created(session, create(session, maxActive, now, quota, Optional.empty()));
+    }
+
+    @Override
+    public Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now, UploadEvent event) {
+        StoreCalls.requireOwner(session, maxActive);
+        return created(session, create(session, maxActive, now, quota, Optional.of(event)));
+    }
+
+    private static Admission created(UploadSession session, CreateReply reply) {
+        Admission.Outcome outcome = switch (reply.outcome()) {
+            case EXISTS -> throw new IllegalStateException("an upload with id " + session.id() + " exists already");
+            case CREATED -> Admission.Outcome.CREATED;
+            case FULL -> Admission.Outcome.SERVER_FULL;
+            case OWNER_UPLOADS -> Admission.Outcome.OWNER_UPLOADS;
+            case OWNER_BYTES -> Admission.Outcome.OWNER_BYTES;
+        };
+        return new Admission(outcome, reply.usage());
+    }
+
+    private record CreateReply(Created outcome, OwnerUsage usage) {
+    }
+
+    private CreateReply create(UploadSession session, int limit, Instant activeAt, OwnerQuota quota, Optional<UploadEvent> event) {
         CreateArgs args = new CreateArgs(keyExpiry(), session.id(), RedisBitmap.toRedisBitmap(session.received()),
-                limit, activeAt.toEpochMilli(), keys.prefix(), RedisScripts.EventArgs.of(event), SessionCodec.text(session));
-        return ReplyCode.of(Created.class, run("save upload " + session.id(),
-                jedis -> RedisScripts.CREATE.run(jedis, keys.of(session.id()).all(), args.argv())));
+                limit, activeAt.toEpochMilli(), keys.prefix(), session.owner().orElse(""), quota.maxUploads(),
+                quota.maxBytes(), session.plan().fileSize(), RedisScripts.EventArgs.of(event), SessionCodec.text(session));
+        List<?> reply = (List<?>) run("save upload " + session.id(),
+                jedis -> RedisScripts.CREATE.run(jedis, keys.of(session.id()).all(), args.argv()));
+        return new CreateReply(ReplyCode.of(Created.class, reply.get(0)),
+                new OwnerUsage(Math.toIntExact((Long) reply.get(1)), Long.parseLong(string(reply.get(2)))));
+    }
+
+    @Override
+    public OwnerUsage usageOf(String owner, Instant now) {
+        List<?> reply = (List<?>) run("count the uploads of an owner", jedis -> RedisScripts.OWNER_USAGE.run(jedis,
+                List.of(), new OwnerUsageArgs(keys.prefix(), owner, now.toEpochMilli()).argv()));
+        return new OwnerUsage(Math.toIntExact((Long) reply.get(0)), Long.parseLong(string(reply.get(1))));
+    }
+
+    @Override
+    public List<UploadSession> listNewestFirst(Optional<String> owner, Optional<ListPosition> after, int limit) {
+        StoreCalls.requirePage(limit);
+        byte[] index = owner.map(keys::ownerCreated).orElseGet(keys::created);
+        ListNewestArgs args = new ListNewestArgs(keys.prefix(),
+                after.map(p -> Long.toString(p.createdAt().toEpochMilli())).orElse("+inf"),
+                after.map(p -> p.id().value()).orElse(""), limit);
+        List<?> reply = (List<?>) run("list uploads",
+                jedis -> RedisScripts.LIST_NEWEST.run(jedis, List.of(index), args.argv()));
+        List<UploadSession> sessions = new ArrayList<>();
+        for (int i = 0; i + 2 < reply.size(); i += 3) {
+            List<?> flat = (List<?>) reply.get(i + 1);
+            Map<String, String> fields = new HashMap<>();
+            for (int f = 0; f + 1 < flat.size(); f += 2) {
+                fields.put(string(flat.get(f)), string(flat.get(f + 1)));
+            }
+            sessions.add(SessionCodec.decode(new UploadId(string(reply.get(i))), fields,
+                    RedisBitmap.fromRedisBitmap((byte[]) reply.get(i + 2))));
+        }
+        return sessions;
     }
 
     @Override

@@ -18,8 +18,11 @@ final class RedisScripts {
     private static final String KEY_EXPIRY = "key-expiry.lua";
     private static final String ACTIVE_UPLOADS = "active-uploads.lua";
     private static final String OUTBOX = "outbox.lua";
+    private static final String OWNER_UPLOADS = "owner-uploads.lua";
 
-    static final LuaScript CREATE = LuaScript.load(KEY_EXPIRY, ACTIVE_UPLOADS, OUTBOX, "create.lua");
+    static final LuaScript CREATE = LuaScript.load(KEY_EXPIRY, ACTIVE_UPLOADS, OWNER_UPLOADS, OUTBOX, "create.lua");
+    static final LuaScript OWNER_USAGE = LuaScript.load(OWNER_UPLOADS, "owner-usage.lua");
+    static final LuaScript LIST_NEWEST = LuaScript.load("list-newest.lua");
     static final LuaScript FIND = LuaScript.load("find.lua");
     static final LuaScript RECEIVED_BLOCKS = LuaScript.load("received-blocks.lua");
     static final LuaScript HAS_BLOCK = LuaScript.load("has-block.lua");
@@ -56,7 +59,7 @@ final class RedisScripts {
 
     /** What create.lua answers. */
     enum Created implements ReplyCode {
-        EXISTS(0), CREATED(1), FULL(2);
+        EXISTS(0), CREATED(1), FULL(2), OWNER_UPLOADS(3), OWNER_BYTES(4);
 
         private final long code;
 
@@ -175,7 +178,8 @@ final class RedisScripts {
      * @param fields the session's fields as text, by name
      */
     record CreateArgs(KeyExpiry expiry, UploadId id, byte[] bitmap, int limit, long activeAtMillis, String prefix,
-                      EventArgs event, Map<String, String> fields) {
+                      String owner, int maxUploads, long maxBytes, long fileSize, EventArgs event,
+                      Map<String, String> fields) {
 
         List<byte[]> argv() {
             List<byte[]> argv = expiry.head(id);
@@ -183,6 +187,10 @@ final class RedisScripts {
             argv.add(bytes(limit));
             argv.add(bytes(activeAtMillis));
             argv.add(bytes(prefix));
+            argv.add(bytes(owner));
+            argv.add(bytes(maxUploads));
+            argv.add(bytes(maxBytes));
+            argv.add(bytes(fileSize));
             event.addTo(argv);
             fields.forEach((name, value) -> {
                 argv.add(bytes(name));
@@ -295,6 +303,27 @@ final class RedisScripts {
 
         List<byte[]> argv() {
             return List.of(bytes(nowMillis), bytes(limit), bytes(prefix));
+        }
+    }
+
+    /** ARGV of owner-usage.lua. */
+    record OwnerUsageArgs(String prefix, String owner, long nowMillis) {
+
+        List<byte[]> argv() {
+            return List.of(bytes(prefix), bytes(owner), bytes(nowMillis));
+        }
+    }
+
+    /**
+     * ARGV of list-newest.lua.
+     *
+     * @param max the creation time to start at ({@code +inf} for the newest)
+     * @param after the id of the last upload of the previous page ('' for none)
+     */
+    record ListNewestArgs(String prefix, String max, String after, int limit) {
+
+        List<byte[]> argv() {
+            return List.of(bytes(prefix), bytes(max), bytes(after), bytes(limit));
         }
     }
 

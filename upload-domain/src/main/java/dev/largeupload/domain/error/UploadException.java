@@ -17,7 +17,8 @@ public abstract sealed class UploadException extends RuntimeException
                 UploadException.Forbidden, UploadException.NotConcatenable,
                 UploadException.LengthMismatch,
                 UploadException.Rejected, UploadException.HookUnavailable,
-                UploadException.TransferUnavailable, UploadException.WrongTransfer {
+                UploadException.TransferUnavailable, UploadException.WrongTransfer,
+                UploadException.QuotaExceeded {
 
     private static final long serialVersionUID = 1L;
 
@@ -450,6 +451,73 @@ public abstract sealed class UploadException extends RuntimeException
         @Override
         public String code() {
             return uploadIsDirect ? "upload.not-proxy" : "upload.not-direct";
+        }
+    }
+
+    /**
+     * A signed-in owner's active uploads would go over the operator's quota: too many uploads at once, or too many
+     * bytes in them. Says which limit, its value and the owner's use; finishing or deleting an upload makes room.
+     */
+    public static final class QuotaExceeded extends UploadException {
+        private static final long serialVersionUID = 1L;
+
+        /** Which quota; each has its own stable code. */
+        public enum Limit {
+            UPLOADS("quota.uploads-exceeded", "active_uploads"),
+            BYTES("quota.bytes-exceeded", "active_bytes");
+
+            private final String code;
+            private final String key;
+
+            Limit(String code, String key) {
+                this.code = code;
+                this.key = key;
+            }
+
+            /** The name of the limit in an answer ({@code active_uploads}, {@code active_bytes}). */
+            public String key() {
+                return key;
+            }
+        }
+
+        private final Limit limit;
+        private final long value;
+        private final long used;
+
+        /**
+         * @param limit     which quota refused the upload
+         * @param value     the quota's value (uploads, or bytes)
+         * @param used      what the owner holds now, in the same unit
+         * @param requested what the refused upload asked for (1 upload, or its size in bytes)
+         */
+        public QuotaExceeded(Limit limit, long value, long used, long requested) {
+            super(limit == Limit.UPLOADS
+                    ? "You have " + used + " uploads in progress, your quota of " + value
+                            + "; finish or delete one before starting another."
+                    : "This upload of " + requested + " bytes would take your uploads in progress to " + (used + requested)
+                            + " bytes, over your quota of " + value + " bytes (" + used + " in use); finish or delete one first.");
+            this.limit = limit;
+            this.value = value;
+            this.used = used;
+        }
+
+        public Limit limit() {
+            return limit;
+        }
+
+        /** The quota's value. */
+        public long value() {
+            return value;
+        }
+
+        /** What the owner holds now. */
+        public long used() {
+            return used;
+        }
+
+        @Override
+        public String code() {
+            return limit.code;
         }
     }
 }

@@ -90,9 +90,14 @@ public record UploadEvent(String id, Type type, Instant createdAt, UploadId uplo
      * Who owns {@code session}, as events and the pre-create hook tell it: the one place where the subject is taken
      * from the session.
      */
+    /** This event told of {@code subject} (the owner a store stamped on the session it saves). */
+    public UploadEvent withSubject(Optional<String> subject) {
+        return new UploadEvent(id, type, createdAt, uploadId, subject, fileName, fileSize, sha256, compositeSha256, blob,
+                state);
+    }
+
     public static Optional<String> subjectOf(UploadSession session) {
-        // The upload's owner (the sign-in subject) once sessions carry one; none until then.
-        return Optional.empty();
+        return session.owner(); // the signed-in subject who started it; none when no one was signed in
     }
 
     /**

@@ -35,11 +35,12 @@ public final class UploadSession {
     private final Optional<String> expectedSha256;
     private final boolean lengthDeferred;
     private final TransferMode transfer;
+    private final Optional<String> owner;
 
     private UploadSession(UploadId id, FileName fileName, String contentType, ChunkPlan plan, BitSet received,
                           UploadState state, Instant createdAt, Instant updatedAt, Instant expiresAt,
                           String tokenHash, Optional<String> expectedSha256, boolean lengthDeferred,
-                          TransferMode transfer) {
+                          TransferMode transfer, Optional<String> owner) {
         this.id = Objects.requireNonNull(id, "id");
         this.fileName = Objects.requireNonNull(fileName, "fileName");
         this.contentType = Objects.requireNonNull(contentType, "contentType");
@@ -59,6 +60,17 @@ public final class UploadSession {
         if (lengthDeferred && transfer == TransferMode.DIRECT) {
             throw new IllegalArgumentException("a direct transfer needs its length from the start");
         }
+        this.owner = Objects.requireNonNull(owner, "owner");
+        owner.ifPresent(UploadSession::requireOwnerName);
+    }
+
+    /** The longest subject kept as an owner; an identity provider's subjects are far shorter (Entra ID: 43). */
+    public static final int MAX_OWNER_LENGTH = 255;
+
+    private static void requireOwnerName(String owner) {
+        if (owner.isEmpty() || owner.length() > MAX_OWNER_LENGTH || owner.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("an owner is 1.." + MAX_OWNER_LENGTH + " characters without control characters");
+        }
     }
 
     /** A new upload with no chunks received. */
@@ -66,7 +78,7 @@ public final class UploadSession {
                                       String tokenHash, Optional<String> expectedSha256,
                                       Instant now, Instant expiresAt) {
         return new UploadSession(id, fileName, contentType, plan, new BitSet(), UploadState.ACTIVE,
-                now, now, expiresAt, tokenHash, expectedSha256, false, TransferMode.PROXY);
+                now, now, expiresAt, tokenHash, expectedSha256, false, TransferMode.PROXY, Optional.empty());
     }
 
     /** An upload as a store kept it, its length known. */
@@ -92,7 +104,7 @@ public final class UploadSession {
                                         Instant expiresAt, String tokenHash, Optional<String> expectedSha256,
                                         boolean lengthDeferred, TransferMode transfer) {
         return new UploadSession(id, fileName, contentType, plan, received, state, createdAt, updatedAt,
-                expiresAt, tokenHash, expectedSha256, lengthDeferred, transfer);
+                expiresAt, tokenHash, expectedSha256, lengthDeferred, transfer, Optional.empty());
     }
 
     /** This new upload with its bytes travelling by {@code mode} (a new upload is {@link TransferMode#PROXY}). */
@@ -101,7 +113,7 @@ public final class UploadSession {
             throw new IllegalStateException("the transfer mode of an upload that received blocks cannot change");
         }
         return new UploadSession(id, fileName, contentType, plan, received, state, createdAt, updatedAt, expiresAt,
-                tokenHash, expectedSha256, lengthDeferred, mode);
+                tokenHash, expectedSha256, lengthDeferred, mode, owner);
     }
 
     /**
@@ -113,7 +125,37 @@ public final class UploadSession {
      */
     public UploadSession withReceivedBlocks(BitSet staged) {
         return new UploadSession(id, fileName, contentType, plan, staged, state, createdAt, updatedAt, expiresAt,
-                tokenHash, expectedSha256, lengthDeferred, transfer);
+                tokenHash, expectedSha256, lengthDeferred, transfer, owner);
+    }
+
+    /** An upload as a store kept it, with its {@link #owner()}. */
+    public static UploadSession restore(UploadId id, FileName fileName, String contentType, ChunkPlan plan,
+                                        BitSet received, UploadState state, Instant createdAt, Instant updatedAt,
+                                        Instant expiresAt, String tokenHash, Optional<String> expectedSha256,
+                                        boolean lengthDeferred, Optional<String> owner) {
+        return restore(id, fileName, contentType, plan, received, state, createdAt, updatedAt, expiresAt, tokenHash,
+                expectedSha256, lengthDeferred, TransferMode.PROXY, owner);
+    }
+
+    /** An upload as a store kept it, with its {@link TransferMode} and its {@link #owner()}. */
+    public static UploadSession restore(UploadId id, FileName fileName, String contentType, ChunkPlan plan,
+                                        BitSet received, UploadState state, Instant createdAt, Instant updatedAt,
+                                        Instant expiresAt, String tokenHash, Optional<String> expectedSha256,
+                                        boolean lengthDeferred, TransferMode transfer, Optional<String> owner) {
+        return new UploadSession(id, fileName, contentType, plan, received, state, createdAt, updatedAt,
+                expiresAt, tokenHash, expectedSha256, lengthDeferred, transfer, owner);
+    }
+
+    /**
+     * This upload as belonging to {@code owner}, the subject of the signed-in caller who started it (empty: no one
+     * signed in; the upload token is then its only key).
+     *
+     * @throws IllegalArgumentException if {@code owner} is empty text, longer than {@value #MAX_OWNER_LENGTH}
+     *         characters or holds control characters
+     */
+    public UploadSession withOwner(Optional<String> owner) {
+        return new UploadSession(id, fileName, contentType, plan, received, state, createdAt, updatedAt, expiresAt,
+                tokenHash, expectedSha256, lengthDeferred, transfer, owner);
     }
 
     /**
@@ -125,7 +167,7 @@ public final class UploadSession {
             throw new IllegalStateException("the length of an upload that received blocks cannot be deferred");
         }
         return new UploadSession(id, fileName, contentType, plan, received, state, createdAt, updatedAt, expiresAt,
-                tokenHash, expectedSha256, true, transfer);
+                tokenHash, expectedSha256, true, transfer, owner);
     }
 
     /**
@@ -147,7 +189,7 @@ public final class UploadSession {
             throw new LengthMismatch(id.value(), -1, length);
         }
         return new UploadSession(id, fileName, contentType, declared, received, state, createdAt, updatedAt, expiresAt,
-                tokenHash, expectedSha256, false, transfer);
+                tokenHash, expectedSha256, false, transfer, owner);
     }
 
     /**
@@ -190,7 +232,7 @@ public final class UploadSession {
         BitSet next = (BitSet) received.clone();
         next.set(block);
         return new UploadSession(id, fileName, contentType, plan, next, state, createdAt, now, newExpiry,
-                tokenHash, expectedSha256, lengthDeferred, transfer);
+                tokenHash, expectedSha256, lengthDeferred, transfer, owner);
     }
 
     /** This upload in state {@code next}; refuses a change the state machine does not allow. */
@@ -199,7 +241,16 @@ public final class UploadSession {
             throw new IllegalStateException("an upload cannot go from " + state + " to " + next);
         }
         return new UploadSession(id, fileName, contentType, plan, received, next, createdAt, now, expiresAt,
-                tokenHash, expectedSha256, lengthDeferred, transfer);
+                tokenHash, expectedSha256, lengthDeferred, transfer, owner);
+    }
+
+    /**
+     * Whether {@code caller} may see this upload at all: an administrator sees every upload, a signed-in caller
+     * those it owns, and an upload without an owner (started while no one was signed in) is seen by everyone, its
+     * token being its only key. To anyone else the upload does not exist.
+     */
+    public boolean isVisibleTo(Caller caller) {
+        return caller.admin() || owner.isEmpty() || owner.equals(caller.subject());
     }
 
     /** Whether {@code token} is this upload's token (constant-time). */
@@ -373,6 +424,11 @@ public final class UploadSession {
     /** How this upload's bytes travel: through this server, or straight to the blob storage. */
     public TransferMode transfer() {
         return transfer;
+    }
+
+    /** The subject of the signed-in caller who started this upload; empty when no one was signed in. */
+    public Optional<String> owner() {
+        return owner;
     }
 
     @Override

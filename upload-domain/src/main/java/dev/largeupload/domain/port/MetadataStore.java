@@ -192,4 +192,38 @@ public interface MetadataStore {
      * @throws IllegalArgumentException unless {@code next.revision()} is {@code expectedRevision + 1}
      */
     boolean replaceAppendState(UploadId id, long expectedRevision, AppendState next);
+
+    /**
+     * Saves a new session that has an {@link UploadSession#owner()} only while, counted at {@code now} as
+     * {@link #countActive} counts, its owner's active uploads stay within {@code quota} (fewer than
+     * {@code quota.maxUploads()}, and their bytes plus this one's file size at most {@code quota.maxBytes()}; 0: no
+     * limit) and, when {@code maxActive} is above 0, fewer than {@code maxActive} uploads are active on the server;
+     * the decision is {@link Admission#decide}. One atomic step, serialised with every other
+     * {@code createWithinQuota} and {@link #createWithinLimit} on every thread and server sharing the store (the
+     * same lock, script or admission row), so that concurrent creations never take an owner over the quota.
+     *
+     * @return what was decided, with the owner's usage before this upload; nothing saved unless created
+     * @throws IllegalArgumentException if the session has no owner, or {@code maxActive} is negative
+     * @throws IllegalStateException if one with the same id exists
+     */
+    Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now);
+
+    /**
+     * {@link #createWithinQuota(UploadSession, OwnerQuota, int, Instant)}, and {@code event} added to {@link #outbox()}
+     * in the same atomic step when, and only when, the session is saved.
+     */
+    Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now, UploadEvent event);
+
+    /** What {@code owner} holds in uploads active at {@code now}, exact at the moment of the call. */
+    OwnerUsage usageOf(String owner, Instant now);
+
+    /**
+     * Up to {@code limit} sessions, newest first (creation time, then id, both descending), owned by {@code owner}
+     * (empty: every upload, for an administrator), each strictly after {@code after} when given. Served from an
+     * index by owner and creation time (a scan of the files for the file store), never by reading every upload of
+     * every owner; sessions of any state are listed, as long as their records are kept.
+     *
+     * @throws IllegalArgumentException if {@code limit} is less than 1
+     */
+    List<UploadSession> listNewestFirst(Optional<String> owner, Optional<ListPosition> after, int limit);
 }

@@ -667,7 +667,12 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
      * If a store fails halfway, the upload stays aborted and a repeated call finishes the job.
      */
     public UploadSession abort(UploadId id, String token) {
-        UploadSession session = owned(id, token);
+        return abort(id, token, false);
+    }
+
+    /** {@link #abort(UploadId, String)}, without the token when {@code byAdministrator} (verified by the edge). */
+    private UploadSession abort(UploadId id, String token, boolean byAdministrator) {
+        UploadSession session = byAdministrator ? find(id) : owned(id, token);
         Instant now = clock.instant();
         Concatenation role = roleOf(id);
         if (role.isPart() && role.claimedBy().flatMap(metadata::find)
@@ -681,7 +686,7 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
         if (session.state() == UploadState.COMPLETING) {
             // The server that began this completion stopped long ago; take it back first.
             metadata.compareAndSetState(id, UploadState.COMPLETING, UploadState.ACTIVE, now);
-            session = owned(id, token);
+            session = byAdministrator ? find(id) : owned(id, token);
         }
         if (session.state() != UploadState.ABORTED && session.state() != UploadState.EXPIRED
                 && !changeState(session, session.state(), UploadState.ABORTED, now, Optional.empty(), Optional.empty())) {
@@ -838,6 +843,6 @@ public final class UploadService implements InitiateUploadUseCase, AcceptChunkUs
 
     @Override
     public UploadSession abort(AbortUploadCommand c) {
-        return abort(c.id(), c.token());
+        return abort(c.id(), c.token(), c.byAdministrator());
     }
 }

@@ -7,7 +7,11 @@ import dev.largeupload.domain.model.UploadEvent;
 import dev.largeupload.domain.model.UploadId;
 import dev.largeupload.domain.model.UploadSession;
 import dev.largeupload.domain.model.UploadState;
+import dev.largeupload.domain.port.Admission;
 import dev.largeupload.domain.port.AppendState;
+import dev.largeupload.domain.port.ListPosition;
+import dev.largeupload.domain.port.OwnerQuota;
+import dev.largeupload.domain.port.OwnerUsage;
 import dev.largeupload.domain.port.BlockReceipt;
 import dev.largeupload.domain.port.EventOutbox;
 import dev.largeupload.domain.port.MetadataStore;
@@ -99,6 +103,67 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now) {
+        return createWithinQuota(session, quota, maxActive, now, Optional.empty());
+    }
+
+    @Override
+    public Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now, UploadEvent event) {
+        return createWithinQuota(session, quota, maxActive, now, Optional.of(event));
+    }
+
+    private Admission createWithinQuota(UploadSession session, OwnerQuota quota, int maxActive, Instant now,
+                                        Optional<UploadEvent> event) {
+        String owner = session.owner().orElseThrow(() -> new IllegalArgumentException("the session has no owner"));
+        if (maxActive < 0) {
+            throw new IllegalArgumentException("maxActive " + maxActive + " is negative");
+        }
+        beforeCountingActive.run();
+        synchronized (this) {
+            if (sessions.containsKey(session.id())) {
+                throw new IllegalStateException("an upload with id " + session.id() + " exists");
+            }
+            Admission admission = Admission.decide(usageAt(owner, now), session.plan().fileSize(), quota,
+                    maxActive > 0 ? activeAt(now) : 0, maxActive);
+            if (admission.created()) {
+                create(session);
+                event.ifPresent(outbox::add);
+            }
+            return admission;
+        }
+    }
+
+    @Override
+    public synchronized OwnerUsage usageOf(String owner, Instant now) {
+        return usageAt(owner, now);
+    }
+
+    private OwnerUsage usageAt(String owner, Instant now) {
+        OwnerUsage usage = OwnerUsage.NONE;
+        for (UploadSession s : sessions.values()) {
+            if (s.owner().filter(owner::equals).isPresent() && s.state() == UploadState.ACTIVE
+                    && s.expiresAt().isAfter(now)) {
+                usage = usage.plus(s.plan().fileSize());
+            }
+        }
+        return usage;
+    }
+
+    @Override
+    public synchronized List<UploadSession> listNewestFirst(Optional<String> owner, Optional<ListPosition> after,
+                                                            int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit " + limit + " is less than 1");
+        }
+        return sessions.values().stream()
+                .filter(s -> owner.isEmpty() || s.owner().equals(owner))
+                .filter(s -> after.isEmpty() || after.get().isBefore(s))
+                .sorted(ListPosition.NEWEST_FIRST)
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
     public synchronized Optional<UploadSession> find(UploadId id) {
         return Optional.ofNullable(sessions.get(id));
     }
@@ -170,7 +235,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
             return false;
         }
         sessions.put(id, UploadSession.restore(s.id(), s.fileName(), s.contentType(), s.plan(), s.received(), next,
-                s.createdAt(), at, s.expiresAt(), s.tokenHash(), s.expectedSha256(), s.lengthDeferred(), s.transfer()));
+                s.createdAt(), at, s.expiresAt(), s.tokenHash(), s.expectedSha256(), s.lengthDeferred(), s.transfer(),
+                s.owner()));
         return true;
     }
 
@@ -185,7 +251,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
         }
         sessions.put(id, UploadSession.restore(s.id(), s.fileName(), s.contentType(), declared, s.received(),
                 s.state(), s.createdAt(), s.updatedAt(), s.expiresAt(), s.tokenHash(), s.expectedSha256(), false,
-                s.transfer()));
+                s.transfer(),
+                s.owner()));
         return true;
     }
 

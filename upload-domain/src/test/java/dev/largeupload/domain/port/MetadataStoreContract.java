@@ -733,6 +733,149 @@ public abstract class MetadataStoreContract {
         }
     }
 
+    // --- owners: listNewestFirst, usageOf, createWithinQuota ------------------------------------
+
+    @Test
+    void create_withAnOwner_keepsItAndItSurvivesChanges() {
+        UploadSession session = ownedBy(uniqueOwner(), now, now.plus(Duration.ofHours(72)));
+        store.create(session);
+        assertSameSession(session, store.find(session.id()).orElseThrow());
+        store.recordBlock(session.id(), receipt(0));
+        moveTo(session.id(), UploadState.COMPLETED);
+        assertEquals(session.owner(), store.find(session.id()).orElseThrow().owner());
+    }
+
+    @Test
+    void listNewestFirst_ofAnOwner_listsExactlyItsUploadsNewestFirstAPageAtATime() {
+        String owner = uniqueOwner();
+        List<UploadSession> created = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            // Two of them in the same millisecond: the id orders them.
+            Instant createdAt = now.minusSeconds(100).plusMillis(i == 3 ? 2 : i);
+            UploadSession session = ownedBy(owner, createdAt, now.plus(Duration.ofHours(72)));
+            store.create(session);
+            created.add(session);
+        }
+        store.create(ownedBy(uniqueOwner(), now.minusSeconds(100).plusMillis(1), now.plus(Duration.ofHours(72))));
+        store.create(session(ChunkPlan.of(MIB, MIB), Optional.empty()));
+        List<UploadId> expected = created.stream().sorted(ListPosition.NEWEST_FIRST).map(UploadSession::id).toList();
+
+        List<UploadSession> first = store.listNewestFirst(Optional.of(owner), Optional.empty(), 2);
+        List<UploadSession> second = store.listNewestFirst(Optional.of(owner), Optional.of(ListPosition.of(first.get(1))), 2);
+        List<UploadSession> third = store.listNewestFirst(Optional.of(owner), Optional.of(ListPosition.of(second.get(1))), 2);
+
+        List<UploadId> listed = new ArrayList<>();
+        for (List<UploadSession> page : List.of(first, second, third)) {
+            page.forEach(s -> listed.add(s.id()));
+        }
+        assertEquals(expected, listed);
+        assertEquals(1, third.size());
+        assertSameSession(created.stream().filter(s -> s.id().equals(first.get(0).id())).findFirst().orElseThrow(), first.get(0));
+        assertEquals(List.of(), store.listNewestFirst(Optional.of(uniqueOwner()), Optional.empty(), 10));
+        assertThrows(IllegalArgumentException.class, () -> store.listNewestFirst(Optional.of(owner), Optional.empty(), 0));
+    }
+
+    @Test
+    void listNewestFirst_ofEveryone_listsUploadsOfAllOwnersAndNoneAndLeavesOutDeletedOnes() {
+        Instant createdAt = now.plus(Duration.ofDays(9000));
+        UploadSession a = ownedBy(uniqueOwner(), createdAt, createdAt.plus(Duration.ofHours(72)));
+        UploadSession b = ownedBy(uniqueOwner(), createdAt.plusMillis(1), createdAt.plus(Duration.ofHours(72)));
+        UploadSession none = UploadSession.start(UploadId.random(), new FileName("n.bin"), "application/octet-stream",
+                ChunkPlan.of(MIB, MIB), TOKEN_HASH, Optional.empty(), createdAt.plusMillis(2), createdAt.plus(Duration.ofHours(72)));
+        UploadSession gone = ownedBy(a.owner().orElseThrow(), createdAt.plusMillis(3), createdAt.plus(Duration.ofHours(72)));
+        for (UploadSession s : List.of(a, b, none, gone)) {
+            store.create(s);
+        }
+        store.delete(gone.id());
+
+        List<UploadId> newest = store.listNewestFirst(Optional.empty(), Optional.empty(), 3).stream().map(UploadSession::id).toList();
+
+        assertEquals(List.of(none.id(), b.id(), a.id()), newest);
+        assertEquals(List.of(a.id()), store.listNewestFirst(a.owner(), Optional.empty(), 10).stream().map(UploadSession::id).toList());
+    }
+
+    @Test
+    void usageOf_countsTheOwnersActiveUploadsNotYetExpiredAndTheirBytes() {
+        String owner = uniqueOwner();
+        Instant at = now.plus(Duration.ofDays(1));
+        store.create(ownedBy(owner, now, at.plusSeconds(60)));
+        store.create(ownedBy(owner, now, at.plusSeconds(60)));
+        store.create(ownedBy(owner, now, at)); // expired at `at`
+        UploadSession done = ownedBy(owner, now, at.plusSeconds(60));
+        store.create(done);
+        moveTo(done.id(), UploadState.COMPLETED);
+        store.create(ownedBy(uniqueOwner(), now, at.plusSeconds(60)));
+
+        assertEquals(new OwnerUsage(2, 20 * MIB), store.usageOf(owner, at));
+        assertEquals(OwnerUsage.NONE, store.usageOf(uniqueOwner(), at));
+    }
+
+    @Test
+    void createWithinQuota_refusesOverTheOwnersUploadsOrBytesAndSavesNothing() {
+        String owner = uniqueOwner();
+        Instant expires = now.plus(Duration.ofHours(72));
+        OwnerQuota quota = new OwnerQuota(2, 25 * MIB);
+        Admission first = store.createWithinQuota(ownedBy(owner, now, expires), quota, 0, now);
+        Admission second = store.createWithinQuota(ownedBy(owner, now, expires), quota, 0, now);
+        UploadSession third = ownedBy(owner, now, expires);
+        Admission refused = store.createWithinQuota(third, quota, 0, now);
+        Admission bytes = store.createWithinQuota(ownedBy(owner, now, expires), new OwnerQuota(0, 25 * MIB), 0, now);
+        Admission other = store.createWithinQuota(ownedBy(uniqueOwner(), now, expires), quota, 0, now);
+
+        assertEquals(new Admission(Admission.Outcome.CREATED, OwnerUsage.NONE), first);
+        assertEquals(new Admission(Admission.Outcome.CREATED, new OwnerUsage(1, 10 * MIB)), second);
+        assertEquals(new Admission(Admission.Outcome.OWNER_UPLOADS, new OwnerUsage(2, 20 * MIB)), refused);
+        assertEquals(new Admission(Admission.Outcome.OWNER_BYTES, new OwnerUsage(2, 20 * MIB)), bytes);
+        assertTrue(other.created(), "another owner has a quota of its own");
+        assertEquals(Optional.empty(), store.find(third.id()));
+        assertEquals(new OwnerUsage(2, 20 * MIB), store.usageOf(owner, now));
+        assertThrows(IllegalArgumentException.class,
+                () -> store.createWithinQuota(session(ChunkPlan.of(MIB, MIB), Optional.empty()), quota, 0, now));
+    }
+
+    @Test
+    void createWithinQuota_withAServerCap_refusesWhenTheServerIsFull() {
+        Instant at = now.plus(Duration.ofDays(4300));
+        int limit = store.countActive(at) + 1;
+        String owner = uniqueOwner();
+        assertTrue(store.createWithinQuota(ownedBy(owner, at, at.plusSeconds(60)), new OwnerQuota(10, 0), limit, at).created());
+        assertEquals(Admission.Outcome.SERVER_FULL,
+                store.createWithinQuota(ownedBy(owner, at, at.plusSeconds(60)), new OwnerQuota(10, 0), limit, at).outcome());
+    }
+
+    /** The quota under 20 concurrent creations of one owner on two servers: never more than the quota active. */
+    @Test
+    void createWithinQuota_from20ThreadsOnTwoServersAtOnce_neverGoesOverTheQuota() throws Exception {
+        MetadataStore other = secondStoreOnSameBackend();
+        int threads = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 3; round++) {
+                String owner = uniqueOwner();
+                OwnerQuota quota = new OwnerQuota(round == 2 ? 0 : 3, round == 1 ? 0 : 50 * MIB);
+                int expected = round == 2 ? 5 : 3;
+                CyclicBarrier start = new CyclicBarrier(threads);
+                List<Future<Admission>> attempts = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    MetadataStore server = t % 2 == 0 ? store : other;
+                    UploadSession session = ownedBy(owner, now, now.plus(Duration.ofHours(72)));
+                    attempts.add(pool.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        return server.createWithinQuota(session, quota, 0, now);
+                    }));
+                }
+                int created = 0;
+                for (Future<Admission> attempt : attempts) {
+                    created += attempt.get(60, TimeUnit.SECONDS).created() ? 1 : 0;
+                }
+                assertEquals(expected, created, "round " + round);
+                assertEquals(expected, store.usageOf(owner, now).uploads(), "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // --- concurrency and scale -----------------------------------------------------------------
 
     @Test
@@ -1230,6 +1373,18 @@ public abstract class MetadataStoreContract {
                 "application/pdf", plan, TOKEN_HASH, expectedSha256, now, now.plus(Duration.ofHours(72)));
     }
 
+    /** A 10 MiB upload of {@code owner}. */
+    private static UploadSession ownedBy(String owner, Instant createdAt, Instant expiresAt) {
+        return UploadSession.start(UploadId.random(), new FileName("mine.bin"), "application/octet-stream",
+                ChunkPlan.of(10 * MIB, MIB), TOKEN_HASH, Optional.empty(), createdAt, expiresAt)
+                .withOwner(Optional.of(owner));
+    }
+
+    /** An owner no other test uses, as a shared backend keeps what earlier tests wrote. */
+    private static String uniqueOwner() {
+        return "subject-" + UploadId.random().value();
+    }
+
     private UploadId created(ChunkPlan plan) {
         UploadSession session = session(plan, Optional.empty());
         store.create(session);
@@ -1349,5 +1504,6 @@ public abstract class MetadataStoreContract {
         assertEquals(expected.expectedSha256(), actual.expectedSha256(), "expectedSha256");
         assertEquals(expected.lengthDeferred(), actual.lengthDeferred(), "lengthDeferred");
         assertEquals(expected.transfer(), actual.transfer(), "transfer");
+        assertEquals(expected.owner(), actual.owner(), "owner");
     }
 }

@@ -52,7 +52,9 @@ final class HookBodies {
             upload.add("file_size", proposed.plan().fileSize());
         }
         upload.add("content_type", proposed.contentType());
-        text(upload, "subject", UploadEvent.subjectOf(proposed));
+        // Asked before the store stamps the signed-in caller as the owner (CallerScopedMetadataStore): the caller then.
+        text(upload, "subject", UploadEvent.subjectOf(proposed)
+                .or(() -> dev.largeupload.web.auth.CurrentCaller.get().flatMap(dev.largeupload.domain.model.Caller::subject)));
         return Json.createObjectBuilder()
                 .add("type", "upload.pre-create")
                 .add("created_at", now.toString())

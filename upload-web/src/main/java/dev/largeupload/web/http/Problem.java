@@ -65,6 +65,11 @@ public final class Problem {
         return this;
     }
 
+    public Problem with(String name, String value) {
+        body.add(name, value);
+        return this;
+    }
+
     public Problem with(String name, List<Integer> values) {
         JsonArrayBuilder array = Json.createArrayBuilder();
         values.forEach(array::add);
@@ -96,6 +101,19 @@ public final class Problem {
             response.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
         }
         response.getWriter().write(body.build().toString() + "\n");
+    }
+
+    /**
+     * Writes this problem as the whole answer of a servlet filter with exactly the media type
+     * {@code application/problem+json} (no charset parameter, as the JAX-RS answers send it; the body is UTF-8).
+     */
+    public void writeAsApi(HttpServletResponse response) throws IOException {
+        byte[] bytes = (body.build().toString() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        response.resetBuffer();
+        response.setStatus(status);
+        response.setContentType(MEDIA_TYPE);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
     }
 
     public Response toResponse() {

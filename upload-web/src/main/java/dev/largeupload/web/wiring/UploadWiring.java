@@ -14,6 +14,7 @@ import dev.largeupload.domain.service.ConcatenationService;
 import dev.largeupload.domain.service.UploadService;
 import java.util.concurrent.Executors;
 import dev.largeupload.domain.usecase.ExpireUploadsUseCase;
+import dev.largeupload.web.auth.SignIn;
 import dev.largeupload.web.config.ConfigurationException;
 import dev.largeupload.web.config.HookSettings;
 import dev.largeupload.web.config.LaunchDirectory;
@@ -70,6 +71,10 @@ public class UploadWiring {
     @Inject
     HookMetrics hookMetrics;
 
+    /** Optional sign-in: when on, every use case sees the metadata as the request's caller may ({@link SignIn#scope}). */
+    @Inject
+    SignIn signIn;
+
     /** The sweep as a bean, so that what each round does is observed like any other use case. */
     @Inject
     ExpireUploadsUseCase sweep;
@@ -97,20 +102,21 @@ public class UploadWiring {
             stores = new ConfiguredStores(settings.metadataStore().name().toLowerCase(Locale.ROOT), metadata,
                     settings.blobStore().name().toLowerCase(Locale.ROOT), blobs);
             Limits limits = settings.limits();
+            MetadataStore scoped = signIn.scope(metadata);
             Optional<DirectTransfers> direct = BlobStores.directTransfers(settings, reader, blobs);
             UploadPolicy policy = new UploadPolicy(settings.chunkSize(), limits.maxChunkSize(),
                     settings.maxFileSize(), settings.uploadTtl(), settings.requireUploadToken(), limits.completionLease(),
                     limits.maxActiveUploads(), limits.expiredRetention(), limits.minBlockSize());
-            service = new UploadService(metadata, blobs, policy, Clock.systemUTC(), direct, EventHooks.hooks(hooks, hookMetrics));
-            targets = new DirectTransferService(metadata, direct, policy, limits.directSasTtl(), Clock.systemUTC());
+            service = new UploadService(scoped, blobs, policy, Clock.systemUTC(), direct, EventHooks.hooks(hooks, hookMetrics));
+            targets = new DirectTransferService(scoped, direct, policy, limits.directSasTtl(), Clock.systemUTC());
             transferModes = new TransferModes(service.transferModes().stream().map(TransferMode::wireName).toList());
-            appends = new AppendService(metadata, blobs, BlobStores.pieces(settings, blobs), service, service.policy(),
+            appends = new AppendService(scoped, blobs, BlobStores.pieces(settings, blobs), service, service.policy(),
                     Clock.systemUTC(), Executors.newCachedThreadPool(task -> {
                         Thread thread = new Thread(task, "upload-append-recorder");
                         thread.setDaemon(true);
                         return thread;
                     }));
-            concatenations = new ConcatenationService(metadata, service, Clock.systemUTC());
+            concatenations = new ConcatenationService(scoped, service, Clock.systemUTC());
             metrics.countActiveWith(() -> metadata.countActive(Instant.now()));
             scheduleSweeps(limits.sweepInterval());
             hookDeliveries = EventHooks.scheduleDeliveries(scheduler, metadata, hooks, hookMetrics).orElse(null);

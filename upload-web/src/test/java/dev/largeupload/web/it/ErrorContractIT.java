@@ -248,6 +248,15 @@ class ErrorContractIT {
         cases.add(new Case("init with invalid UTF-8 in a key", 400, "request.missing-field", () -> client.send(client.request("/api/upload/init")
                 .header("Content-Type", "application/json").POST(BodyPublishers.ofByteArray(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'})))));
         cases.add(new Case("complete with a numeric upload_id", 400, "request.invalid-field", () -> client.postJson("/api/upload/complete", "{\"upload_id\":123}")));
+        // my uploads
+        cases.add(new Case("uploads with an unknown state", 400, "request.invalid-parameter", () -> get("/api/uploads?state=lost")));
+        cases.add(new Case("uploads with a limit of 0", 400, "request.invalid-parameter", () -> get("/api/uploads?limit=0")));
+        cases.add(new Case("uploads with a limit of 201", 400, "request.invalid-parameter", () -> get("/api/uploads?limit=201")));
+        cases.add(new Case("uploads with a cursor it never gave", 400, "request.invalid-cursor", () -> get("/api/uploads?cursor=bm9wZQ")));
+        cases.add(new Case("uploads with Upload-Tokens not id:token", 400, "request.invalid-header", () -> client.send(client.request("/api/uploads")
+                .header("Upload-Tokens", "just-a-token").GET())));
+        cases.add(new Case("uploads with Upload-Tokens naming no upload id", 400, "request.invalid-header", () -> client.send(client.request("/api/uploads")
+                .header("Upload-Tokens", "../etc:token").GET())));
         // content types
         cases.add(new Case("init without a content type", 415, "request.unsupported-media-type", () -> client.send(client.request("/api/upload/init")
                 .POST(BodyPublishers.ofString("{\"filename\":\"a\",\"file_size\":5}")))));

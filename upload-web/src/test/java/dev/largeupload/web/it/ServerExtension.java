@@ -55,6 +55,7 @@ final class ServerExtension implements BeforeAllCallback, AfterAllCallback, Para
                 }
                 env.put(entry.substring(0, equals), entry.substring(equals + 1));
             }
+            env.putAll(classEnv(testClass, work));
             servers.addAll(startAll(work, env, server.instances()));
         } catch (Exception | Error e) {
             servers.forEach(ServerProcess::stop);
@@ -65,6 +66,22 @@ final class ServerExtension implements BeforeAllCallback, AfterAllCallback, Para
             throw e;
         }
         context.getStore(NAMESPACE).put(Started.class, new Started(work, stores, List.copyOf(servers)));
+    }
+
+    /**
+     * The environment the class makes at run time (a key it generated, a file it wrote), from its
+     * {@code static Map<String, String> serverEnv(Path work)} if it declares one.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> classEnv(Class<?> testClass, Path work) throws Exception {
+        java.lang.reflect.Method method;
+        try {
+            method = testClass.getDeclaredMethod("serverEnv", Path.class);
+        } catch (NoSuchMethodException none) {
+            return Map.of();
+        }
+        method.setAccessible(true);
+        return (Map<String, String>) method.invoke(null, work);
     }
 
     /** Starts the servers at once: with shared stores, schema and container creation race as in a real deployment. */

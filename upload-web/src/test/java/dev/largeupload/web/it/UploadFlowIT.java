@@ -142,4 +142,26 @@ class UploadFlowIT {
         assertEquals(404, client.status(upload.id()).status());
         assertFalse(Transfers.containsPathNamed(server.dataDir().resolve("blobs"), upload.id()));
     }
+
+    /** Sign-in off: {@code GET /api/uploads} lists exactly the uploads whose tokens the caller presents. */
+    @Test
+    void myUploads_withoutSignIn_listsExactlyThePresentedUploadsNewestFirst() {
+        Upload first = client.start("first.bin", 10, 10);
+        Upload second = client.start("second.bin", 10, 10);
+        Upload other = client.start("other.bin", 10, 10);
+
+        JsonObject page = client.send(client.request("/api/uploads").header("Upload-Tokens",
+                first.id() + ":" + first.token() + ", " + second.id() + ":" + second.token() + ", "
+                        + other.id() + ":wrong-token").GET()).json();
+
+        List<String> ids = page.getJsonArray("items").stream()
+                .map(item -> item.asJsonObject().getString("upload_id")).toList();
+        assertEquals(List.of(second.id(), first.id()), ids, page.toString());
+        assertFalse(page.containsKey("next_cursor"));
+        assertEquals(List.of(), client.send(client.request("/api/uploads").GET()).json().getJsonArray("items"));
+        JsonObject config = client.send(client.request("/api/config").GET()).json();
+        assertFalse(config.getJsonObject("sign_in").getBoolean("required"));
+        IntegrityIT.assertProblem(client.send(client.request("/api/uploads").header("Upload-Tokens", "nonsense").GET()),
+                400, "request.invalid-header");
+    }
 }

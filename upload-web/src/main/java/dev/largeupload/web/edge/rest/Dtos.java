@@ -77,6 +77,32 @@ public final class Dtos {
     public record ConfigResponse(long chunkSize, long maxFileSize, int maxConcurrentChunks, long maxChunkSize, int maxBlocks,
                           boolean uploadTokenRequired, String uploadTokenHeader, long uploadTtlSeconds,
                           List<String> chunkDigestHeaders, int maxActiveUploads, long minBlockSize,
-                          List<String> transferModes, long directSasTtlSeconds) {
+                          List<String> transferModes, long directSasTtlSeconds, SignInView signIn, QuotaView quota) {
+    }
+
+    /** Whether writes need a bearer token, and who the caller is when signed in. */
+    public record SignInView(boolean required, String subject, Boolean admin) {
+    }
+
+    /**
+     * The quota of each signed-in subject (0: none) and, for a signed-in caller, its use now: active uploads and
+     * the bytes they declare.
+     */
+    public record QuotaView(int activeUploads, long activeBytes, Integer usedUploads, Long usedBytes) {
+    }
+
+    /**
+     * One upload in {@code GET /api/uploads}. {@code file_size} is absent while the length is deferred;
+     * {@code sha256} (the whole file's, verified at completion when the client declared it) and
+     * {@code download_url} only for a completed upload; {@code expires_at} only for one not completed;
+     * {@code owner} only for an administrator. {@code composite_sha256} is reserved (not kept yet).
+     */
+    public record UploadItem(String uploadId, String filename, Long fileSize, String state, String createdAt,
+                             String updatedAt, long receivedBytes, double progressPercentage, String sha256,
+                             String compositeSha256, String downloadUrl, String expiresAt, String owner) {
+    }
+
+    /** A page of {@code GET /api/uploads}: {@code next_cursor} is absent on the last page. */
+    public record UploadList(List<UploadItem> items, String nextCursor) {
     }
 }

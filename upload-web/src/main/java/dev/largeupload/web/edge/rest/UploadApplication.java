@@ -21,6 +21,7 @@ public class UploadApplication extends Application {
             TargetResource.class,
             DownloadResource.class,
             ConfigResource.class,
+            UploadsResource.class,
             JsonbConfiguration.class,
             JsonLineEnding.class,
             StrictJsonReader.class,

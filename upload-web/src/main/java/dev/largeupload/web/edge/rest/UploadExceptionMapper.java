@@ -16,6 +16,7 @@ import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.OffsetMismatch;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
+import dev.largeupload.domain.error.UploadException.QuotaExceeded;
 import dev.largeupload.domain.error.UploadException.TooManyUploads;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
 import dev.largeupload.domain.error.UploadException.TransferUnavailable;
@@ -60,6 +61,8 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
         } else if (e instanceof UploadException.HookUnavailable) {
             LOG.log(Level.WARNING, "pre-create hook unavailable: " + e.getMessage(), e.getCause());
             problem.retryAfter(HOOK_UNAVAILABLE_RETRY_SECONDS);
+        } else if (e instanceof QuotaExceeded quota) {
+            problem.with("quota", quota.limit().key()).with("limit", quota.value()).with("used", quota.used());
         } else if (e instanceof OffsetMismatch offset) {
             problem.with("chunk_index", offset.chunkIndex()).with("received_bytes", offset.receivedBytes());
         }
@@ -91,11 +94,15 @@ public class UploadExceptionMapper implements ExceptionMapper<UploadException> {
             Map.entry(TooLarge.class, new Kind(413, "Too large")),
             Map.entry(ChecksumMismatch.class, new Kind(422, "Checksum mismatch")),
             Map.entry(TooManyUploads.class, new Kind(429, "Too many uploads in progress")),
+            Map.entry(QuotaExceeded.class, new Kind(429, "Quota exceeded")),
             Map.entry(StoreUnavailable.class, new Kind(503, "Storage temporarily unavailable")));
 
     static int status(UploadException e) {
         if (e instanceof TransferInterrupted interrupted && interrupted.timedOut()) {
             return 408;
+        }
+        if (e instanceof QuotaExceeded quota && quota.limit() == QuotaExceeded.Limit.BYTES) {
+            return 413;
         }
         return kind(e).status();
     }

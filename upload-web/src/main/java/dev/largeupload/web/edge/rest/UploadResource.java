@@ -18,6 +18,7 @@ import dev.largeupload.domain.usecase.CompleteUploadUseCase;
 import dev.largeupload.domain.usecase.InitiateUploadUseCase;
 import dev.largeupload.domain.usecase.ResumeUploadUseCase;
 import dev.largeupload.domain.usecase.UploadStatusUseCase;
+import dev.largeupload.web.auth.CurrentCaller;
 import dev.largeupload.web.edge.rest.Dtos.CompleteResponse;
 import dev.largeupload.web.edge.rest.Dtos.DeleteResponse;
 import dev.largeupload.web.edge.rest.Dtos.InitResponse;
@@ -134,7 +135,8 @@ public class UploadResource {
     @DELETE
     @Path("/{id}")
     public DeleteResponse delete(@PathParam("id") String id, @HeaderParam(TOKEN_HEADER) String token) {
-        UploadSession s = deletion.abort(new AbortUploadCommand(RequestValues.uploadId(id), token));
+        UploadSession s = deletion.abort(new AbortUploadCommand(RequestValues.uploadId(id), token,
+                CurrentCaller.orAnonymous().admin()));
         return new DeleteResponse(s.id().value(), "Upload deleted");
     }
 }

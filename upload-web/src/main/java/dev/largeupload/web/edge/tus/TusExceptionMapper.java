@@ -10,6 +10,7 @@ import dev.largeupload.domain.error.UploadException.NotFound;
 import dev.largeupload.domain.error.UploadException.OffsetConflict;
 import dev.largeupload.domain.error.UploadException.StoreUnavailable;
 import dev.largeupload.domain.error.UploadException.TooLarge;
+import dev.largeupload.domain.error.UploadException.QuotaExceeded;
 import dev.largeupload.domain.error.UploadException.TooManyUploads;
 import dev.largeupload.domain.error.UploadException.WrongTransfer;
 import dev.largeupload.domain.error.UploadException.TransferInterrupted;
@@ -58,6 +59,8 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
             problem.retryAfter(60);
         } else if (e instanceof UploadException.HookUnavailable) {
             problem.retryAfter(5);
+        } else if (e instanceof QuotaExceeded quota) {
+            problem.with("quota", quota.limit().key()).with("limit", quota.value()).with("used", quota.used());
         }
         return problem.toResponse();
     }
@@ -98,6 +101,9 @@ public class TusExceptionMapper implements ExceptionMapper<UploadException> {
         }
         if (e instanceof TooManyUploads) {
             return 429;
+        }
+        if (e instanceof QuotaExceeded quota) {
+            return quota.limit() == QuotaExceeded.Limit.BYTES ? 413 : 429;
         }
         if (e instanceof StoreUnavailable || e instanceof UploadException.HookUnavailable) {
             return 503;
